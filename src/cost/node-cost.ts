@@ -1,0 +1,94 @@
+/**
+ * Cost of one node, in the names of DESIGN.md: params, buffers, madds, flops, memAccess
+ * (elements read + written, and bytes), elementwise, intensity. View and shape ops move
+ * no data (runtimes alias or fold them), so their memAccess is 0.
+ */
+import { bytesPerElement, isStatic, type Graph, type Node, type Shape } from '../ir/index.js';
+import { parsedAttrs, resolveOp, type ConvKind, type OpCategory, type OpDef, type Work } from '../ops/index.js';
+
+export interface NodeCost {
+  readonly node: Node;
+  /** The op family's category, or 'unknown' when leannet has no definition for the op. */
+  readonly category: OpCategory | 'unknown';
+  /** For convs. */
+  readonly kind: ConvKind | undefined;
+  /** False when the op is unknown or a shape it needs is unknown: the numbers below are then 0. */
+  readonly known: boolean;
+  readonly params: number;
+  readonly buffers: number;
+  readonly madds: number;
+  readonly flops: number;
+  readonly memAccess: number;
+  readonly memAccessBytes: number;
+  readonly elementwise: number;
+  /** flops / memAccess bytes. */
+  readonly intensity: number;
+}
+
+export function nodeCost(graph: Graph, node: Node, roles: Map<string, 'param' | 'buffer'>, counted: Set<string>): NodeCost {
+  const def = resolveOp(node.domain, node.opType, graph.opset(node.domain) ?? 1);
+  let params = 0;
+  let buffers = 0;
+  // Each stored weight counts at the first node that reads it (shared weights count once).
+  const countWeight = (name: string) => {
+    const r = roles.get(name);
+    if (!r || counted.has(name)) return;
+    counted.add(name);
+    const n = graph.values.get(name)?.tensor?.numel ?? 0;
+    if (r === 'param') params += n;
+    else buffers += n;
+  };
+  for (const i of node.inputs) if (i) countWeight(i);
+  for (const o of node.outputs) if (o && roles.has(o)) countWeight(o);
+  const empty = { node, kind: undefined, params, buffers, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, intensity: 0 };
+  if (!def) return { ...empty, category: 'unknown', known: false };
+
+  const shapeOf = (name: string | undefined): Shape | undefined => (name ? graph.values.get(name)?.shape : undefined);
+  const inputs = node.inputs.map((n) => staticOrUndefined(shapeOf(n)));
+  const outputs = node.outputs.map((n) => staticOrUndefined(shapeOf(n)));
+  const needed = node.inputs.some((n, i) => n && !inputs[i]) || node.outputs.some((n, i) => n && !outputs[i] && graph.consumers(n).length + (graph.outputs.includes(n) ? 1 : 0) > 0);
+  if (needed || !outputs[0]) return { ...empty, category: def.category, known: false };
+
+  let work: Work = {};
+  try {
+    work = def.work ? def.work({ node, attrs: parsedAttrs(node, def as OpDef<unknown>, graph.opset(node.domain) ?? 1), inputs, outputs }) : {};
+  } catch {
+    return { ...empty, category: def.category, known: false };
+  }
+  const moves = def.category !== 'view' && def.category !== 'shape';
+  let memAccess = 0;
+  let memAccessBytes = 0;
+  if (moves) {
+    const shapeSlots = def.shapeInputs ?? [];
+    const add = (name: string, shape: readonly number[] | undefined) => {
+      if (!shape) return;
+      const n = shape.reduce((a, b) => a * b, 1);
+      const dtype = graph.values.get(name)?.dtype;
+      memAccess += n;
+      memAccessBytes += dtype ? n * bytesPerElement(dtype) : 0;
+    };
+    node.inputs.forEach((name, i) => name && !shapeSlots.includes(i) && add(name, inputs[i]));
+    node.outputs.forEach((name, i) => name && add(name, outputs[i]));
+  }
+  const madds = work.madds ?? 0;
+  const elementwise = work.elementwise ?? 0;
+  const flops = work.flops ?? (madds ? 2 * madds : elementwise);
+  return {
+    node,
+    category: def.category,
+    kind: work.kind,
+    known: true,
+    params,
+    buffers,
+    madds,
+    flops,
+    memAccess,
+    memAccessBytes,
+    elementwise,
+    intensity: memAccessBytes > 0 ? flops / memAccessBytes : 0,
+  };
+}
+
+function staticOrUndefined(s: Shape | undefined): readonly number[] | undefined {
+  return s && isStatic(s) ? s : undefined;
+}

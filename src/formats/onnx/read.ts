@@ -1,0 +1,146 @@
+/**
+ * ONNX bytes -> Graph. Handles what real exports contain: weights as initializers, Constant
+ * or ConstantOfShape nodes; IR < 4 files that list every initializer as an input; symbolic
+ * and unnamed dims; external data; several opset domains; ops nobody here knows (kept).
+ */
+import { ModelFormatError } from '../../errors.js';
+import { Graph, Node, type Attribute } from '../../ir/index.js';
+import { decodeAttribute } from './attributes.js';
+import { decodeModel, has, type GraphProtoMsg, type ModelProtoMsg, type NodeProtoMsg } from './proto.js';
+import { decodeTensor, type ExternalResolver } from './tensor-proto.js';
+import { decodeValueInfo } from './types.js';
+
+export interface ReadOptions {
+  /** How messages name the model (a file path). */
+  source?: string;
+  /** Opens external data; without it, a model with external data is refused. */
+  external?: ExternalResolver;
+}
+
+/** Decode bytes into a ModelProto, turning protobuf failures into one-line format errors. */
+export function decodeModelBytes(bytes: Uint8Array, source = 'model'): ModelProtoMsg {
+  if (bytes.length === 0) throw new ModelFormatError(`${source}: empty file, not an ONNX model`);
+  let model: ModelProtoMsg;
+  try {
+    model = decodeModel(bytes);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const why = /index out of range/.test(msg) ? 'the file is truncated or corrupt' : msg;
+    throw new ModelFormatError(`${source}: not a valid ONNX model (${why})`);
+  }
+  if (!model.graph) throw new ModelFormatError(`${source}: not an ONNX model (no graph found)`);
+  if (!has(model, 'ir_version') || model.ir_version <= 0) {
+    throw new ModelFormatError(`${source}: not an ONNX model (no ir_version)`);
+  }
+  return model;
+}
+
+/** Read an ONNX model from its bytes. Tensor data stays a view on `bytes`. */
+export function readOnnx(bytes: Uint8Array, options: ReadOptions = {}): Graph {
+  const source = options.source ?? 'model';
+  const model = decodeModelBytes(bytes, source);
+  return graphFromModel(model, options);
+}
+
+export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}): Graph {
+  const source = options.source ?? 'model';
+  const g = model.graph as GraphProtoMsg;
+  const graph = new Graph();
+  graph.name = g.name;
+  graph.docString = g.doc_string;
+
+  for (const op of model.opset_import) {
+    if (!Number.isSafeInteger(op.version) || op.version < 1) {
+      throw new ModelFormatError(`${source}: opset_import for domain '${op.domain}' has invalid version ${op.version}`);
+    }
+    graph.opsets.set(op.domain === 'ai.onnx' ? '' : op.domain, op.version);
+  }
+  if (!graph.opsets.has('')) {
+    // IR versions 1–2 had no opset_import; the spec says they mean ai.onnx opset 1.
+    graph.opsets.set('', 1);
+    if (model.opset_import.length === 0) graph.notes.push('no opset_import: assuming ai.onnx opset 1');
+  }
+
+  graph.meta = {
+    irVersion: model.ir_version,
+    producerName: model.producer_name,
+    producerVersion: model.producer_version,
+    domain: model.domain,
+    modelVersion: model.model_version,
+    docString: model.doc_string,
+    metadata: model.metadata_props.map((e) => ({ key: e.key, value: e.value })),
+    extra: pick(model, ['training_info', 'functions', 'configuration']),
+    graphExtra: pick(g, ['sparse_initializer', 'quantization_annotation', 'metadata_props']),
+    initializersAsInputs: false,
+  };
+
+  for (const t of g.initializer) {
+    if (!t.name) throw new ModelFormatError(`${source}: an initializer has no name`);
+    if (graph.initializers.has(t.name)) throw new ModelFormatError(`${source}: initializer '${t.name}' appears twice`);
+    graph.setInitializer(t.name, decodeTensor(t, `initializer '${t.name}'`, options.external));
+  }
+
+  let listed = 0;
+  for (const vi of g.input) {
+    const v = graph.value(vi.name);
+    v.declared = decodeValueInfo(vi, `input '${vi.name}'`);
+    if (graph.initializers.has(vi.name)) {
+      listed++;
+      continue;
+    }
+    if (graph.inputs.includes(vi.name)) throw new ModelFormatError(`${source}: input '${vi.name}' is listed twice`);
+    if (v.declared.shape?.some((d) => d === 0)) {
+      throw new ModelFormatError(`${source}: input '${vi.name}' has a zero dim in [${v.declared.shape.join(',')}]`);
+    }
+    graph.inputs.push(vi.name);
+  }
+  // IR < 4 requires every initializer to be listed as an input; only the others are real inputs.
+  graph.meta.initializersAsInputs = listed > 0;
+  for (const vi of g.output) {
+    graph.value(vi.name).declared = decodeValueInfo(vi, `output '${vi.name}'`);
+    graph.outputs.push(vi.name);
+  }
+  for (const vi of g.value_info) graph.value(vi.name).declared ??= decodeValueInfo(vi, `value_info '${vi.name}'`);
+
+  const names = new Set<string>();
+  let renamed = 0;
+  g.node.forEach((n, index) => {
+    const node = readNode(n, index, options.external);
+    if (!node.name || names.has(node.name)) {
+      if (node.name) renamed++;
+      let k = index;
+      let candidate = node.name ? `${node.name}_${k}` : `${node.opType}_${k}`;
+      while (names.has(candidate)) candidate = `${node.opType}_${++k}`;
+      node.name = candidate;
+    }
+    names.add(node.name);
+    graph.nodes.push(node);
+    for (const o of node.outputs) if (o) graph.value(o);
+    for (const i of node.inputs) if (i) graph.value(i);
+  });
+  if (renamed) graph.notes.push(`${renamed} node(s) had duplicate names and were renamed`);
+  graph.touch();
+  return graph;
+}
+
+function readNode(n: NodeProtoMsg, index: number, external?: ExternalResolver): Node {
+  const where = `node ${n.name ? `'${n.name}'` : `#${index}`} (${n.op_type})`;
+  if (!n.op_type) throw new ModelFormatError(`${where} has no op_type`);
+  const attrs = new Map<string, Attribute>();
+  for (const a of n.attribute) attrs.set(a.name, decodeAttribute(a, where, external));
+  const node = new Node(n.op_type, n.name, n.input.slice(), n.output.slice(), attrs, n.domain === 'ai.onnx' ? '' : n.domain);
+  node.docString = n.doc_string;
+  const extra = pick(n, ['overload', 'metadata_props', 'device_configurations']);
+  if (Object.keys(extra).length) node.extra = extra;
+  return node;
+}
+
+/** The listed fields of a decoded message that are present and non-empty. */
+function pick(msg: object, fields: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = (msg as Record<string, unknown>)[f];
+    if (has(msg, f) && v !== '' && !(Array.isArray(v) && v.length === 0)) out[f] = v;
+  }
+  return out;
+}

@@ -1,0 +1,18 @@
+/**
+ * leannet's public face. The CLI and the browser viewer import only from here.
+ */
+
+// Errors: one class per kind of failure.
+export * from './errors.js';
+
+// The Graph IR.
+export * from './ir/index.js';
+
+// Op definitions, registry and shape inference.
+export * from './ops/index.js';
+
+// ONNX reading and writing.
+export * from './formats/onnx/index.js';
+
+// The cost model.
+export * from './cost/index.js';

@@ -1,0 +1,233 @@
+/**
+ * The Graph every stage reads: nodes in topological order, values with dtype and shape,
+ * constant tensors. Nodes refer to values by name; the graph keeps a producer/consumer index
+ * that mutators refresh, so passes can edit freely and then call `validate`.
+ */
+import type { DType } from './dtype.js';
+import type { Shape } from './shape.js';
+import type { Tensor } from './tensor.js';
+
+/** A node attribute. Subgraphs and rarely used kinds are carried through opaquely. */
+export type Attribute =
+  | { readonly type: 'float'; readonly value: number }
+  | { readonly type: 'int'; readonly value: number }
+  | { readonly type: 'string'; readonly value: string }
+  | { readonly type: 'tensor'; readonly value: Tensor }
+  | { readonly type: 'floats'; readonly value: readonly number[] }
+  | { readonly type: 'ints'; readonly value: readonly number[] }
+  | { readonly type: 'strings'; readonly value: readonly string[] }
+  | { readonly type: 'tensors'; readonly value: readonly Tensor[] }
+  | { readonly type: 'graph'; readonly value: unknown }
+  | { readonly type: 'graphs'; readonly value: readonly unknown[] }
+  /** Sparse tensors, type protos, function attribute references: the decoded message, written back as is. */
+  | { readonly type: 'opaque'; readonly value: unknown };
+
+/** A value's element type and shape. */
+export interface TypeInfo {
+  dtype: DType | undefined;
+  shape: Shape | undefined;
+}
+
+/** A named value: a graph input, an initializer, or a node output. */
+export class Value {
+  /** Type as the file declared it (inputs, outputs, value_info); symbolic dims kept. */
+  declared: (TypeInfo & { readonly raw?: unknown }) | undefined;
+  /** Element type after inference (or from a constant). */
+  dtype: DType | undefined;
+  /** Shape after inference: numbers where known, names where symbolic or data-dependent. */
+  shape: Shape | undefined;
+  /** Constant data known without running the model (initializer, Constant, ConstantOfShape). */
+  tensor: Tensor | undefined;
+  /** Small integer contents known at analysis time (shape arithmetic folded by inference). */
+  folded: readonly number[] | undefined;
+
+  constructor(readonly name: string) {}
+}
+
+/** One operator application. */
+export class Node {
+  /** The op's parsed attribute record, filled once by the ops registry. */
+  parsed: unknown;
+  docString = '';
+  /** NodeProto fields leannet does not interpret (overload, metadata_props, …), written back unchanged. */
+  extra: Record<string, unknown> | undefined;
+
+  constructor(
+    public opType: string,
+    public name: string,
+    public inputs: string[],
+    public outputs: string[],
+    public attrs: Map<string, Attribute> = new Map(),
+    public domain = '',
+  ) {}
+
+  /** Set an attribute; the parsed record is rebuilt on next use. */
+  setAttr(name: string, attr: Attribute): void {
+    this.attrs.set(name, attr);
+    this.parsed = undefined;
+  }
+
+  /** `Conv 'conv_3'` — how messages name a node. */
+  get label(): string {
+    return `${this.opType} '${this.name}'`;
+  }
+}
+
+/** Model-level fields, carried from reader to writer. */
+export interface ModelMeta {
+  irVersion: number;
+  producerName: string;
+  producerVersion: string;
+  domain: string;
+  modelVersion: number;
+  docString: string;
+  metadata: { key: string; value: string }[];
+  /** Fields leannet does not interpret (functions, training_info, …), written back unchanged. */
+  extra: Record<string, unknown>;
+  /** GraphProto fields leannet does not interpret (sparse_initializer, quantization_annotation, …). */
+  graphExtra: Record<string, unknown>;
+  /** Whether the file listed initializers among graph inputs (IR < 4 style); the writer repeats it. */
+  initializersAsInputs: boolean;
+}
+
+export function defaultMeta(): ModelMeta {
+  return {
+    irVersion: 8,
+    producerName: 'leannet',
+    producerVersion: '',
+    domain: '',
+    modelVersion: 0,
+    docString: '',
+    metadata: [],
+    extra: {},
+    graphExtra: {},
+    initializersAsInputs: false,
+  };
+}
+
+export class Graph {
+  name = 'graph';
+  docString = '';
+  nodes: Node[] = [];
+  /** Real inputs (initializers excluded), in file order. */
+  inputs: string[] = [];
+  outputs: string[] = [];
+  /** Initializer tensors by value name, in file order. */
+  initializers = new Map<string, Tensor>();
+  /** Every value the graph names. */
+  values = new Map<string, Value>();
+  /** Opset version by domain ('' is ai.onnx), in file order. */
+  opsets = new Map<string, number>();
+  meta: ModelMeta = defaultMeta();
+  /** Things the reader fixed or noticed (renamed nodes, …), shown by analyze. */
+  notes: string[] = [];
+
+  private producers: Map<string, Node> | undefined;
+  private users: Map<string, Node[]> | undefined;
+
+  /** The value named `name`, created empty if the graph has not seen it. */
+  value(name: string): Value {
+    let v = this.values.get(name);
+    if (!v) {
+      v = new Value(name);
+      this.values.set(name, v);
+    }
+    return v;
+  }
+
+  /** The opset version of a domain ('' and 'ai.onnx' are the same domain). */
+  opset(domain: string): number | undefined {
+    return this.opsets.get(domain === 'ai.onnx' ? '' : domain);
+  }
+
+  producer(name: string): Node | undefined {
+    this.ensureIndex();
+    return this.producers!.get(name);
+  }
+
+  consumers(name: string): readonly Node[] {
+    this.ensureIndex();
+    return this.users!.get(name) ?? [];
+  }
+
+  /** Call after editing `nodes` or their inputs/outputs directly. */
+  touch(): void {
+    this.producers = undefined;
+    this.users = undefined;
+  }
+
+  addNode(node: Node, index = this.nodes.length): Node {
+    this.nodes.splice(index, 0, node);
+    for (const o of node.outputs) this.value(o);
+    this.touch();
+    return node;
+  }
+
+  removeNode(node: Node): void {
+    const i = this.nodes.indexOf(node);
+    if (i >= 0) this.nodes.splice(i, 1);
+    this.touch();
+  }
+
+  /** Point every consumer (and graph output) of `from` at `to`. */
+  replaceUses(from: string, to: string): void {
+    for (const n of this.nodes) {
+      for (let i = 0; i < n.inputs.length; i++) if (n.inputs[i] === from) n.inputs[i] = to;
+    }
+    this.outputs = this.outputs.map((o) => (o === from ? to : o));
+    this.touch();
+  }
+
+  /** Add or replace an initializer (a constant tensor). */
+  setInitializer(name: string, tensor: Tensor): Value {
+    this.initializers.set(name, tensor);
+    const v = this.value(name);
+    v.tensor = tensor;
+    v.dtype = tensor.dtype;
+    v.shape = tensor.dims;
+    return v;
+  }
+
+  /** Drop initializers and values nothing refers to any more. */
+  prune(): void {
+    const used = new Set<string>([...this.inputs, ...this.outputs]);
+    for (const n of this.nodes) {
+      for (const i of n.inputs) used.add(i);
+      for (const o of n.outputs) used.add(o);
+    }
+    for (const name of [...this.initializers.keys()]) if (!used.has(name)) this.initializers.delete(name);
+    for (const name of [...this.values.keys()]) if (!used.has(name)) this.values.delete(name);
+    this.touch();
+  }
+
+  /** A node name not yet used in this graph, starting from `base`. */
+  uniqueNodeName(base: string): string {
+    const taken = new Set(this.nodes.map((n) => n.name));
+    if (!taken.has(base)) return base;
+    for (let i = 1; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
+  }
+
+  /** A value name not yet used in this graph, starting from `base`. */
+  uniqueValueName(base: string): string {
+    if (!this.values.has(base)) return base;
+    for (let i = 1; ; i++) if (!this.values.has(`${base}_${i}`)) return `${base}_${i}`;
+  }
+
+  private ensureIndex(): void {
+    if (this.producers && this.users) return;
+    const producers = new Map<string, Node>();
+    const users = new Map<string, Node[]>();
+    for (const n of this.nodes) {
+      for (const o of n.outputs) if (o) producers.set(o, n);
+      for (const i of n.inputs) {
+        if (!i) continue;
+        const list = users.get(i);
+        if (list) {
+          if (list[list.length - 1] !== n) list.push(n);
+        } else users.set(i, [n]);
+      }
+    }
+    this.producers = producers;
+    this.users = users;
+  }
+}

@@ -1,0 +1,8 @@
+/** The Graph IR: values, nodes, tensors, order and validation. */
+export { DTYPES, dtypeFromOnnx, dtypeInfo, byteSize, bytesPerElement, isFloat, isInteger, type DType } from './dtype.js';
+export { isStatic, numel, formatShape, listString, parseShapeText, type Dim, type Shape } from './shape.js';
+export { Tensor, type TensorSource, type ValueField } from './tensor.js';
+export { float16ToFloat32, float32ToFloat16, halfToFloat, floatToHalf } from './float16.js';
+export { Graph, Node, Value, defaultMeta, type Attribute, type ModelMeta, type TypeInfo } from './graph.js';
+export { topoOrder, sortGraph } from './topo.js';
+export { findProblems, validate } from './validate.js';

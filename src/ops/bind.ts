@@ -1,0 +1,69 @@
+/**
+ * Give every graph input a concrete shape: the declared one, with the user's `--input name=1x3x224x224`
+ * and `--dim N=1` overrides, and the batch dim defaulting to 1. A symbolic dim nobody set is an
+ * error that names the input and the flag that sets it.
+ */
+import { ShapeInferenceError, UsageError } from '../errors.js';
+import { formatShape, numel, type Graph } from '../ir/index.js';
+
+export interface BindOptions {
+  /** Full input shapes by input name. */
+  inputs?: Readonly<Record<string, readonly number[]>>;
+  /** Values for symbolic dim names (`N`, `batch_size`, `height`). */
+  dims?: Readonly<Record<string, number>>;
+  /** Value for a symbolic leading (batch) dim nobody set; default 1. */
+  batch?: number;
+}
+
+/** Resolve each real input's shape; returns them by name. */
+export function bindInputs(graph: Graph, options: BindOptions = {}): Map<string, number[]> {
+  const given = options.inputs ?? {};
+  const dims = options.dims ?? {};
+  const batch = options.batch ?? 1;
+  for (const name of Object.keys(given)) {
+    if (!graph.inputs.includes(name)) {
+      throw new UsageError(`--input ${name}: the model has no input '${name}'; its inputs are ${graph.inputs.map((i) => `'${i}'`).join(', ') || 'none'}`);
+    }
+  }
+  const symbols = new Set<string>();
+  for (const name of graph.inputs) for (const d of graph.value(name).declared?.shape ?? []) if (typeof d === 'string') symbols.add(d);
+  for (const [name, v] of Object.entries(dims)) {
+    if (!symbols.has(name)) {
+      const known = [...symbols].filter((s) => !s.startsWith('?'));
+      throw new UsageError(`--dim ${name}: no input has a dim named '${name}'; ${known.length ? `symbolic dims are ${known.map((s) => `'${s}'`).join(', ')}` : 'the inputs have no named symbolic dims'}`);
+    }
+    if (!Number.isSafeInteger(v) || v <= 0) throw new UsageError(`--dim ${name}=${v}: dims must be positive integers`);
+  }
+
+  const out = new Map<string, number[]>();
+  for (const name of graph.inputs) {
+    const declared = graph.value(name).declared?.shape;
+    const user = given[name];
+    let shape: number[];
+    if (user) {
+      if (declared && declared.length !== user.length) {
+        throw new UsageError(`--input ${name}=${formatShape(user)}: the model declares rank ${declared.length} (${formatShape(declared)})`);
+      }
+      declared?.forEach((d, axis) => {
+        if (typeof d === 'number' && d !== user[axis]) {
+          throw new UsageError(`--input ${name}=${formatShape(user)}: dim ${axis} is fixed at ${d} in the model`);
+        }
+      });
+      shape = user.slice();
+    } else if (!declared) {
+      throw new ShapeInferenceError(`input '${name}' has no declared shape; set it with --input ${name}=<shape like 1x3x224x224>`);
+    } else {
+      shape = declared.map((d, axis) => {
+        if (typeof d === 'number') return d;
+        if (!d.startsWith('?') && dims[d] !== undefined) return dims[d]!;
+        if (axis === 0) return batch;
+        const flag = d.startsWith('?') ? `--input ${name}=<shape>` : `--dim ${d}=<n> or --input ${name}=<shape>`;
+        throw new ShapeInferenceError(`input '${name}' has an unresolved dim ${d.startsWith('?') ? '(unnamed)' : `'${d}'`} at axis ${axis} of ${formatShape(declared.map((x) => (typeof x === 'string' && x.startsWith('?') ? '?' : x)))}; set it with ${flag}`);
+      });
+    }
+    if (shape.some((d) => d <= 0)) throw new ShapeInferenceError(`input '${name}' has a non-positive dim in ${formatShape(shape)}`);
+    numel(shape, `input '${name}'`);
+    out.set(name, shape);
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+/**
+ * Constant and ConstantOfShape: weights in some exports live here instead of in initializers.
+ * ConstantOfShape's output is a fill (shape + one value): counted, never materialised.
+ */
+import { Tensor, type Node } from '../ir/index.js';
+import { attrTensor } from './attrs.js';
+import type { OpDef } from './types.js';
+
+/** The tensor a Constant node holds, from whichever `value*` attribute it uses. */
+export function constantTensor(node: Node): Tensor {
+  const t = attrTensor(node, 'value');
+  if (t) return t;
+  const a = (name: string) => node.attrs.get(name);
+  const f = a('value_float');
+  if (f?.type === 'float') return Tensor.fromArray('float32', [], new Float32Array([f.value]));
+  const fs = a('value_floats');
+  if (fs?.type === 'floats') return Tensor.fromArray('float32', [fs.value.length], new Float32Array(fs.value));
+  const i = a('value_int');
+  if (i?.type === 'int') return Tensor.fromArray('int64', [], new BigInt64Array([BigInt(i.value)]));
+  const is = a('value_ints');
+  if (is?.type === 'ints') return Tensor.fromArray('int64', [is.value.length], BigInt64Array.from(is.value.map((v) => BigInt(v))));
+  const s = a('value_string') ?? a('value_strings');
+  if (s?.type === 'string' || s?.type === 'strings') {
+    const list = s.type === 'string' ? [s.value] : [...s.value];
+    return new Tensor('string', s.type === 'string' ? [] : [list.length], { kind: 'values', field: 'string_data', values: list.map((x) => new TextEncoder().encode(x)) });
+  }
+  throw new Error('has no value attribute (value, value_float, value_floats, value_int, value_ints or value_string)');
+}
+
+export const constant: OpDef<{ tensor: Tensor }> = {
+  opType: 'Constant',
+  since: 1,
+  category: 'shape',
+  parse: (node) => ({ tensor: constantTensor(node) }),
+  infer(ctx) {
+    const t = ctx.attrs.tensor;
+    return [{ dtype: t.dtype, shape: t.dims, tensor: t }];
+  },
+};
+
+export const constantOfShape: OpDef<{ value: Tensor | undefined }> = {
+  opType: 'ConstantOfShape',
+  since: 9,
+  category: 'shape',
+  shapeInputs: [0],
+  parse: (node) => ({ value: attrTensor(node, 'value') }),
+  infer(ctx) {
+    const dims = ctx.values(0);
+    if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) ctx.fail(`shape [${dims.join(',')}] has an invalid dim`);
+    const v = ctx.attrs.value;
+    if (v && v.numel !== 1) ctx.fail(`value must hold one element, got ${v.numel}`);
+    const dtype = v?.dtype ?? 'float32';
+    const fill = v ? v.toNumbers()[0]! : 0;
+    const tensor = new Tensor(dtype, dims, { kind: 'fill', value: fill });
+    return [{ dtype, shape: dims, tensor }];
+  },
+};
+
+export const constantOps: OpDef<any>[] = [constant, constantOfShape];

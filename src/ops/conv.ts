@@ -1,0 +1,112 @@
+/**
+ * Conv, ConvInteger, QLinearConv: madds = N·∏out·c2·(c1/g)·∏k. The geometry also checks
+ * C_in = W.shape[1]·group, which ONNX's own inference does not.
+ */
+import { listString, type Node } from '../ir/index.js';
+import { attrInt, nodeFail } from './attrs.js';
+import { readWindowAttrs, windowGeometry, type Window, type WindowAttrs } from './geometry.js';
+import type { ConvKind, OpDef, Work, WorkContext } from './types.js';
+import { product } from './util.js';
+
+export interface ConvAttrs extends WindowAttrs {
+  readonly group: number;
+}
+
+/** Everything about one convolution, in one flat record. */
+export interface ConvGeometry extends Window {
+  readonly batch: number;
+  readonly cIn: number;
+  readonly cOut: number;
+  readonly group: number;
+  readonly spatialIn: readonly number[];
+  readonly kind: ConvKind;
+}
+
+export function parseConv(node: Node): ConvAttrs {
+  const group = attrInt(node, 'group', 1);
+  if (!Number.isSafeInteger(group) || group < 1) nodeFail(node)(`group must be a positive integer, got ${group}`);
+  return { ...readWindowAttrs(node), group };
+}
+
+export function convKind(cIn: number, group: number, kernel: readonly number[]): ConvKind {
+  if (group > 1 && group === cIn) return 'depthwise';
+  if (group > 1) return 'group';
+  return kernel.every((k) => k === 1) ? 'pointwise' : 'standard';
+}
+
+/** Geometry of a forward convolution from X [N,C,…] and W [M, C/g, k…]. */
+export function convGeometry(attrs: ConvAttrs, x: readonly number[], w: readonly number[], fail: (m: string) => never): ConvGeometry {
+  if (x.length < 3) fail(`input must have rank ≥ 3 (N, C, spatial…), got ${listString(x)}`);
+  if (w.length !== x.length) fail(`weights ${listString(w)} must have the input's rank ${x.length}`);
+  const [batch, cIn] = x as [number, number];
+  const cOut = w[0]!;
+  const { group } = attrs;
+  if (cIn !== w[1]! * group) {
+    fail(`input has ${cIn} channels but weights ${listString(w)} with group ${group} expect ${w[1]! * group}`);
+  }
+  if (cOut % group !== 0) fail(`${cOut} output channels are not divisible by group ${group}`);
+  const kernel = w.slice(2);
+  if (attrs.kernelShape && listString(attrs.kernelShape) !== listString(kernel)) {
+    fail(`kernel_shape ${listString(attrs.kernelShape)} does not match weights ${listString(w)}`);
+  }
+  const win = windowGeometry(attrs, x.slice(2), kernel, fail);
+  return { ...win, batch, cIn, cOut, group, spatialIn: x.slice(2), kind: convKind(cIn, group, kernel) };
+}
+
+/** Conv work from static shapes; `bias` is whether a bias add is part of the op. */
+function convWork(ctx: WorkContext<ConvAttrs>, xIdx: number, wIdx: number, bias: boolean): Work {
+  const x = ctx.inputs[xIdx];
+  const w = ctx.inputs[wIdx];
+  if (!x || !w) return {};
+  const g = convGeometry(ctx.attrs, x, w, nodeFail(ctx.node));
+  const outElems = g.batch * g.cOut * product(g.out);
+  const madds = outElems * (g.cIn / g.group) * product(g.kernel);
+  return { madds, flops: 2 * madds + (bias ? outElems : 0), kind: g.kind };
+}
+
+export const conv: OpDef<ConvAttrs> = {
+  opType: 'Conv',
+  since: 1,
+  category: 'conv',
+  params: [1, 2],
+  parse: parseConv,
+  infer(ctx) {
+    const x = ctx.staticShape(0);
+    const g = convGeometry(ctx.attrs, x, ctx.staticShape(1), ctx.fail);
+    if (ctx.has(2)) {
+      const b = ctx.staticShape(2);
+      if (b.length !== 1 || b[0] !== g.cOut) ctx.fail(`bias ${listString(b)} must be [${g.cOut}]`);
+    }
+    return [{ dtype: ctx.dtype(0), shape: [g.batch, g.cOut, ...g.out] }];
+  },
+  work: (ctx) => convWork(ctx, 0, 1, ctx.inputs.length > 2 && !!ctx.inputs[2]),
+};
+
+export const convInteger: OpDef<ConvAttrs> = {
+  opType: 'ConvInteger',
+  since: 10,
+  category: 'conv',
+  params: [1],
+  parse: parseConv,
+  infer(ctx) {
+    const g = convGeometry(ctx.attrs, ctx.staticShape(0), ctx.staticShape(1), ctx.fail);
+    return [{ dtype: 'int32', shape: [g.batch, g.cOut, ...g.out] }];
+  },
+  work: (ctx) => convWork(ctx, 0, 1, false),
+};
+
+/** Inputs: x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, y_zero_point, B. */
+export const qlinearConv: OpDef<ConvAttrs> = {
+  opType: 'QLinearConv',
+  since: 10,
+  category: 'conv',
+  params: [3, 8],
+  parse: parseConv,
+  infer(ctx) {
+    const g = convGeometry(ctx.attrs, ctx.staticShape(0), ctx.staticShape(3), ctx.fail);
+    return [{ dtype: ctx.has(7) ? ctx.dtype(7) : ctx.dtype(0), shape: [g.batch, g.cOut, ...g.out] }];
+  },
+  work: (ctx) => convWork(ctx, 0, 3, !!ctx.inputs[8]),
+};
+
+export const convOps: OpDef<any>[] = [conv, convInteger, qlinearConv];

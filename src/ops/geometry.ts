@@ -1,0 +1,96 @@
+/**
+ * The one sliding-window geometry helper (STYLE.md #4), shared by Conv, ConvTranspose and pooling.
+ * ONNX rules: effective kernel (k−1)·d+1; explicit `pads` win over `auto_pad`; SAME_UPPER puts
+ * the smaller half of the padding first, SAME_LOWER the larger; output ⌊(in+pb+pe−effK)/s⌋+1
+ * (⌈…⌉ in ceil mode, without a last window that would start in the end padding).
+ */
+import { listString, type Node } from '../ir/index.js';
+import { attrInts, attrString, nodeFail } from './attrs.js';
+
+export type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
+
+export interface WindowAttrs {
+  readonly kernelShape: readonly number[] | undefined;
+  readonly strides: readonly number[] | undefined;
+  readonly dilations: readonly number[] | undefined;
+  readonly pads: readonly number[] | undefined;
+  readonly autoPad: AutoPad;
+  readonly ceilMode?: boolean;
+}
+
+export interface Window {
+  readonly kernel: readonly number[];
+  readonly strides: readonly number[];
+  readonly dilations: readonly number[];
+  /** (k−1)·d+1 per spatial axis. */
+  readonly effKernel: readonly number[];
+  readonly padsBegin: readonly number[];
+  readonly padsEnd: readonly number[];
+  readonly out: readonly number[];
+}
+
+export function parseAutoPad(value: string, fail: (m: string) => never): AutoPad {
+  if (value === 'NOTSET' || value === 'SAME_UPPER' || value === 'SAME_LOWER' || value === 'VALID') return value;
+  return fail(`auto_pad must be NOTSET, SAME_UPPER, SAME_LOWER or VALID, got '${value}'`);
+}
+
+function perAxis(name: string, v: readonly number[] | undefined, n: number, fill: number, fail: (m: string) => never): number[] {
+  if (v === undefined) return new Array<number>(n).fill(fill);
+  if (v.length !== n) fail(`${name} must have ${n} values, got ${listString(v)}`);
+  if (v.some((x) => !Number.isSafeInteger(x) || x < 1)) fail(`${name} must be positive integers, got ${listString(v)}`);
+  return v.slice();
+}
+
+/** Geometry of a window of `kernel` sliding over `spatialIn`. */
+export function windowGeometry(attrs: WindowAttrs, spatialIn: readonly number[], kernel: readonly number[], fail: (m: string) => never): Window {
+  const n = spatialIn.length;
+  if (kernel.length !== n) fail(`kernel ${listString(kernel)} has ${kernel.length} spatial dims but the input has ${n}`);
+  const strides = perAxis('strides', attrs.strides, n, 1, fail);
+  const dilations = perAxis('dilations', attrs.dilations, n, 1, fail);
+  const effKernel = kernel.map((k, i) => (k - 1) * dilations[i]! + 1);
+  let padsBegin: number[];
+  let padsEnd: number[];
+  if (attrs.pads !== undefined) {
+    if (attrs.pads.length !== 2 * n) fail(`pads must have ${2 * n} values, got ${listString(attrs.pads)}`);
+    if (attrs.pads.some((p) => !Number.isSafeInteger(p) || p < 0)) fail(`pads must be non-negative, got ${listString(attrs.pads)}`);
+    padsBegin = attrs.pads.slice(0, n);
+    padsEnd = attrs.pads.slice(n);
+  } else if (attrs.autoPad === 'SAME_UPPER' || attrs.autoPad === 'SAME_LOWER') {
+    padsBegin = [];
+    padsEnd = [];
+    spatialIn.forEach((len, i) => {
+      const target = Math.ceil(len / strides[i]!);
+      const total = Math.max(0, (target - 1) * strides[i]! + effKernel[i]! - len);
+      const small = Math.floor(total / 2);
+      padsBegin.push(attrs.autoPad === 'SAME_UPPER' ? small : total - small);
+      padsEnd.push(attrs.autoPad === 'SAME_UPPER' ? total - small : small);
+    });
+  } else {
+    padsBegin = new Array<number>(n).fill(0);
+    padsEnd = new Array<number>(n).fill(0);
+  }
+  const out = spatialIn.map((len, i) => {
+    const span = len + padsBegin[i]! + padsEnd[i]! - effKernel[i]!;
+    const s = strides[i]!;
+    if (span < 0) fail(`window ${effKernel[i]} is larger than the padded input ${len + padsBegin[i]! + padsEnd[i]!} on spatial axis ${i}`);
+    let o = Math.floor(span / s) + 1;
+    if (attrs.ceilMode) {
+      o = Math.ceil(span / s) + 1;
+      // The last window must start inside the input or its begin padding.
+      if ((o - 1) * s >= len + padsBegin[i]!) o--;
+    }
+    return o;
+  });
+  return { kernel: kernel.slice(), strides, dilations, effKernel, padsBegin, padsEnd, out };
+}
+
+/** Read the window attributes every conv/pool op shares. */
+export function readWindowAttrs(node: Node): WindowAttrs {
+  return {
+    kernelShape: attrInts(node, 'kernel_shape'),
+    strides: attrInts(node, 'strides'),
+    dilations: attrInts(node, 'dilations'),
+    pads: attrInts(node, 'pads'),
+    autoPad: parseAutoPad(attrString(node, 'auto_pad', 'NOTSET'), nodeFail(node)),
+  };
+}

@@ -1,0 +1,8 @@
+/** Op definitions, the registry, and whole-graph shape inference. */
+export { registerOp, resolveOp, knownOps } from './registry.js';
+export { inferShapes, parsedAttrs, type InferReport } from './infer.js';
+export { bindInputs, type BindOptions } from './bind.js';
+export { convGeometry, convKind, parseConv, type ConvAttrs, type ConvGeometry } from './conv.js';
+export { windowGeometry, type Window, type WindowAttrs, type AutoPad } from './geometry.js';
+export { constantTensor } from './constant.js';
+export type { OpDef, OpCategory, OutputInfo, InferContext, WorkContext, Work, ConvKind } from './types.js';

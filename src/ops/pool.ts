@@ -1,0 +1,116 @@
+/**
+ * Pooling and reductions: MaxPool/AveragePool/LpPool (window geometry shared with Conv),
+ * the global pools, Reduce*, ArgMax/ArgMin and LRN. Their arithmetic is counted in `flops`
+ * (one operation per window element), not in madds or the element-wise column.
+ */
+import { listString, type Dim, type Node } from '../ir/index.js';
+import { attrInt, attrInts, normAxis } from './attrs.js';
+import { readWindowAttrs, windowGeometry, type WindowAttrs } from './geometry.js';
+import type { InferContext, OpDef, WorkContext } from './types.js';
+import { product } from './util.js';
+
+interface PoolAttrs extends WindowAttrs {
+  readonly kernel: readonly number[];
+}
+
+function parsePool(node: Node): PoolAttrs {
+  const w = readWindowAttrs(node);
+  const kernel = w.kernelShape;
+  if (!kernel) throw new Error("attribute 'kernel_shape' is missing");
+  return { ...w, kernel, ceilMode: attrInt(node, 'ceil_mode', 0) === 1 };
+}
+
+function pool(opType: string): OpDef<PoolAttrs> {
+  return {
+    opType,
+    since: 1,
+    category: 'reduce',
+    parse: parsePool,
+    infer(ctx) {
+      const x = ctx.staticShape(0);
+      if (x.length < 3) ctx.fail(`input must have rank ≥ 3, got ${listString(x)}`);
+      const g = windowGeometry(ctx.attrs, x.slice(2), ctx.attrs.kernel, ctx.fail);
+      const shape = [x[0]!, x[1]!, ...g.out];
+      // MaxPool's optional second output holds int64 indices.
+      return [{ dtype: ctx.dtype(0), shape }, { dtype: 'int64', shape }];
+    },
+    work: (ctx: WorkContext<PoolAttrs>) => (ctx.outputs[0] ? { flops: product(ctx.outputs[0]) * product(ctx.attrs.kernel) } : {}),
+  };
+}
+
+function globalPool(opType: string): OpDef {
+  return {
+    opType,
+    since: 1,
+    category: 'reduce',
+    infer(ctx) {
+      const x = ctx.shape(0);
+      if (x.length < 3) ctx.fail(`input must have rank ≥ 3, got ${listString(x)}`);
+      return [{ dtype: ctx.dtype(0), shape: [x[0]!, x[1]!, ...x.slice(2).map(() => 1)] }];
+    },
+    work: (ctx) => (ctx.inputs[0] ? { flops: product(ctx.inputs[0]) } : {}),
+  };
+}
+
+function reduceShape(ctx: InferContext<unknown>, axesIn: readonly number[] | undefined): Dim[] {
+  const x = ctx.shape(0);
+  const keep = attrInt(ctx.node, 'keepdims', 1) === 1;
+  const noop = attrInt(ctx.node, 'noop_with_empty_axes', 0) === 1;
+  if ((!axesIn || axesIn.length === 0) && noop) return x.slice();
+  const axes = new Set((axesIn && axesIn.length ? axesIn : x.map((_, i) => i)).map((a) => normAxis(ctx.node, a, x.length)));
+  const out: Dim[] = [];
+  x.forEach((d, i) => {
+    if (!axes.has(i)) out.push(d);
+    else if (keep) out.push(1);
+  });
+  return out;
+}
+
+/** Reduce ops take `axes` as an attribute until `inputSince`, then as the second input. */
+function reduce(opType: string, inputSince: number): OpDef[] {
+  const work = (ctx: WorkContext<unknown>) => (ctx.inputs[0] ? { flops: product(ctx.inputs[0]) } : {});
+  return [
+    { opType, since: 1, category: 'reduce', infer: (ctx) => [{ dtype: ctx.dtype(0), shape: reduceShape(ctx, attrInts(ctx.node, 'axes')) }], work },
+    {
+      opType,
+      since: inputSince,
+      category: 'reduce',
+      shapeInputs: [1],
+      infer: (ctx) => [{ dtype: ctx.dtype(0), shape: reduceShape(ctx, ctx.has(1) ? ctx.values(1) : undefined) }],
+      work,
+    },
+  ];
+}
+
+function arg(opType: string): OpDef {
+  return {
+    opType,
+    since: 1,
+    category: 'reduce',
+    infer(ctx) {
+      const x = ctx.shape(0);
+      const axis = normAxis(ctx.node, attrInt(ctx.node, 'axis', 0), x.length);
+      const keep = attrInt(ctx.node, 'keepdims', 1) === 1;
+      const shape = keep ? x.map((d, i) => (i === axis ? 1 : d)) : x.filter((_, i) => i !== axis);
+      return [{ dtype: 'int64', shape }];
+    },
+    work: (ctx) => (ctx.inputs[0] ? { flops: product(ctx.inputs[0]) } : {}),
+  };
+}
+
+/** LRN: a sum of squares over `size` channels, then a power and a divide per element. */
+const lrn: OpDef = {
+  opType: 'LRN',
+  since: 1,
+  category: 'reduce',
+  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: ctx.shape(0) }],
+  work: (ctx) => (ctx.outputs[0] ? { flops: product(ctx.outputs[0]) * (2 * attrInt(ctx.node, 'size', 1) + 3) } : {}),
+};
+
+export const poolOps: OpDef<any>[] = [
+  pool('MaxPool'), pool('AveragePool'), pool('LpPool'),
+  globalPool('GlobalAveragePool'), globalPool('GlobalMaxPool'), globalPool('GlobalLpPool'),
+  ...reduce('ReduceSum', 13),
+  ...['ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare'].flatMap((t) => reduce(t, 18)),
+  arg('ArgMax'), arg('ArgMin'), lrn,
+];

@@ -1,0 +1,136 @@
+/**
+ * Ops that only change shape metadata (Reshape, Flatten, Squeeze, Unsqueeze, Identity,
+ * inference-mode Dropout) and the data-movement ops Transpose, Expand, Tile, DepthToSpace.
+ * View ops pass folded values through, so shape arithmetic survives them.
+ */
+import { listString, type Dim, type Node } from '../ir/index.js';
+import { attrInt, attrInts, attrString, normAxis } from './attrs.js';
+import type { InferContext, OpDef, OutputInfo } from './types.js';
+import { broadcast, product } from './util.js';
+
+function view(opType: string, since: number, infer: OpDef['infer'], shapeInputs: number[] = []): OpDef {
+  return { opType, since, category: 'view', shapeInputs, infer };
+}
+
+/** Reshape target: 0 copies the input dim (unless allowzero), one −1 is inferred. */
+function reshapeTo(ctx: InferContext<unknown>, target: readonly number[]): Dim[] {
+  const x = ctx.shape(0);
+  const allowZero = attrInt(ctx.node, 'allowzero', 0) === 1;
+  const out: Dim[] = target.map((d, i) => (d === 0 && !allowZero ? (x[i] ?? ctx.fail(`shape ${listString(target)} copies dim ${i}, which the input ${listString(x)} lacks`)) : d));
+  const minus = out.filter((d) => d === -1).length;
+  if (minus > 1) ctx.fail(`shape ${listString(target)} has more than one -1`);
+  if (out.some((d) => typeof d === 'number' && d < -1)) ctx.fail(`shape ${listString(target)} has an invalid dim`);
+  if (minus === 1) {
+    const total = product(ctx.staticShape(0));
+    const known = product(out.filter((d) => d !== -1) as number[]);
+    if (known === 0 || total % known !== 0) ctx.fail(`cannot reshape ${listString(x)} (${total} elements) to ${listString(target)}`);
+    out[out.indexOf(-1)] = total / known;
+  } else if (out.every((d) => typeof d === 'number') && x.every((d) => typeof d === 'number')) {
+    const a = product(x as number[]);
+    const b = product(out as number[]);
+    if (a !== b) ctx.fail(`cannot reshape ${listString(x)} (${a} elements) to ${listString(out)} (${b} elements)`);
+  }
+  return out;
+}
+
+const pass = (ctx: InferContext<unknown>, shape: readonly Dim[]): OutputInfo[] => [{ dtype: ctx.dtype(0), shape, folded: ctx.folded(0) }];
+
+const reshapeV1 = view('Reshape', 1, (ctx) => pass(ctx, reshapeTo(ctx, attrInts(ctx.node, 'shape') ?? ctx.fail("attribute 'shape' is missing"))));
+const reshapeV5 = view('Reshape', 5, (ctx) => pass(ctx, reshapeTo(ctx, ctx.values(1))), [1]);
+
+const flatten = view('Flatten', 1, (ctx) => {
+  const x = ctx.staticShape(0);
+  const axis = attrInt(ctx.node, 'axis', 1);
+  const a = axis < 0 ? axis + x.length : axis;
+  if (a < 0 || a > x.length) ctx.fail(`axis ${axis} is out of range for rank ${x.length}`);
+  return pass(ctx, [product(x.slice(0, a)), product(x.slice(a))]);
+});
+
+function squeezeShape(ctx: InferContext<unknown>, axes: readonly number[] | undefined): Dim[] {
+  const x = ctx.shape(0);
+  if (!axes) return x.filter((d) => d !== 1);
+  const drop = new Set(axes.map((a) => normAxis(ctx.node, a, x.length)));
+  for (const a of drop) if (typeof x[a] === 'number' && x[a] !== 1) ctx.fail(`cannot squeeze axis ${a} of size ${x[a]}`);
+  return x.filter((_, i) => !drop.has(i));
+}
+
+function unsqueezeShape(ctx: InferContext<unknown>, axes: readonly number[]): Dim[] {
+  const x = ctx.shape(0);
+  const rank = x.length + axes.length;
+  const set = new Set(axes.map((a) => normAxis(ctx.node, a, rank)));
+  if (set.size !== axes.length) ctx.fail(`axes ${listString(axes)} repeat`);
+  const out: Dim[] = [];
+  let j = 0;
+  for (let i = 0; i < rank; i++) out.push(set.has(i) ? 1 : x[j++]!);
+  return out;
+}
+
+const squeezeV1 = view('Squeeze', 1, (ctx) => pass(ctx, squeezeShape(ctx, attrInts(ctx.node, 'axes'))));
+const squeezeV13 = view('Squeeze', 13, (ctx) => pass(ctx, squeezeShape(ctx, ctx.has(1) ? ctx.values(1) : undefined)), [1]);
+const unsqueezeV1 = view('Unsqueeze', 1, (ctx) => pass(ctx, unsqueezeShape(ctx, attrInts(ctx.node, 'axes') ?? ctx.fail("attribute 'axes' is missing"))));
+const unsqueezeV13 = view('Unsqueeze', 13, (ctx) => pass(ctx, unsqueezeShape(ctx, ctx.values(1))), [1]);
+const identity = view('Identity', 1, (ctx) => pass(ctx, ctx.shape(0)));
+
+/** Inference-mode Dropout is the identity; the optional mask output has the input's shape. */
+const dropout = view('Dropout', 1, (ctx) => [...pass(ctx, ctx.shape(0)), { dtype: ctx.opset >= 10 ? 'bool' : ctx.dtype(0), shape: ctx.shape(0) }], [1, 2]);
+
+const transpose: OpDef = {
+  opType: 'Transpose',
+  since: 1,
+  category: 'movement',
+  infer(ctx) {
+    const x = ctx.shape(0);
+    const perm = attrInts(ctx.node, 'perm') ?? x.map((_, i) => x.length - 1 - i);
+    if (perm.length !== x.length || new Set(perm).size !== perm.length || perm.some((p) => p < 0 || p >= x.length)) {
+      ctx.fail(`perm ${listString(perm)} is not a permutation of ${x.length} axes`);
+    }
+    const folded = x.length <= 1 ? ctx.folded(0) : undefined;
+    return [{ dtype: ctx.dtype(0), shape: perm.map((p) => x[p]!), folded }];
+  },
+};
+
+const expand: OpDef = {
+  opType: 'Expand',
+  since: 8,
+  category: 'movement',
+  shapeInputs: [1],
+  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: broadcast([ctx.shape(0), ctx.values(1)], ctx.fail) }],
+};
+
+const tile: OpDef = {
+  opType: 'Tile',
+  since: 6,
+  category: 'movement',
+  shapeInputs: [1],
+  infer(ctx) {
+    const x = ctx.staticShape(0);
+    const r = ctx.values(1);
+    if (r.length !== x.length) ctx.fail(`repeats ${listString(r)} must have ${x.length} values`);
+    return [{ dtype: ctx.dtype(0), shape: x.map((d, i) => d * r[i]!) }];
+  },
+};
+
+function spaceDepth(opType: 'DepthToSpace' | 'SpaceToDepth'): OpDef {
+  return {
+    opType,
+    since: 1,
+    category: 'movement',
+    parse: (node: Node) => ({ b: attrInt(node, 'blocksize', 0), mode: attrString(node, 'mode', 'DCR') }),
+    infer(ctx) {
+      const [n, c, h, w] = ctx.staticShape(0) as [number, number, number, number];
+      const b = (ctx.attrs as { b: number }).b;
+      if (b < 1) ctx.fail('blocksize must be positive');
+      if (opType === 'DepthToSpace') {
+        if (c % (b * b)) ctx.fail(`${c} channels are not divisible by blocksize² ${b * b}`);
+        return [{ dtype: ctx.dtype(0), shape: [n, c / (b * b), h * b, w * b] }];
+      }
+      if (h % b || w % b) ctx.fail(`spatial size ${h}x${w} is not divisible by blocksize ${b}`);
+      return [{ dtype: ctx.dtype(0), shape: [n, c * b * b, h / b, w / b] }];
+    },
+  };
+}
+
+export const reshapeOps: OpDef<any>[] = [
+  reshapeV1, reshapeV5, flatten, squeezeV1, squeezeV13, unsqueezeV1, unsqueezeV13, identity, dropout,
+  transpose, expand, tile, spaceDepth('DepthToSpace'), spaceDepth('SpaceToDepth'),
+];

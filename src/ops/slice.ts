@@ -1,0 +1,141 @@
+/** Slice, Gather, GatherElements and the shape-producing Shape, Size, Range. */
+import { listString, type Dim } from '../ir/index.js';
+import { attrInt, attrInts, normAxis } from './attrs.js';
+import type { InferContext, OpDef } from './types.js';
+import { product } from './util.js';
+
+/** Clamp one Slice range the way ONNX does and return its length. */
+function sliceLen(dim: number, start: number, end: number, step: number): [number, number] {
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+  let s = start < 0 ? start + dim : start;
+  let e = end < 0 ? end + dim : end;
+  if (step > 0) {
+    s = clamp(s, 0, dim);
+    e = clamp(e, 0, dim);
+  } else {
+    s = clamp(s, 0, dim - 1);
+    e = clamp(e, -1, dim - 1);
+  }
+  return [s, Math.max(0, Math.ceil((e - s) / step))];
+}
+
+function sliceInfer(ctx: InferContext<unknown>, starts: readonly number[], ends: readonly number[], axesIn?: readonly number[], stepsIn?: readonly number[]) {
+  const x = ctx.shape(0);
+  const axes = axesIn ?? starts.map((_, i) => i);
+  const steps = stepsIn ?? starts.map(() => 1);
+  if (ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length) {
+    ctx.fail(`starts ${listString(starts)}, ends ${listString(ends)}, axes and steps must have equal lengths`);
+  }
+  const out: Dim[] = x.slice();
+  const ranges: [number, number, number][] = [];
+  axes.forEach((a, i) => {
+    const axis = normAxis(ctx.node, a, x.length);
+    const d = x[axis]!;
+    if (steps[i] === 0) ctx.fail('steps must not be 0');
+    if (typeof d !== 'number') {
+      out[axis] = `?${ctx.node.name}:0:${axis}`;
+      return;
+    }
+    const [s, len] = sliceLen(d, starts[i]!, ends[i]!, steps[i]!);
+    out[axis] = len;
+    if (axis === 0) ranges.push([s, len, steps[i]!]);
+  });
+  const f = ctx.folded(0);
+  let folded: number[] | undefined;
+  if (f && x.length === 1) {
+    const [s, len, step] = ranges[0] ?? [0, f.length, 1];
+    folded = Array.from({ length: len }, (_, k) => f[s + k * step]!);
+  }
+  return [{ dtype: ctx.dtype(0), shape: out, folded }];
+}
+
+const sliceV1: OpDef = {
+  opType: 'Slice',
+  since: 1,
+  category: 'movement',
+  infer: (ctx) => sliceInfer(ctx, attrInts(ctx.node, 'starts') ?? ctx.fail("attribute 'starts' is missing"), attrInts(ctx.node, 'ends') ?? ctx.fail("attribute 'ends' is missing"), attrInts(ctx.node, 'axes')),
+};
+
+const sliceV10: OpDef = {
+  opType: 'Slice',
+  since: 10,
+  category: 'movement',
+  shapeInputs: [1, 2, 3, 4],
+  infer: (ctx) => sliceInfer(ctx, ctx.values(1), ctx.values(2), ctx.has(3) ? ctx.values(3) : undefined, ctx.has(4) ? ctx.values(4) : undefined),
+};
+
+const gather: OpDef = {
+  opType: 'Gather',
+  since: 1,
+  category: 'movement',
+  shapeInputs: [1],
+  infer(ctx) {
+    const x = ctx.shape(0);
+    const idx = ctx.shape(1);
+    const axis = normAxis(ctx.node, attrInt(ctx.node, 'axis', 0), x.length);
+    const shape = [...x.slice(0, axis), ...idx, ...x.slice(axis + 1)];
+    const data = ctx.folded(0);
+    const indices = ctx.folded(1);
+    let folded: number[] | undefined;
+    if (data && indices && x.length === 1 && typeof x[0] === 'number') {
+      const n = x[0];
+      folded = indices.map((i) => {
+        if (i < -n || i >= n) ctx.fail(`index ${i} is out of range for ${n} elements`);
+        return data[i < 0 ? i + n : i]!;
+      });
+    }
+    return [{ dtype: ctx.dtype(0), shape, folded }];
+  },
+};
+
+const gatherElements: OpDef = {
+  opType: 'GatherElements',
+  since: 11,
+  category: 'movement',
+  shapeInputs: [1],
+  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: ctx.shape(1) }],
+};
+
+const shape: OpDef = {
+  opType: 'Shape',
+  since: 1,
+  category: 'shape',
+  infer(ctx) {
+    const x = ctx.shape(0);
+    const r = x.length;
+    const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + r : v, 0), r);
+    const start = clamp(attrInt(ctx.node, 'start', 0));
+    const end = clamp(attrInt(ctx.node, 'end', r));
+    const dims = x.slice(start, Math.max(start, end));
+    const folded = dims.every((d) => typeof d === 'number') ? (dims as number[]) : undefined;
+    return [{ dtype: 'int64', shape: [dims.length], folded }];
+  },
+};
+
+const size: OpDef = {
+  opType: 'Size',
+  since: 1,
+  category: 'shape',
+  infer(ctx) {
+    const x = ctx.shape(0);
+    const folded = x.every((d) => typeof d === 'number') ? [product(x as number[])] : undefined;
+    return [{ dtype: 'int64', shape: [], folded }];
+  },
+};
+
+const range: OpDef = {
+  opType: 'Range',
+  since: 11,
+  category: 'shape',
+  shapeInputs: [0, 1, 2],
+  infer(ctx) {
+    const [start, limit, delta] = [ctx.folded(0), ctx.folded(1), ctx.folded(2)];
+    if (!start || !limit || !delta) return [{ dtype: ctx.dtype(0), shape: [`?${ctx.node.name}:0:0`] }];
+    if (delta[0] === 0) ctx.fail('delta must not be 0');
+    const n = Math.max(0, Math.ceil((limit[0]! - start[0]!) / delta[0]!));
+    const folded = n <= 4096 ? Array.from({ length: n }, (_, i) => start[0]! + i * delta[0]!) : undefined;
+    return [{ dtype: ctx.dtype(0), shape: [n], folded }];
+  },
+};
+
+export const sliceOps: OpDef<any>[] = [sliceV1, sliceV10, gather, gatherElements, shape, size, range];

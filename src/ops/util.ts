@@ -1,0 +1,42 @@
+/** Shape helpers shared by op families: broadcasting, pass-through outputs. */
+import type { Dim, Shape } from '../ir/index.js';
+import type { InferContext, OutputInfo } from './types.js';
+
+/** Numpy-style multidirectional broadcasting; symbolic dims broadcast when equal or against 1. */
+export function broadcast(shapes: readonly Shape[], fail: (m: string) => never, label = 'inputs'): Dim[] {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    let dim: Dim = 1;
+    for (const s of shapes) {
+      const d = s[s.length - rank + i];
+      if (d === undefined || d === 1) continue;
+      if (dim === 1) dim = d;
+      else if (d !== dim) {
+        if (typeof d === 'number' && typeof dim === 'number') {
+          fail(`${label} of shapes ${shapes.map((x) => `[${x.join(',')}]`).join(' and ')} do not broadcast`);
+        }
+        // A symbolic dim against a number ≠ 1 must equal that number.
+        if (typeof d === 'number') dim = d;
+      }
+    }
+    out.push(dim);
+  }
+  return out;
+}
+
+/** One output with the first input's type and shape (activations, normalisation, Identity). */
+export function sameAsInput(ctx: InferContext<unknown>, i = 0): OutputInfo[] {
+  return [{ dtype: ctx.dtype(i), shape: ctx.shape(i), folded: ctx.folded(i) }];
+}
+
+export function product(dims: readonly number[]): number {
+  let p = 1;
+  for (const d of dims) p *= d;
+  return p;
+}
+
+/** A placeholder name for a dim that depends on data (NonZero, TopK with a dynamic k). */
+export function dataDim(nodeName: string, output: number, axis: number): string {
+  return `?${nodeName}:${output}:${axis}`;
+}
