@@ -16,3 +16,9 @@ export * from './formats/onnx/index.js';
 
 // The cost model.
 export * from './cost/index.js';
+
+// Opening models by name, and analysis (shapes + costs) in one call.
+export * from './analysis/index.js';
+
+// Reports: terminal tables and JSON documents.
+export * from './report/index.js';

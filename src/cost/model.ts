@@ -2,7 +2,7 @@
 import type { Graph } from '../ir/index.js';
 import type { ConvKind, OpCategory } from '../ops/index.js';
 import { nodeCost, type NodeCost } from './node-cost.js';
-import { weightRoles } from './weights.js';
+import { isWeightType, weightRoles } from './weights.js';
 
 export interface CostTotals {
   params: number;
@@ -45,7 +45,7 @@ export function costModel(graph: Graph): ModelCost {
   // Initializers nothing reads still occupy the file; count them as buffers.
   let orphan = 0;
   for (const [name, tensor] of graph.initializers) {
-    if (graph.consumers(name).length === 0 && !graph.outputs.includes(name)) orphan += tensor.numel;
+    if (graph.consumers(name).length === 0 && !graph.outputs.includes(name) && isWeightType(graph, name)) orphan += tensor.numel;
   }
   const t: CostTotals = { params: 0, buffers: orphan, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, elementwiseShare: 0, intensity: 0 };
   let ewAccess = 0;

@@ -4,7 +4,7 @@
  * no data (runtimes alias or fold them), so their memAccess is 0.
  */
 import { bytesPerElement, isStatic, type Graph, type Node, type Shape } from '../ir/index.js';
-import { parsedAttrs, resolveOp, type ConvKind, type OpCategory, type OpDef, type Work } from '../ops/index.js';
+import { opOf, parsedAttrs, type ConvKind, type OpCategory, type OpDef, type Work } from '../ops/index.js';
 
 export interface NodeCost {
   readonly node: Node;
@@ -25,8 +25,13 @@ export interface NodeCost {
   readonly intensity: number;
 }
 
+function unknownCost(node: Node, category: NodeCost['category'], params: number, buffers: number): NodeCost {
+  return { node, category, kind: undefined, known: false, params, buffers, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, intensity: 0 };
+}
+
 export function nodeCost(graph: Graph, node: Node, roles: Map<string, 'param' | 'buffer'>, counted: Set<string>): NodeCost {
-  const def = resolveOp(node.domain, node.opType, graph.opset(node.domain) ?? 1);
+  const opset = graph.opset(node.domain) ?? 1;
+  const def = opOf(graph, node);
   let params = 0;
   let buffers = 0;
   // Each stored weight counts at the first node that reads it (shared weights count once).
@@ -39,35 +44,37 @@ export function nodeCost(graph: Graph, node: Node, roles: Map<string, 'param' | 
     else buffers += n;
   };
   for (const i of node.inputs) if (i) countWeight(i);
-  for (const o of node.outputs) if (o && roles.has(o)) countWeight(o);
-  const empty = { node, kind: undefined, params, buffers, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, intensity: 0 };
-  if (!def) return { ...empty, category: 'unknown', known: false };
+  for (const o of node.outputs) if (o) countWeight(o);
+  if (!def) return unknownCost(node, 'unknown', params, buffers);
 
-  const shapeOf = (name: string | undefined): Shape | undefined => (name ? graph.values.get(name)?.shape : undefined);
-  const inputs = node.inputs.map((n) => staticOrUndefined(shapeOf(n)));
-  const outputs = node.outputs.map((n) => staticOrUndefined(shapeOf(n)));
-  const needed = node.inputs.some((n, i) => n && !inputs[i]) || node.outputs.some((n, i) => n && !outputs[i] && graph.consumers(n).length + (graph.outputs.includes(n) ? 1 : 0) > 0);
-  if (needed || !outputs[0]) return { ...empty, category: def.category, known: false };
-
-  let work: Work = {};
-  try {
-    work = def.work ? def.work({ node, attrs: parsedAttrs(node, def as OpDef<unknown>, graph.opset(node.domain) ?? 1), inputs, outputs }) : {};
-  } catch {
-    return { ...empty, category: def.category, known: false };
+  const inputs: (readonly number[] | undefined)[] = [];
+  for (const name of node.inputs) {
+    const s = name ? staticShape(graph, name) : undefined;
+    if (name && !s) return unknownCost(node, def.category, params, buffers);
+    inputs.push(s);
   }
-  const moves = def.category !== 'view' && def.category !== 'shape';
+  const outputs = node.outputs.map((name) => (name ? staticShape(graph, name) : undefined));
+  if (!outputs[0]) return unknownCost(node, def.category, params, buffers);
+
+  let work: Work;
+  try {
+    work = def.work ? def.work({ node, attrs: parsedAttrs(node, def as OpDef<unknown>, opset), inputs, outputs }) : {};
+  } catch {
+    return unknownCost(node, def.category, params, buffers);
+  }
   let memAccess = 0;
   let memAccessBytes = 0;
-  if (moves) {
-    const shapeSlots = def.shapeInputs ?? [];
+  if (def.category !== 'view' && def.category !== 'shape') {
+    const shapeSlots = def.shapeInputs;
     const add = (name: string, shape: readonly number[] | undefined) => {
       if (!shape) return;
-      const n = shape.reduce((a, b) => a * b, 1);
+      let n = 1;
+      for (const d of shape) n *= d;
       const dtype = graph.values.get(name)?.dtype;
       memAccess += n;
-      memAccessBytes += dtype ? n * bytesPerElement(dtype) : 0;
+      if (dtype) memAccessBytes += n * bytesPerElement(dtype);
     };
-    node.inputs.forEach((name, i) => name && !shapeSlots.includes(i) && add(name, inputs[i]));
+    node.inputs.forEach((name, i) => name && !shapeSlots?.includes(i) && add(name, inputs[i]));
     node.outputs.forEach((name, i) => name && add(name, outputs[i]));
   }
   const madds = work.madds ?? 0;
@@ -89,6 +96,7 @@ export function nodeCost(graph: Graph, node: Node, roles: Map<string, 'param' | 
   };
 }
 
-function staticOrUndefined(s: Shape | undefined): readonly number[] | undefined {
+function staticShape(graph: Graph, name: string): readonly number[] | undefined {
+  const s: Shape | undefined = graph.values.get(name)?.shape;
   return s && isStatic(s) ? s : undefined;
 }

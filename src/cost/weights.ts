@@ -2,10 +2,12 @@
  * Which constant tensors are trainable parameters and which are buffers, counted once each.
  * A param slot (conv/gemm weights and bias, normalisation scale and shift, PRelu slope) may be
  * fed through DequantizeLinear/Cast/Reshape/Transpose from the stored constant: the stored
- * tensor is what counts. Constants used only as shapes, axes or indices are neither.
+ * tensor is what counts. Constants used only as shapes, axes or indices are neither, and
+ * neither are 32/64-bit integer constants outside param slots: those are shape arithmetic and
+ * counters (PyTorch's num_batches_tracked), not weights.
  */
-import type { Graph } from '../ir/index.js';
-import { resolveOp } from '../ops/index.js';
+import { isFloat, type Graph } from '../ir/index.js';
+import { opOf } from '../ops/index.js';
 
 /** Ops that turn a stored weight into the tensor a param slot consumes. */
 const WEIGHT_PATH = new Set(['DequantizeLinear', 'Cast', 'Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Flatten']);
@@ -36,7 +38,7 @@ export function isStoredConstant(graph: Graph, name: string): boolean {
 
 export function weightRoles(graph: Graph): WeightRoles {
   const role = new Map<string, 'param' | 'buffer'>();
-  const defs = graph.nodes.map((n) => resolveOp(n.domain, n.opType, graph.opset(n.domain) ?? 1));
+  const defs = graph.nodes.map((n) => opOf(graph, n));
   graph.nodes.forEach((n, k) => {
     for (const slot of defs[k]?.params ?? []) {
       const name = n.inputs[slot];
@@ -49,7 +51,7 @@ export function weightRoles(graph: Graph): WeightRoles {
     n.inputs.forEach((name, slot) => {
       if (!name || role.has(name) || shapeSlots.includes(slot)) return;
       if (WEIGHT_PATH.has(n.opType) && slot === 0 && isParamPath(graph, n.outputs[0], role)) return;
-      if (isStoredConstant(graph, name)) role.set(name, 'buffer');
+      if (isStoredConstant(graph, name) && isWeightType(graph, name)) role.set(name, 'buffer');
     });
   });
   return { role };
@@ -60,4 +62,10 @@ function isParamPath(graph: Graph, name: string | undefined, role: Map<string, s
   if (!name) return false;
   const src = storedConstant(graph, name);
   return src !== undefined && role.get(src) === 'param';
+}
+
+/** Floating-point and 8-bit (quantised) tensors hold weights; wider integers hold shapes and indices. */
+export function isWeightType(graph: Graph, name: string): boolean {
+  const dtype = graph.values.get(name)?.tensor?.dtype;
+  return dtype !== undefined && (isFloat(dtype) || dtype === 'int8' || dtype === 'uint8' || dtype === 'int4' || dtype === 'uint4');
 }

@@ -48,6 +48,8 @@ export class Value {
 export class Node {
   /** The op's parsed attribute record, filled once by the ops registry. */
   parsed: unknown;
+  /** The op definition this node resolved to, cached by the ops registry. */
+  resolved: { readonly opset: number; readonly def: unknown } | undefined;
   docString = '';
   /** NodeProto fields leannet does not interpret (overload, metadata_props, …), written back unchanged. */
   extra: Record<string, unknown> | undefined;
@@ -65,6 +67,7 @@ export class Node {
   setAttr(name: string, attr: Attribute): void {
     this.attrs.set(name, attr);
     this.parsed = undefined;
+    this.resolved = undefined;
   }
 
   /** `Conv 'conv_3'` — how messages name a node. */

@@ -98,6 +98,15 @@ export class Tensor {
       return (s.values as readonly number[]).slice();
     }
     if (this.dtype === 'float16') return Array.from(float16ToFloat32(this.typed() as Uint16Array));
+    if (s.kind === 'raw' && (this.dtype === 'int64' || this.dtype === 'int32')) {
+      // Shape constants: read in place, whatever the alignment of the view.
+      const b = s.bytes;
+      const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      const out = new Array<number>(this.numel);
+      if (this.dtype === 'int64') for (let i = 0; i < out.length; i++) out[i] = Number(view.getBigInt64(i * 8, true));
+      else for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 4, true);
+      return out;
+    }
     const t = this.typed() as unknown as ArrayLike<number | bigint>;
     const out = new Array<number>(t.length);
     for (let i = 0; i < t.length; i++) out[i] = Number(t[i]);

@@ -1,34 +1,46 @@
-/** Topological order (Kahn's algorithm, stable: keeps file order where the file is already sorted). */
+/**
+ * Topological order by depth-first search in file order: a file that is already sorted keeps
+ * its order exactly; otherwise each node is placed right after the producers it waits for.
+ */
 import { GraphError } from '../errors.js';
 import type { Graph, Node } from './graph.js';
 
+const WHITE = 0;
+const GREY = 1;
+const BLACK = 2;
+
 /** The nodes in an order where every producer comes before its consumers; throws on a cycle. */
 export function topoOrder(graph: Graph): Node[] {
+  const nodes = graph.nodes;
   const producer = new Map<string, number>();
-  graph.nodes.forEach((n, i) => n.outputs.forEach((o) => o && producer.set(o, i)));
-  const indeg = new Array<number>(graph.nodes.length).fill(0);
-  const next: number[][] = graph.nodes.map(() => []);
-  graph.nodes.forEach((n, i) => {
-    const seen = new Set<number>();
-    for (const inp of n.inputs) {
-      const p = inp ? producer.get(inp) : undefined;
-      if (p === undefined || seen.has(p)) continue;
-      seen.add(p);
-      indeg[i]!++;
-      next[p]!.push(i);
-    }
+  nodes.forEach((n, i) => {
+    for (const o of n.outputs) if (o) producer.set(o, i);
   });
-  // A queue drained in index order keeps already-sorted files unchanged.
-  const ready: number[] = [];
-  indeg.forEach((d, i) => d === 0 && ready.push(i));
+  const state = new Uint8Array(nodes.length);
   const order: Node[] = [];
-  for (let head = 0; head < ready.length; head++) {
-    const i = ready[head]!;
-    order.push(graph.nodes[i]!);
-    for (const j of next[i]!) if (--indeg[j]! === 0) ready.push(j);
-  }
-  if (order.length !== graph.nodes.length) {
-    throw new GraphError(`graph has a cycle: ${describeCycle(graph, indeg, producer)}`);
+  // Explicit stack of [node, next input to look at]: deep graphs must not overflow the JS stack.
+  const stack: [number, number][] = [];
+  for (let root = 0; root < nodes.length; root++) {
+    if (state[root] !== WHITE) continue;
+    stack.push([root, 0]);
+    state[root] = GREY;
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const [i, k] = top;
+      const inputs = nodes[i]!.inputs;
+      if (k < inputs.length) {
+        top[1]++;
+        const p = inputs[k] ? producer.get(inputs[k]!) : undefined;
+        if (p === undefined || state[p] === BLACK) continue;
+        if (state[p] === GREY) throw new GraphError(`graph has a cycle: ${describeCycle(nodes, stack, p)}`);
+        state[p] = GREY;
+        stack.push([p, 0]);
+      } else {
+        state[i] = BLACK;
+        order.push(nodes[i]!);
+        stack.pop();
+      }
+    }
   }
   return order;
 }
@@ -39,20 +51,12 @@ export function sortGraph(graph: Graph): void {
   graph.touch();
 }
 
-/** Walk back through unfinished nodes until one repeats, and name the loop. */
-function describeCycle(graph: Graph, indeg: number[], producer: Map<string, number>): string {
-  let i = indeg.findIndex((d) => d > 0);
-  const path: number[] = [];
-  const at = new Map<number, number>();
-  while (!at.has(i)) {
-    at.set(i, path.length);
-    path.push(i);
-    const n = graph.nodes[i]!;
-    const back = n.inputs.map((x) => (x ? producer.get(x) : undefined)).find((p) => p !== undefined && indeg[p]! > 0);
-    if (back === undefined) break;
-    i = back;
-  }
-  const loop = path.slice(at.get(i) ?? 0).reverse();
+/** The loop is the part of the DFS stack from `p` to the top, closed back to `p`. */
+function describeCycle(nodes: Node[], stack: [number, number][], p: number): string {
+  const from = stack.findIndex(([i]) => i === p);
+  const loop = stack.slice(from).map(([i]) => i);
+  // The stack runs consumer → producer; print it in data-flow order.
+  loop.reverse();
   loop.push(loop[0]!);
-  return loop.map((k) => graph.nodes[k]!.label).join(' → ');
+  return loop.map((i) => nodes[i]!.label).join(' → ');
 }

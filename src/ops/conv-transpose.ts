@@ -15,7 +15,8 @@ export interface ConvTransposeAttrs extends ConvAttrs {
 }
 
 function parse(node: Node): ConvTransposeAttrs {
-  return { ...parseConv(node), outputPadding: attrInts(node, 'output_padding'), outputShape: attrInts(node, 'output_shape') };
+  const c = parseConv(node);
+  return { kernelShape: c.kernelShape, strides: c.strides, dilations: c.dilations, pads: c.pads, autoPad: c.autoPad, group: c.group, outputPadding: attrInts(node, 'output_padding'), outputShape: attrInts(node, 'output_shape') };
 }
 
 export function convTransposeOutput(a: ConvTransposeAttrs, x: readonly number[], w: readonly number[], fail: (m: string) => never): number[] {

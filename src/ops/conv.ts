@@ -25,7 +25,9 @@ export interface ConvGeometry extends Window {
 export function parseConv(node: Node): ConvAttrs {
   const group = attrInt(node, 'group', 1);
   if (!Number.isSafeInteger(group) || group < 1) nodeFail(node)(`group must be a positive integer, got ${group}`);
-  return { ...readWindowAttrs(node), group };
+  const w = readWindowAttrs(node);
+  // Spelled out: object spread is a slow path in V8 and this runs once per conv.
+  return { kernelShape: w.kernelShape, strides: w.strides, dilations: w.dilations, pads: w.pads, autoPad: w.autoPad, group };
 }
 
 export function convKind(cIn: number, group: number, kernel: readonly number[]): ConvKind {
@@ -38,7 +40,8 @@ export function convKind(cIn: number, group: number, kernel: readonly number[]):
 export function convGeometry(attrs: ConvAttrs, x: readonly number[], w: readonly number[], fail: (m: string) => never): ConvGeometry {
   if (x.length < 3) fail(`input must have rank ≥ 3 (N, C, spatial…), got ${listString(x)}`);
   if (w.length !== x.length) fail(`weights ${listString(w)} must have the input's rank ${x.length}`);
-  const [batch, cIn] = x as [number, number];
+  const batch = x[0]!;
+  const cIn = x[1]!;
   const cOut = w[0]!;
   const { group } = attrs;
   if (cIn !== w[1]! * group) {
@@ -50,7 +53,21 @@ export function convGeometry(attrs: ConvAttrs, x: readonly number[], w: readonly
     fail(`kernel_shape ${listString(attrs.kernelShape)} does not match weights ${listString(w)}`);
   }
   const win = windowGeometry(attrs, x.slice(2), kernel, fail);
-  return { ...win, batch, cIn, cOut, group, spatialIn: x.slice(2), kind: convKind(cIn, group, kernel) };
+  return {
+    kernel: win.kernel,
+    strides: win.strides,
+    dilations: win.dilations,
+    effKernel: win.effKernel,
+    padsBegin: win.padsBegin,
+    padsEnd: win.padsEnd,
+    out: win.out,
+    batch,
+    cIn,
+    cOut,
+    group,
+    spatialIn: x.slice(2),
+    kind: convKind(cIn, group, kernel),
+  };
 }
 
 /** Conv work from static shapes; `bias` is whether a bias add is part of the op. */

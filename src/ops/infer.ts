@@ -4,13 +4,14 @@
  * Ops leannet does not know keep unknown outputs; everything downstream of them stays unknown.
  */
 import { LeannetError, ShapeInferenceError, nodeContext } from '../errors.js';
-import { isStatic, topoOrder, type Graph, type Node, type Shape, type Value } from '../ir/index.js';
+import { isStatic, topoOrder, type DType, type Graph, type Node, type Shape, type Tensor, type Value } from '../ir/index.js';
 import { bindInputs, type BindOptions } from './bind.js';
-import { resolveOp } from './registry.js';
+import { opOf } from './registry.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 
 /** Thrown by context accessors when an input's type, shape or contents are unknown. */
 class UnknownInput extends Error {}
+const UNKNOWN = new UnknownInput();
 
 /** Small constants are folded (their values kept as numbers) for shape arithmetic. */
 const FOLD_LIMIT = 4096;
@@ -25,9 +26,8 @@ export interface InferReport {
 /** Infer dtype and shape of every value; store them on the graph's values. */
 export function inferShapes(graph: Graph, options: BindOptions = {}): InferReport {
   const bound = bindInputs(graph, options);
-  const constant = new Set(graph.initializers.keys());
   for (const v of graph.values.values()) {
-    if (constant.has(v.name)) continue;
+    if (graph.initializers.has(v.name)) continue;
     v.dtype = undefined;
     v.shape = undefined;
     v.folded = undefined;
@@ -45,26 +45,29 @@ export function inferShapes(graph: Graph, options: BindOptions = {}): InferRepor
     v.shape = t.dims;
   }
   const report: InferReport = { unknownOps: [], unresolved: [] };
+  const ctx = new Context(graph);
   for (const node of topoOrder(graph)) {
-    const def = resolveOp(node.domain, node.opType, graph.opset(node.domain) ?? 1);
+    const opset = graph.opset(node.domain) ?? 1;
+    const def = opOf(graph, node);
     if (!def) {
       report.unknownOps.push(node);
       continue;
     }
-    const outs = runInfer(graph, node, def);
+    const outs = ctx.run(node, def, opset);
     if (!outs) {
       report.unresolved.push(node);
       continue;
     }
-    node.outputs.forEach((name, i) => {
+    for (let i = 0; i < node.outputs.length; i++) {
+      const name = node.outputs[i]!;
       const o = outs[i];
-      if (!name || !o) return;
+      if (!name || !o) continue;
       const v = graph.value(name);
       v.dtype = o.dtype;
       v.shape = o.shape;
       v.folded = o.folded;
       v.tensor = o.tensor;
-    });
+    }
   }
   return report;
 }
@@ -75,53 +78,85 @@ export function parsedAttrs<A>(node: Node, def: OpDef<A>, opset: number): A {
   return node.parsed as A;
 }
 
-function runInfer(graph: Graph, node: Node, def: OpDef<unknown>): OutputInfo[] | undefined {
-  const opset = graph.opset(node.domain) ?? 1;
-  const input = (i: number): Value => {
-    const name = node.inputs[i];
-    if (!name) throw new UnknownInput();
-    return graph.value(name);
-  };
-  const fail = (message: string): never => {
-    throw new ShapeInferenceError(nodeContext(node.opType, node.name) + message);
-  };
-  const folded = (i: number): readonly number[] | undefined => {
-    if (!node.inputs[i]) return undefined;
-    const v = input(i);
+/** One context object, pointed at each node in turn (no closures per node). */
+class Context implements InferContext<unknown> {
+  node!: Node;
+  attrs: unknown;
+  opset = 1;
+  private ins: (Value | undefined)[] = [];
+
+  constructor(readonly graph: Graph) {}
+
+  run(node: Node, def: OpDef<unknown>, opset: number): OutputInfo[] | undefined {
+    this.node = node;
+    this.opset = opset;
+    this.ins.length = 0;
+    for (const name of node.inputs) this.ins.push(name ? this.graph.values.get(name) : undefined);
+    try {
+      this.attrs = parsedAttrs(node, def, opset);
+      const outs = def.infer(this);
+      for (const o of outs) {
+        if (!o.shape) continue;
+        for (const d of o.shape) {
+          if (typeof d === 'number' && (!Number.isSafeInteger(d) || d < 0)) this.fail(`inferred an invalid dim ${d} in [${o.shape.join(',')}]`);
+        }
+      }
+      return outs;
+    } catch (e) {
+      if (e instanceof UnknownInput) return undefined;
+      if (e instanceof LeannetError) throw e;
+      throw new ShapeInferenceError(nodeContext(node.opType, node.name) + (e as Error).message, { cause: e });
+    }
+  }
+
+  private input(i: number): Value {
+    const v = this.ins[i];
+    if (!v) throw UNKNOWN;
+    return v;
+  }
+
+  has(i: number): boolean {
+    return !!this.node.inputs[i];
+  }
+
+  dtype(i: number): DType {
+    const d = this.input(i).dtype;
+    if (d === undefined) throw UNKNOWN;
+    return d;
+  }
+
+  shape(i: number): Shape {
+    const s = this.input(i).shape;
+    if (s === undefined) throw UNKNOWN;
+    return s;
+  }
+
+  staticShape(i: number): number[] {
+    const s = this.input(i).shape;
+    if (!s || !isStatic(s)) throw UNKNOWN;
+    return s as number[];
+  }
+
+  folded(i: number): readonly number[] | undefined {
+    const v = this.ins[i];
+    if (!v) return undefined;
     if (v.folded) return v.folded;
     const t = v.tensor;
-    if (t && t.numel <= FOLD_LIMIT && t.dtype !== 'string' && t.dtype !== 'bool' && t.isInline) v.folded = t.toNumbers();
-    else if (t && t.source.kind === 'fill' && t.numel <= FOLD_LIMIT) v.folded = t.toNumbers();
+    if (t && t.numel <= FOLD_LIMIT && t.dtype !== 'string' && t.dtype !== 'bool' && (t.isInline || t.source.kind === 'fill')) v.folded = t.toNumbers();
     return v.folded;
-  };
-  const ctx: InferContext<unknown> = {
-    node,
-    graph,
-    opset,
-    attrs: undefined,
-    has: (i) => !!node.inputs[i],
-    dtype: (i) => input(i).dtype ?? (() => { throw new UnknownInput(); })(),
-    shape: (i) => input(i).shape ?? (() => { throw new UnknownInput(); })(),
-    staticShape: (i) => {
-      const s: Shape | undefined = input(i).shape;
-      if (!s || !isStatic(s)) throw new UnknownInput();
-      return s as number[];
-    },
-    folded,
-    values: (i) => folded(i) ?? (() => { throw new UnknownInput(); })(),
-    constant: (i) => (node.inputs[i] ? input(i).tensor : undefined),
-    fail,
-  };
-  try {
-    (ctx as { attrs: unknown }).attrs = parsedAttrs(node, def, opset);
-    const outs = def.infer(ctx);
-    for (const o of outs) {
-      if (o.shape) for (const d of o.shape) if (typeof d === 'number' && (!Number.isSafeInteger(d) || d < 0)) fail(`inferred an invalid dim ${d} in [${o.shape.join(',')}]`);
-    }
-    return outs;
-  } catch (e) {
-    if (e instanceof UnknownInput) return undefined;
-    if (e instanceof LeannetError) throw e;
-    throw new ShapeInferenceError(nodeContext(node.opType, node.name) + (e as Error).message, { cause: e });
+  }
+
+  values(i: number): readonly number[] {
+    const f = this.folded(i);
+    if (!f) throw UNKNOWN;
+    return f;
+  }
+
+  constant(i: number): Tensor | undefined {
+    return this.ins[i]?.tensor;
+  }
+
+  fail(message: string): never {
+    throw new ShapeInferenceError(nodeContext(this.node.opType, this.node.name) + message);
   }
 }

@@ -17,7 +17,7 @@ function parsePool(node: Node): PoolAttrs {
   const w = readWindowAttrs(node);
   const kernel = w.kernelShape;
   if (!kernel) throw new Error("attribute 'kernel_shape' is missing");
-  return { ...w, kernel, ceilMode: attrInt(node, 'ceil_mode', 0) === 1 };
+  return { kernelShape: w.kernelShape, strides: w.strides, dilations: w.dilations, pads: w.pads, autoPad: w.autoPad, kernel, ceilMode: attrInt(node, 'ceil_mode', 0) === 1 };
 }
 
 function pool(opType: string): OpDef<PoolAttrs> {

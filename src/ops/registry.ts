@@ -15,25 +15,29 @@ import { poolOps } from './pool.js';
 import { quantOps } from './quant.js';
 import { reshapeOps } from './reshape.js';
 import { sliceOps } from './slice.js';
+import type { Graph, Node } from '../ir/index.js';
 import type { OpDef } from './types.js';
 import { unaryOps } from './unary.js';
 
-const table = new Map<string, OpDef<unknown>[]>();
+/** domain → op type → definitions sorted by `since`. */
+const table = new Map<string, Map<string, OpDef<unknown>[]>>();
 
-const key = (domain: string, opType: string) => `${domain === 'ai.onnx' ? '' : domain}::${opType}`;
+const normDomain = (d: string) => (d === 'ai.onnx' ? '' : d);
 
 /** Add a definition (later registrations of the same domain, type and `since` replace earlier ones). */
 export function registerOp(def: OpDef<any>): void {
-  const k = key(def.domain ?? '', def.opType);
-  const list = (table.get(k) ?? []).filter((d) => d.since !== def.since);
+  const domain = normDomain(def.domain ?? '');
+  let byType = table.get(domain);
+  if (!byType) table.set(domain, (byType = new Map()));
+  const list = (byType.get(def.opType) ?? []).filter((d) => d.since !== def.since);
   list.push(def);
   list.sort((a, b) => a.since - b.since);
-  table.set(k, list);
+  byType.set(def.opType, list);
 }
 
 /** The definition for a node's op at the model's opset, or undefined when leannet does not know it. */
 export function resolveOp(domain: string, opType: string, opset: number): OpDef<unknown> | undefined {
-  const list = table.get(key(domain, opType));
+  const list = table.get(domain === 'ai.onnx' ? '' : domain)?.get(opType);
   if (!list) return undefined;
   let found: OpDef<unknown> | undefined;
   for (const d of list) if (d.since <= opset) found = d;
@@ -41,9 +45,21 @@ export function resolveOp(domain: string, opType: string, opset: number): OpDef<
   return found ?? list[0];
 }
 
+/** The definition a graph's node binds to (cached on the node until its op or opset changes). */
+export function opOf(graph: Graph, node: Node): OpDef<unknown> | undefined {
+  const opset = graph.opset(node.domain) ?? 1;
+  const r = node.resolved;
+  if (r && r.opset === opset) return r.def as OpDef<unknown> | undefined;
+  const def = resolveOp(node.domain, node.opType, opset);
+  node.resolved = { opset, def };
+  return def;
+}
+
 /** Every registered op as `domain::OpType` (domain empty for ai.onnx). */
 export function knownOps(): string[] {
-  return [...table.keys()].sort();
+  const out: string[] = [];
+  for (const [domain, byType] of table) for (const t of byType.keys()) out.push(`${domain}::${t}`);
+  return out.sort();
 }
 
 for (const def of [

@@ -2,4 +2,4 @@
 export { readOnnx, decodeModelBytes, graphFromModel, type ReadOptions } from './read.js';
 export { writeOnnx, type WriteOptions, type WriteResult } from './write.js';
 export { loadOnnx, saveOnnx, checkExternalLocation, type SaveOptions } from './file.js';
-export { decodeModel } from './proto.js';
+export { decodeModel, encodeModel } from './proto.js';

@@ -115,8 +115,6 @@ export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}):
     }
     names.add(node.name);
     graph.nodes.push(node);
-    for (const o of node.outputs) if (o) graph.value(o);
-    for (const i of node.inputs) if (i) graph.value(i);
   });
   if (renamed) graph.notes.push(`${renamed} node(s) had duplicate names and were renamed`);
   graph.touch();
@@ -128,10 +126,12 @@ function readNode(n: NodeProtoMsg, index: number, external?: ExternalResolver): 
   if (!n.op_type) throw new ModelFormatError(`${where} has no op_type`);
   const attrs = new Map<string, Attribute>();
   for (const a of n.attribute) attrs.set(a.name, decodeAttribute(a, where, external));
-  const node = new Node(n.op_type, n.name, n.input.slice(), n.output.slice(), attrs, n.domain === 'ai.onnx' ? '' : n.domain);
+  // The decoded arrays belong to this message alone; the node takes them over.
+  const node = new Node(n.op_type, n.name, n.input, n.output, attrs, n.domain === 'ai.onnx' ? '' : n.domain);
   node.docString = n.doc_string;
-  const extra = pick(n, ['overload', 'metadata_props', 'device_configurations']);
-  if (Object.keys(extra).length) node.extra = extra;
+  if (n.overload || n.metadata_props.length || n.device_configurations.length) {
+    node.extra = pick(n, ['overload', 'metadata_props', 'device_configurations']);
+  }
   return node;
 }
 

@@ -4,7 +4,7 @@ import { DTYPES, dtypeFromOnnx, type Dim, type TypeInfo } from '../../ir/index.j
 import { has, type TypeProtoMsg, type ValueInfoMsg } from './proto.js';
 
 /** Check tensor dims: integers, not negative, element count exact. */
-export function checkDims(dims: readonly number[], what: string, allowZero: boolean): number[] {
+export function checkDims(dims: readonly number[], what: string, allowZero: boolean): readonly number[] {
   let n = 1;
   for (const d of dims) {
     if (!Number.isSafeInteger(d) || d < 0 || (!allowZero && d === 0)) {
@@ -13,7 +13,7 @@ export function checkDims(dims: readonly number[], what: string, allowZero: bool
     n *= d;
   }
   if (!Number.isSafeInteger(n)) throw new ModelFormatError(`${what} shape [${dims.join(',')}] has more than 2^53 elements`);
-  return dims.slice();
+  return dims;
 }
 
 /**

@@ -1,0 +1,87 @@
+// npm run bench:analyze — how much leannet's read + shape inference + cost adds to the bare
+// protobuf decode of the same bytes, and the peak memory of analysing each model.
+// Target (issue: foundation): ratio ≤ 1.5, peak RSS ≤ 2 × file size + 100 MB.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as L from '../dist/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shared = path.resolve(here, '../../shared/models');
+const MB = 2 ** 20;
+
+/** A ~100 MB fp32 model: a stack of 3x3 convolutions, 512 channels, 14x14. */
+function generateLarge(file) {
+  const g = new L.Graph();
+  g.opsets.set('', 13);
+  g.inputs.push('x');
+  g.value('x').declared = { dtype: 'float32', shape: [1, 512, 14, 14] };
+  let prev = 'x';
+  let seed = 1;
+  for (let i = 0; i < 11; i++) {
+    const w = new Float32Array(512 * 512 * 9);
+    for (let k = 0; k < w.length; k++) w[k] = ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.05;
+    g.setInitializer(`conv${i}.weight`, L.Tensor.fromArray('float32', [512, 512, 3, 3], w));
+    g.setInitializer(`conv${i}.bias`, L.Tensor.fromArray('float32', [512], new Float32Array(512)));
+    const node = new L.Node('Conv', `conv${i}`, [prev, `conv${i}.weight`, `conv${i}.bias`], [`c${i}`]);
+    node.attrs.set('pads', { type: 'ints', value: [1, 1, 1, 1] });
+    g.addNode(node);
+    g.addNode(new L.Node('Relu', `relu${i}`, [`c${i}`], [`r${i}`]));
+    prev = `r${i}`;
+  }
+  g.outputs.push(prev);
+  g.value(prev).declared = { dtype: 'float32', shape: undefined };
+  L.saveOnnx(g, file);
+}
+
+function median(fn, budgetMs = 1500, minRuns = 15) {
+  const times = [];
+  const start = performance.now();
+  while (times.length < minRuns || (performance.now() - start < budgetMs && times.length < 2000)) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  return { median: q(0.5), p10: q(0.1), p90: q(0.9), runs: times.length };
+}
+
+function peakRss(file) {
+  const script = `import('${path.resolve(here, '../dist/index.js')}').then(L => { const g = L.loadOnnx(process.argv[1]); L.analyzeGraph(g); console.log(process.resourceUsage().maxRSS); })`;
+  const r = spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return (Number(r.stdout.trim()) * 1024) / MB;
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leannet-bench-'));
+const large = path.join(tmp, 'conv-stack-100mb.onnx');
+generateLarge(large);
+const files = [...fs.readdirSync(shared).filter((f) => f.endsWith('.onnx')).map((f) => path.join(shared, f)), large];
+
+console.log(`leannet bench:analyze — ${new Date().toISOString()} · ${os.cpus()[0]?.model} · node ${process.version}`);
+console.log('times are medians (p10–p90) over repeated runs on bytes already in memory; ratio = (read+shapes+cost) / decode\n');
+const rows = [];
+for (const file of files) {
+  const bytes = fs.readFileSync(file);
+  const decode = median(() => L.decodeModel(bytes));
+  const full = median(() => L.analyzeGraph(L.readOnnx(bytes)));
+  const rss = peakRss(file);
+  const sizeMb = bytes.length / MB;
+  const budget = 2 * sizeMb + 100;
+  rows.push({
+    model: path.basename(file),
+    'size MB': sizeMb.toFixed(2),
+    'decode ms': `${decode.median.toFixed(3)} (${decode.p10.toFixed(3)}–${decode.p90.toFixed(3)})`,
+    'read+shapes+cost ms': `${full.median.toFixed(3)} (${full.p10.toFixed(3)}–${full.p90.toFixed(3)})`,
+    ratio: (full.median / decode.median).toFixed(2),
+    'ratio ≤ 1.5': full.median / decode.median <= 1.5 ? 'yes' : 'NO',
+    'peak RSS MB': rss.toFixed(0),
+    'RSS budget MB': budget.toFixed(0),
+    'RSS ok': rss <= budget ? 'yes' : 'NO',
+  });
+}
+console.table(rows);
+fs.rmSync(tmp, { recursive: true, force: true });

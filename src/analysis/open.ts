@@ -1,0 +1,31 @@
+/**
+ * Open a model by what a user types: a path to an .onnx file (more sources, such as built-in
+ * networks, register themselves here).
+ */
+import { UsageError } from '../errors.js';
+import { loadOnnx } from '../formats/onnx/index.js';
+import type { Graph } from '../ir/index.js';
+
+/** A source of models addressed by a `prefix:` (for example `zoo:`). */
+export interface ModelSource {
+  prefix: string;
+  describe: string;
+  open(rest: string): Graph;
+}
+
+const sources = new Map<string, ModelSource>();
+
+export function registerModelSource(source: ModelSource): void {
+  sources.set(source.prefix, source);
+}
+
+/** A Graph for `spec`: `path/to/model.onnx` or `<prefix>:<rest>` of a registered source. */
+export function openModel(spec: string): Graph {
+  const m = /^([a-z][a-z0-9]*):(.*)$/.exec(spec);
+  if (m && sources.has(m[1]!)) return sources.get(m[1]!)!.open(m[2]!);
+  if (m && m[1]!.length > 1 && !sources.has(m[1]!)) {
+    const known = [...sources.keys()].map((p) => `${p}:`).join(', ');
+    throw new UsageError(`'${spec}': unknown model source '${m[1]}:'${known ? `; known: ${known}` : ''} (or give a path to an .onnx file)`);
+  }
+  return loadOnnx(spec);
+}

@@ -1,0 +1,59 @@
+/**
+ * The `leannet` command line: argument parsing and wiring only. A user's mistake is one line on
+ * stderr and a non-zero exit; the stack trace appears only with --debug.
+ */
+import { Command, CommanderError } from 'commander';
+import { LeannetError } from '../errors.js';
+import { setColor } from '../report/index.js';
+import { analyzeCommand } from './commands/analyze.js';
+
+/** Exit codes: 1 a user or model error, 2 bad usage, 70 an internal error (a bug in leannet). */
+export const EXIT = { error: 1, usage: 2, internal: 70 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command('leannet')
+    .description('make convolutional networks smaller and faster, and prove it by measurement')
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'show stack traces for errors')
+    .option('--verbose', 'show runtime log lines')
+    .option('--no-color', 'plain text output')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.hook('preAction', (cmd) => {
+    if (cmd.opts()['color'] === false || process.env['NO_COLOR']) setColor(false);
+  });
+  for (const sub of [analyzeCommand()]) program.addCommand(sub.exitOverride());
+  return program;
+}
+
+const VERSION = '0.1.0';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    return reportError(e, debug);
+  }
+}
+
+function reportError(e: unknown, debug: boolean): number {
+  if (e instanceof CommanderError) {
+    // Commander already printed its message (or help / version, which exit 0).
+    return e.exitCode === 0 ? 0 : EXIT.usage;
+  }
+  const err = e as Error;
+  if (debug) process.stderr.write(`${err.stack ?? err}\n`);
+  if (e instanceof LeannetError) {
+    if (!debug) process.stderr.write(`leannet: ${oneLine(err.message)}\n`);
+    return EXIT.error;
+  }
+  if (!debug) process.stderr.write(`leannet: internal error: ${oneLine(err?.message ?? String(e))} (rerun with --debug for the stack trace)\n`);
+  return EXIT.internal;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
+}

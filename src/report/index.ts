@@ -1,0 +1,5 @@
+/** Reports: terminal tables, JSON documents. */
+export { analyzeTable, totalsBlock, type AnalyzeTableOptions } from './analyze-table.js';
+export { analyzeJson, byOp, ANALYZE_SCHEMA, CONVENTIONS, type AnalyzeJsonOptions } from './analyze-json.js';
+export { si, grouped, pct, bytes, shapeText, ms } from './format.js';
+export { c, setColor, table } from './style.js';
