@@ -22,3 +22,6 @@ export * from './analysis/index.js';
 
 // Reports: terminal tables and JSON documents.
 export * from './report/index.js';
+
+// The network builder and the reference networks.
+export * from './zoo/index.js';

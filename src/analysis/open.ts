@@ -1,10 +1,11 @@
 /**
- * Open a model by what a user types: a path to an .onnx file (more sources, such as built-in
- * networks, register themselves here).
+ * Open a model by what a user types: a path to an .onnx file, or `zoo:<network>[?options]`
+ * for a built-in network (for example `zoo:mobilenet_v2?width=0.5`).
  */
 import { UsageError } from '../errors.js';
 import { loadOnnx } from '../formats/onnx/index.js';
 import type { Graph } from '../ir/index.js';
+import { buildFromSpec, NETWORKS } from '../zoo/index.js';
 
 /** A source of models addressed by a `prefix:` (for example `zoo:`). */
 export interface ModelSource {
@@ -13,7 +14,9 @@ export interface ModelSource {
   open(rest: string): Graph;
 }
 
-const sources = new Map<string, ModelSource>();
+const sources = new Map<string, ModelSource>([
+  ['zoo', { prefix: 'zoo', describe: `a built-in network: ${NETWORKS.map((n) => n.name).join(', ')}`, open: buildFromSpec }],
+]);
 
 export function registerModelSource(source: ModelSource): void {
   sources.set(source.prefix, source);

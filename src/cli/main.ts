@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { LeannetError } from '../errors.js';
 import { setColor } from '../report/index.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { zooCommand } from './commands/zoo.js';
 
 /** Exit codes: 1 a user or model error, 2 bad usage, 70 an internal error (a bug in leannet). */
 export const EXIT = { error: 1, usage: 2, internal: 70 } as const;
@@ -22,7 +23,11 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['color'] === false || process.env['NO_COLOR']) setColor(false);
   });
-  for (const sub of [analyzeCommand()]) program.addCommand(sub.exitOverride());
+  for (const sub of [analyzeCommand(), zooCommand()]) {
+    sub.exitOverride();
+    for (const child of sub.commands) child.exitOverride();
+    program.addCommand(sub);
+  }
   return program;
 }
 

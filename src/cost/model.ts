@@ -1,5 +1,5 @@
 /** Per-node costs summed into per-model totals, a conv breakdown by kind, and what is unknown. */
-import type { Graph } from '../ir/index.js';
+import type { Graph, Node } from '../ir/index.js';
 import type { ConvKind, OpCategory } from '../ops/index.js';
 import { nodeCost, type NodeCost } from './node-cost.js';
 import { isWeightType, weightRoles } from './weights.js';
@@ -40,8 +40,13 @@ const KINDS: ConvKind[] = ['standard', 'pointwise', 'group', 'depthwise'];
 /** Cost every node of a graph whose shapes have been inferred. */
 export function costModel(graph: Graph): ModelCost {
   const { role } = weightRoles(graph);
-  const counted = new Set<string>();
-  const nodes = graph.nodes.map((n) => nodeCost(graph, n, role, counted));
+  const owned = new Map<Node, { role: 'param' | 'buffer'; numel: number }[]>();
+  for (const [name, r] of role) {
+    const list = owned.get(r.owner) ?? [];
+    list.push({ role: r.role, numel: graph.values.get(name)?.tensor?.numel ?? 0 });
+    owned.set(r.owner, list);
+  }
+  const nodes = graph.nodes.map((n) => nodeCost(graph, n, owned.get(n)));
   // Initializers nothing reads still occupy the file; count them as buffers.
   let orphan = 0;
   for (const [name, tensor] of graph.initializers) {

@@ -29,22 +29,21 @@ function unknownCost(node: Node, category: NodeCost['category'], params: number,
   return { node, category, kind: undefined, known: false, params, buffers, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, intensity: 0 };
 }
 
-export function nodeCost(graph: Graph, node: Node, roles: Map<string, 'param' | 'buffer'>, counted: Set<string>): NodeCost {
-  const opset = graph.opset(node.domain) ?? 1;
-  const def = opOf(graph, node);
+/** Weights charged to `node` (each stored tensor to one node only, so shared weights count once). */
+export function chargedWeights(owned: readonly { role: 'param' | 'buffer'; numel: number }[] | undefined): { params: number; buffers: number } {
   let params = 0;
   let buffers = 0;
-  // Each stored weight counts at the first node that reads it (shared weights count once).
-  const countWeight = (name: string) => {
-    const r = roles.get(name);
-    if (!r || counted.has(name)) return;
-    counted.add(name);
-    const n = graph.values.get(name)?.tensor?.numel ?? 0;
-    if (r === 'param') params += n;
-    else buffers += n;
-  };
-  for (const i of node.inputs) if (i) countWeight(i);
-  for (const o of node.outputs) if (o) countWeight(o);
+  for (const w of owned ?? []) {
+    if (w.role === 'param') params += w.numel;
+    else buffers += w.numel;
+  }
+  return { params, buffers };
+}
+
+export function nodeCost(graph: Graph, node: Node, owned: readonly { role: 'param' | 'buffer'; numel: number }[] | undefined): NodeCost {
+  const opset = graph.opset(node.domain) ?? 1;
+  const def = opOf(graph, node);
+  const { params, buffers } = chargedWeights(owned);
   if (!def) return unknownCost(node, 'unknown', params, buffers);
 
   const inputs: (readonly number[] | undefined)[] = [];

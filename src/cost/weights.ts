@@ -6,15 +6,21 @@
  * neither are 32/64-bit integer constants outside param slots: those are shape arithmetic and
  * counters (PyTorch's num_batches_tracked), not weights.
  */
-import { isFloat, type Graph } from '../ir/index.js';
+import { isFloat, type Graph, type Node } from '../ir/index.js';
 import { opOf } from '../ops/index.js';
 
 /** Ops that turn a stored weight into the tensor a param slot consumes. */
 const WEIGHT_PATH = new Set(['DequantizeLinear', 'Cast', 'Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Flatten']);
 
+/** A stored constant that counts: its role, and the node it is charged to (the one that uses it). */
+export interface WeightRole {
+  role: 'param' | 'buffer';
+  owner: Node;
+}
+
 export interface WeightRoles {
-  /** Value name → 'param' | 'buffer' for every constant that counts. */
-  role: Map<string, 'param' | 'buffer'>;
+  /** Value name → role and owner, for every constant that counts. */
+  role: Map<string, WeightRole>;
 }
 
 /** The stored constant behind a value, following weight-path ops back through their data input. */
@@ -37,13 +43,13 @@ export function isStoredConstant(graph: Graph, name: string): boolean {
 }
 
 export function weightRoles(graph: Graph): WeightRoles {
-  const role = new Map<string, 'param' | 'buffer'>();
+  const role = new Map<string, WeightRole>();
   const defs = graph.nodes.map((n) => opOf(graph, n));
   graph.nodes.forEach((n, k) => {
     for (const slot of defs[k]?.params ?? []) {
       const name = n.inputs[slot];
       const src = name ? storedConstant(graph, name) : undefined;
-      if (src) role.set(src, 'param');
+      if (src && !role.has(src)) role.set(src, { role: 'param', owner: n });
     }
   });
   graph.nodes.forEach((n, k) => {
@@ -51,17 +57,17 @@ export function weightRoles(graph: Graph): WeightRoles {
     n.inputs.forEach((name, slot) => {
       if (!name || role.has(name) || shapeSlots.includes(slot)) return;
       if (WEIGHT_PATH.has(n.opType) && slot === 0 && isParamPath(graph, n.outputs[0], role)) return;
-      if (isStoredConstant(graph, name) && isWeightType(graph, name)) role.set(name, 'buffer');
+      if (isStoredConstant(graph, name) && isWeightType(graph, name)) role.set(name, { role: 'buffer', owner: n });
     });
   });
   return { role };
 }
 
 /** True when `name` only leads (through weight-path ops) into a value already counted as a param. */
-function isParamPath(graph: Graph, name: string | undefined, role: Map<string, string>): boolean {
+function isParamPath(graph: Graph, name: string | undefined, role: Map<string, WeightRole>): boolean {
   if (!name) return false;
   const src = storedConstant(graph, name);
-  return src !== undefined && role.get(src) === 'param';
+  return src !== undefined && role.get(src)?.role === 'param';
 }
 
 /** Floating-point and 8-bit (quantised) tensors hold weights; wider integers hold shapes and indices. */

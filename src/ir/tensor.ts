@@ -16,7 +16,9 @@ export type TensorSource =
   /** Bytes in another file, loaded on first use. */
   | { readonly kind: 'external'; readonly location: string; readonly offset: number; readonly length: number; readonly read: () => Uint8Array }
   /** Every element equal to `value` (ConstantOfShape). */
-  | { readonly kind: 'fill'; readonly value: number };
+  | { readonly kind: 'fill'; readonly value: number }
+  /** Values computed on first use (seeded weights of a built network): counting never calls it. */
+  | { readonly kind: 'generated'; readonly generate: () => Uint8Array };
 
 export type ValueField = 'float_data' | 'int32_data' | 'int64_data' | 'double_data' | 'uint64_data' | 'string_data';
 
@@ -60,6 +62,10 @@ export class Tensor {
         return s.bytes;
       case 'external':
         out = s.read();
+        break;
+      case 'generated':
+        out = s.generate();
+        if (out.byteLength !== this.byteLength) throw new Error(`generated ${out.byteLength} bytes for a ${this.byteLength}-byte tensor`);
         break;
       case 'fill':
         out = this.materialiseFill(s.value);

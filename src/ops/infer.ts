@@ -47,29 +47,38 @@ export function inferShapes(graph: Graph, options: BindOptions = {}): InferRepor
   const report: InferReport = { unknownOps: [], unresolved: [] };
   const ctx = new Context(graph);
   for (const node of topoOrder(graph)) {
-    const opset = graph.opset(node.domain) ?? 1;
-    const def = opOf(graph, node);
-    if (!def) {
-      report.unknownOps.push(node);
-      continue;
-    }
-    const outs = ctx.run(node, def, opset);
-    if (!outs) {
-      report.unresolved.push(node);
-      continue;
-    }
-    for (let i = 0; i < node.outputs.length; i++) {
-      const name = node.outputs[i]!;
-      const o = outs[i];
-      if (!name || !o) continue;
-      const v = graph.value(name);
-      v.dtype = o.dtype;
-      v.shape = o.shape;
-      v.folded = o.folded;
-      v.tensor = o.tensor;
-    }
+    const result = inferOne(ctx, node);
+    if (result === 'unknown op') report.unknownOps.push(node);
+    else if (result === 'unresolved') report.unresolved.push(node);
   }
   return report;
+}
+
+/**
+ * Infer one node whose inputs are already known (builders call this as they add nodes).
+ * Returns what happened: its outputs are set, its op is unknown, or an input was unknown.
+ */
+export function inferNode(graph: Graph, node: Node): 'ok' | 'unknown op' | 'unresolved' {
+  return inferOne(new Context(graph), node);
+}
+
+function inferOne(ctx: Context, node: Node): 'ok' | 'unknown op' | 'unresolved' {
+  const graph = ctx.graph;
+  const def = opOf(graph, node);
+  if (!def) return 'unknown op';
+  const outs = ctx.run(node, def, graph.opset(node.domain) ?? 1);
+  if (!outs) return 'unresolved';
+  for (let i = 0; i < node.outputs.length; i++) {
+    const name = node.outputs[i]!;
+    const o = outs[i];
+    if (!name || !o) continue;
+    const v = graph.value(name);
+    v.dtype = o.dtype;
+    v.shape = o.shape;
+    v.folded = o.folded;
+    v.tensor = o.tensor;
+  }
+  return 'ok';
 }
 
 /** The op's typed attribute record, parsed on first use and kept on the node. */
