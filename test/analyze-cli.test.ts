@@ -1,7 +1,7 @@
 /** `leannet analyze` end to end: table, --json against its schema, --top, --by op. */
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { leannet } from './helpers/cli.js';
 import { repoRoot, sharedModel } from './helpers/models.js';
