@@ -165,7 +165,8 @@ class Context implements InferContext<unknown> {
     return this.ins[i]?.tensor;
   }
 
-  fail(message: string): never {
+  /** An arrow property: ops pass `ctx.fail` on as a callback. */
+  fail = (message: string): never => {
     throw new ShapeInferenceError(nodeContext(this.node.opType, this.node.name) + message);
-  }
+  };
 }
