@@ -25,3 +25,6 @@ export * from './report/index.js';
 
 // The network builder and the reference networks.
 export * from './zoo/index.js';
+
+// Engines and measurement: bench, compare, verify, profile.
+export * from './engine/index.js';

@@ -7,6 +7,7 @@ import { LeannetError } from '../errors.js';
 import { setColor } from '../report/index.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { zooCommand } from './commands/zoo.js';
+import { benchCommand, compareCommand, profileCommand, verifyCommand } from './commands/measure.js';
 
 /** Exit codes: 1 a user or model error, 2 bad usage, 70 an internal error (a bug in leannet). */
 export const EXIT = { error: 1, usage: 2, internal: 70 } as const;
@@ -23,7 +24,7 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['color'] === false || process.env['NO_COLOR']) setColor(false);
   });
-  for (const sub of [analyzeCommand(), zooCommand()]) {
+  for (const sub of [analyzeCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), zooCommand()]) {
     sub.exitOverride();
     for (const child of sub.commands) child.exitOverride();
     program.addCommand(sub);
@@ -38,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command that finished but failed its check (verify beyond tolerance, lint --fail-on) sets exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     return reportError(e, debug);
   }

@@ -1,5 +1,5 @@
 /** Parsers for flags several commands share: --input name=1x3x224x224, --dim N=1, numbers. */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseShapeText, type BindOptions } from '../index.js';
 
@@ -12,7 +12,7 @@ export function withShapeOptions(cmd: Command): Command {
   return cmd
     .option('--input <name=shape>', 'set an input shape, e.g. --input input=1x3x224x224 (repeatable)', collect)
     .option('--dim <name=n>', 'set a symbolic dim, e.g. --dim N=1 (repeatable)', collect)
-    .addOption(new Option('--batch <n>', 'value for an unset symbolic batch dim').default('1').argParser((v) => v));
+    .option('--batch <n>', 'batch size: the value of a symbolic leading dim (default 1)');
 }
 
 export function bindOptions(opts: { input?: string[]; dim?: string[]; batch?: string }): BindOptions {

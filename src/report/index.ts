@@ -3,3 +3,5 @@ export { analyzeTable, totalsBlock, type AnalyzeTableOptions } from './analyze-t
 export { analyzeJson, byOp, ANALYZE_SCHEMA, CONVENTIONS, type AnalyzeJsonOptions } from './analyze-json.js';
 export { si, grouped, pct, bytes, shapeText, ms } from './format.js';
 export { c, setColor, table } from './style.js';
+export { benchReport, compareReport, verifyReport, setupLine } from './measure.js';
+export { profileReport } from './profile.js';

@@ -1,0 +1,125 @@
+/** `leannet bench`, `compare`, `verify` and `profile`: real runs on a real engine. */
+import { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import {
+  bench, benchReport, compare, compareReport, createEngine, prepareModel, profile, profileReport, verifyModels, verifyReport,
+  type BenchResult,
+} from '../../index.js';
+import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
+import { bindOptions, positiveInt, withShapeOptions } from '../options.js';
+import { print, printJson } from '../output.js';
+import { progressBar } from '../progress.js';
+
+const verbose = (cmd: Command) => !!cmd.optsWithGlobals()['verbose'];
+
+export function benchCommand(): Command {
+  const cmd = new Command('bench')
+    .description('latency distribution of one or more models: median, p10/p90, IQR, min, throughput')
+    .argument('<models...>', '.onnx files or zoo:<network>');
+  withShapeOptions(withEngineOptions(cmd, { time: '3' }));
+  cmd.action(async (models: string[], opts, self: Command) => {
+    const b = budget(opts);
+    const bind = bindOptions(opts);
+    const engine = await createEngine(opts.engine, engineOptions(opts, verbose(self)));
+    const results: BenchResult[] = [];
+    for (const spec of models) {
+      const prepared = prepareModel(spec, bind, b.seed);
+      if (opts.batch !== undefined) forceBatch(prepared, bind.batch!);
+      const bar = progressBar(`bench ${prepared.label}`);
+      try {
+        results.push(await bench(prepared, engine, { ...b, onProgress: (p) => bar.update(p.elapsedMs / p.budgetMs, `${p.runs} runs`) }));
+      } finally {
+        bar.stop();
+      }
+    }
+    if (opts.json) printJson({ schema: 'leannet.bench/1', results: results.map(({ times, ...r }) => ({ ...r, times })) });
+    else print(benchReport(results));
+  });
+  return cmd;
+}
+
+/** --batch on a model whose batch dim is fixed is a usage error, not a silent no-op. */
+function forceBatch(p: { graph: { inputs: string[]; value(n: string): { shape?: readonly (number | string)[] } }; label: string }, batch: number): void {
+  for (const name of p.graph.inputs) {
+    const d = p.graph.value(name).shape?.[0];
+    if (d !== batch) throw new UsageError(`--batch ${batch}: input '${name}' of ${p.label} has a fixed batch dim ${d}; give a model with a symbolic batch dim`);
+  }
+}
+
+export function compareCommand(): Command {
+  const cmd = new Command('compare')
+    .description('A/B latency: A and B interleaved on the same inputs, the ratio per pair with a 95% interval')
+    .argument('<a>', 'baseline model')
+    .argument('<b>', 'candidate model');
+  withShapeOptions(withEngineOptions(cmd, { time: '6' }));
+  cmd.action(async (a: string, b: string, opts, self: Command) => {
+    const bud = budget(opts);
+    const bind = bindOptions(opts);
+    const engine = await createEngine(opts.engine, engineOptions(opts, verbose(self)));
+    const pa = prepareModel(a, bind, bud.seed);
+    const pb = prepareModel(b, bind, bud.seed);
+    const bar = progressBar('compare');
+    let r;
+    try {
+      r = await compare(pa, pb, engine, { warmup: bud.warmup, minPairs: Math.max(bud.minRuns, 20), budgetMs: bud.budgetMs, onProgress: (p) => bar.update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) });
+    } finally {
+      bar.stop();
+    }
+    if (opts.json) printJson({ schema: 'leannet.compare/1', ...r });
+    else print(compareReport(r));
+  });
+  return cmd;
+}
+
+export function verifyCommand(): Command {
+  const cmd = new Command('verify')
+    .description('numerical agreement of two models on the same seeded inputs (exit 1 beyond tolerance)')
+    .argument('<a>', 'reference model')
+    .argument('<b>', 'model to check')
+    .option('--atol <x>', 'absolute tolerance', '1e-5')
+    .option('--rtol <x>', 'relative tolerance', '1e-4')
+    .option('--engine-b <name>', 'run B on another engine (default: the same as A)');
+  withShapeOptions(withEngineOptions(cmd, { time: '1' }));
+  cmd.action(async (a: string, b: string, opts, self: Command) => {
+    const tol = { atol: nonNegative(opts.atol, '--atol'), rtol: nonNegative(opts.rtol, '--rtol') };
+    const bud = budget(opts);
+    const bind = bindOptions(opts);
+    const eo = engineOptions(opts, verbose(self));
+    const ea = await createEngine(opts.engine, eo);
+    const eb = opts.engineB ? await createEngine(opts.engineB, eo) : ea;
+    const r = await verifyModels(prepareModel(a, bind, bud.seed), prepareModel(b, bind, bud.seed), ea, eb, tol);
+    if (opts.json) printJson({ schema: 'leannet.verify/1', ...r });
+    else print(verifyReport(r));
+    if (!r.pass) process.exitCode = 1;
+  });
+  return cmd;
+}
+
+export function profileCommand(): Command {
+  const cmd = new Command('profile')
+    .description("per-node latency from onnxruntime's profiler, beside each node's share of madds and memAccess")
+    .argument('<model>', '.onnx file or zoo:<network>')
+    .option('--top <n>', 'show the n slowest nodes');
+  withShapeOptions(withEngineOptions(cmd, { time: '3' }));
+  cmd.action(async (model: string, opts, self: Command) => {
+    const bud = budget(opts);
+    const engine = await createEngine(opts.engine, engineOptions(opts, verbose(self)));
+    const prepared = prepareModel(model, bindOptions(opts), bud.seed);
+    const bar = progressBar(`profile ${prepared.label}`);
+    let r;
+    try {
+      r = await profile(prepared, engine, { ...bud, onProgress: (p) => bar.update(p.elapsedMs / p.budgetMs, `${p.runs} runs`) });
+    } finally {
+      bar.stop();
+    }
+    if (opts.json) printJson({ schema: 'leannet.profile/1', ...r });
+    else print(profileReport(r, opts.top !== undefined ? positiveInt(opts.top, '--top') : undefined));
+  });
+  return cmd;
+}
+
+function nonNegative(text: string, what: string): number {
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < 0) throw new UsageError(`${what}: expected a non-negative number, got '${text}'`);
+  return v;
+}

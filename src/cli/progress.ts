@@ -1,0 +1,20 @@
+/** A progress bar on stderr while a measurement runs (only when stderr is a terminal). */
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  update(fraction: number, label: string): void;
+  stop(): void;
+}
+
+export function progressBar(title: string): Progress {
+  if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${title} {bar} {percentage}% {label}`, stream: process.stderr, clearOnComplete: true, hideCursor: true, barsize: 24 },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(100, 0, { label: '' });
+  return {
+    update: (f, label) => bar.update(Math.min(100, Math.round(f * 100)), { label }),
+    stop: () => bar.stop(),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * A/B comparison: A and B run interleaved on the same inputs (A B, B A, A B, … so neither
+ * always goes first); the ratio tA/tB of each pair is the measurement. The verdict comes from
+ * the 95% interval of the median ratio, not from two separately measured medians.
+ */
+import { environment, type Environment } from './environment.js';
+import type { PreparedModel } from './prepare.js';
+import { medianInterval, summarize, type Stats } from './stats.js';
+import type { Engine, EngineInfo } from './types.js';
+
+export interface CompareOptions {
+  warmup?: number;
+  /** Pairs at least (default 20). */
+  minPairs?: number;
+  maxPairs?: number;
+  /** Keep pairing until this much time has passed (default 6000 ms). */
+  budgetMs?: number;
+  onProgress?: (p: { pairs: number; elapsedMs: number; budgetMs: number }) => void;
+}
+
+export interface CompareResult {
+  a: { model: string; stats: Stats };
+  b: { model: string; stats: Stats };
+  /** tA / tB per pair: above 1 means B is faster. */
+  ratio: { median: number; lo: number; hi: number; pairs: number };
+  verdict: string;
+  /** 'faster' | 'slower' | 'same' — B relative to A, decided by the interval. */
+  outcome: 'faster' | 'slower' | 'same';
+  engine: EngineInfo;
+  env: Environment;
+  ratios: number[];
+}
+
+export async function compare(a: PreparedModel, b: PreparedModel, engine: Engine, o: CompareOptions = {}): Promise<CompareResult> {
+  const sa = await engine.load(a.model);
+  const sb = await engine.load(b.model);
+  try {
+    const warmup = o.warmup ?? 5;
+    for (let i = 0; i < warmup; i++) {
+      await sa.run(a.feeds);
+      await sb.run(b.feeds);
+    }
+    const minPairs = o.minPairs ?? 20;
+    const maxPairs = o.maxPairs ?? 100_000;
+    const budget = o.budgetMs ?? 6000;
+    const ta: number[] = [];
+    const tb: number[] = [];
+    const t0 = performance.now();
+    let last = t0;
+    const timeA = async () => {
+      const t = performance.now();
+      await sa.run(a.feeds);
+      return performance.now() - t;
+    };
+    const timeB = async () => {
+      const t = performance.now();
+      await sb.run(b.feeds);
+      return performance.now() - t;
+    };
+    while (ta.length < maxPairs && (ta.length < minPairs || performance.now() - t0 < budget)) {
+      if (ta.length % 2 === 0) {
+        ta.push(await timeA());
+        tb.push(await timeB());
+      } else {
+        tb.push(await timeB());
+        ta.push(await timeA());
+      }
+      const now = performance.now();
+      if (o.onProgress && now - last > 100) {
+        last = now;
+        o.onProgress({ pairs: ta.length, elapsedMs: now - t0, budgetMs: budget });
+      }
+    }
+    const ratios = ta.map((t, i) => t / tb[i]!);
+    const ci = medianInterval(ratios);
+    const outcome = ci.lo > 1 ? 'faster' : ci.hi < 1 ? 'slower' : 'same';
+    return {
+      a: { model: a.label, stats: summarize(ta) },
+      b: { model: b.label, stats: summarize(tb) },
+      ratio: { ...ci, pairs: ratios.length },
+      verdict: verdictLine(a.label, b.label, ci, outcome),
+      outcome,
+      engine: engine.info,
+      env: environment(),
+      ratios,
+    };
+  } finally {
+    await sa.release();
+    await sb.release();
+  }
+}
+
+/** `B is 1.84× faster than A (1.79–1.90)`, or the other way round, or no significant difference. */
+export function verdictLine(a: string, b: string, ci: { median: number; lo: number; hi: number }, outcome: 'faster' | 'slower' | 'same'): string {
+  const f = (x: number) => x.toFixed(2);
+  if (outcome === 'faster') return `${b} is ${f(ci.median)}× faster than ${a} (${f(ci.lo)}–${f(ci.hi)})`;
+  if (outcome === 'slower') return `${b} is ${f(1 / ci.median)}× slower than ${a} (${f(1 / ci.hi)}–${f(1 / ci.lo)})`;
+  return `no significant difference between ${a} and ${b}: ratio ${f(ci.median)} (95% interval ${f(ci.lo)}–${f(ci.hi)} contains 1)`;
+}

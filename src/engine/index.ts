@@ -1,0 +1,21 @@
+/** Runtimes behind one interface, and the measurement harness: bench, compare, verify, profile. */
+import { ortNode, ortWebGpu } from './ort-node.js';
+import { ortWasm } from './ort-wasm.js';
+import { registerEngine } from './registry.js';
+
+registerEngine(ortNode);
+registerEngine(ortWasm);
+registerEngine(ortWebGpu);
+
+export { createEngine, registerEngine, engineNames, describeEngines } from './registry.js';
+export type { Engine, EngineFactory, EngineInfo, EngineOptions, Feeds, HostTensor, LoadOptions, ModelBytes, OptLevel, Session } from './types.js';
+export { OPT_LEVELS } from './types.js';
+export { prepareModel, prepareGraph, checkSameInputs, type PreparedModel } from './prepare.js';
+export { seededInputs, seededTensor } from './inputs.js';
+export { bench, timeRuns, type BenchOptions, type BenchResult } from './bench.js';
+export { compare, verdictLine, type CompareOptions, type CompareResult } from './compare.js';
+export { verifyModels, compareTensors, pairOutputs, DEFAULT_TOLERANCE, type Tolerance, type OutputComparison, type VerifyResult } from './verify.js';
+export { profile, nodeTimes, type ProfileResult, type ProfileRow, type ProfileOptions } from './profile.js';
+export { mapOptimised, type NodeStatus, type Accounting } from './profile-map.js';
+export { summarize, medianInterval, quantile, type Stats } from './stats.js';
+export { environment, type Environment } from './environment.js';

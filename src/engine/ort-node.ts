@@ -1,0 +1,63 @@
+/** onnxruntime-node: the native CPU execution provider (default engine), and WebGPU where an adapter exists. */
+import os from 'node:os';
+import ort from 'onnxruntime-node';
+import { EngineError } from '../errors.js';
+import { writeOnnx } from '../formats/onnx/index.js';
+import { Graph, Node } from '../ir/index.js';
+import { OrtEngine, sessionOptions } from './ort-common.js';
+import { firstLine } from './registry.js';
+import type { EngineFactory, EngineOptions } from './types.js';
+
+function engine(name: string, provider: string, o: EngineOptions) {
+  ort.env.logLevel = o.verbose ? 'verbose' : 'error';
+  const threads = o.threads ?? os.availableParallelism();
+  return new OrtEngine(
+    ort,
+    {
+      engine: name,
+      runtime: 'onnxruntime-node',
+      version: ort.env.versions.node ?? 'unknown',
+      provider,
+      threads,
+      interOpThreads: o.interOpThreads ?? null,
+      executionMode: o.executionMode ?? 'sequential',
+      optLevel: o.optLevel ?? 'all',
+      spinning: !!o.spinning,
+    },
+    sessionOptions(o, threads, provider),
+    true,
+  );
+}
+
+export const ortNode: EngineFactory = {
+  name: 'ort',
+  description: 'onnxruntime-node, CPU execution provider',
+  create: async (o) => engine('ort', 'cpu', o),
+};
+
+/** A one-Relu model, to check that an execution provider can start at all. */
+function probeModel(): Uint8Array {
+  const g = new Graph();
+  g.opsets.set('', 13);
+  g.inputs.push('x');
+  g.value('x').declared = { dtype: 'float32', shape: [1, 8] };
+  g.addNode(new Node('Relu', 'probe', ['x'], ['y']));
+  g.outputs.push('y');
+  g.value('y').declared = { dtype: 'float32', shape: [1, 8] };
+  return writeOnnx(g).model;
+}
+
+export const ortWebGpu: EngineFactory = {
+  name: 'ort-webgpu',
+  description: 'onnxruntime-node, WebGPU execution provider (needs a GPU adapter)',
+  async create(o) {
+    const e = engine('ort-webgpu', 'webgpu', o);
+    try {
+      const s = await e.load({ bytes: probeModel() });
+      await s.release();
+    } catch (err) {
+      throw new EngineError(`engine 'ort-webgpu' is not usable here: ${firstLine((err as Error).cause ?? err)}`);
+    }
+    return e;
+  },
+};

@@ -1,0 +1,157 @@
+/**
+ * Per-node latency from onnxruntime's own profiler, mapped back to the Graph's nodes (through
+ * the optimised graph ORT writes), side by side with each group's share of madds and memAccess.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { costModel } from '../cost/index.js';
+import { EngineError } from '../errors.js';
+import { loadOnnx } from '../formats/onnx/index.js';
+import { environment, type Environment } from './environment.js';
+import type { PreparedModel } from './prepare.js';
+import { mapOptimised, type NodeStatus } from './profile-map.js';
+import { summarize, type Stats } from './stats.js';
+import type { Engine, EngineInfo } from './types.js';
+
+export interface ProfileRow {
+  /** The node as ORT ran it (after fusion). */
+  name: string;
+  /** ORT's op (for example FusedConv, or Conv in the NCHWc domain). */
+  opType: string;
+  /** Median time per run (ms). */
+  ms: number;
+  /** Share of the summed node time. */
+  share: number;
+  /** leannet's nodes it covers (several when ORT fused them; none for nodes ORT inserted). */
+  nodes: { name: string; opType: string }[];
+  madds: number;
+  memAccess: number;
+  maddsShare: number;
+  memAccessShare: number;
+}
+
+export interface ProfileResult {
+  model: string;
+  engine: EngineInfo;
+  env: Environment;
+  runs: number;
+  /** Run time measured around session.run (ms). */
+  endToEnd: Stats;
+  /** Median over runs of the summed node times (ms). */
+  nodeTotal: number;
+  rows: ProfileRow[];
+  /** Every Graph node and what became of it. */
+  accounting: { name: string; opType: string; status: NodeStatus; ranAs: string | null }[];
+}
+
+export interface ProfileOptions {
+  warmup?: number;
+  minRuns?: number;
+  budgetMs?: number;
+  onProgress?: (p: { runs: number; elapsedMs: number; budgetMs: number }) => void;
+}
+
+interface TraceEvent {
+  cat: string;
+  name: string;
+  ts: number;
+  dur: number;
+  args?: { op_name?: string };
+}
+
+export async function profile(prepared: PreparedModel, engine: Engine, o: ProfileOptions = {}): Promise<ProfileResult> {
+  if (engine.info.runtime !== 'onnxruntime-node') {
+    throw new EngineError(`profile needs onnxruntime's per-node profiler (engine 'ort' or 'ort-webgpu'), not '${engine.info.engine}'`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leannet-profile-'));
+  try {
+    const optimizedPath = path.join(dir, 'optimized.onnx');
+    const session = await engine.load(prepared.model, { profileDir: dir, optimizedModelPath: optimizedPath });
+    const warmup = o.warmup ?? 3;
+    const minRuns = o.minRuns ?? 10;
+    const budget = o.budgetMs ?? 3000;
+    const times: number[] = [];
+    let tracePath: string | undefined;
+    try {
+      for (let i = 0; i < warmup; i++) await session.run(prepared.feeds);
+      const t0 = performance.now();
+      let last = t0;
+      while (times.length < minRuns || performance.now() - t0 < budget) {
+        const t = performance.now();
+        await session.run(prepared.feeds);
+        const now = performance.now();
+        times.push(now - t);
+        if (o.onProgress && now - last > 100) {
+          last = now;
+          o.onProgress({ runs: times.length, elapsedMs: now - t0, budgetMs: budget });
+        }
+      }
+      tracePath = session.endProfiling();
+    } finally {
+      await session.release();
+    }
+    if (!tracePath) throw new EngineError('onnxruntime wrote no profile');
+    const events = JSON.parse(fs.readFileSync(tracePath, 'utf8')) as TraceEvent[];
+    const perNode = nodeTimes(events, warmup);
+    const optimised = loadOnnx(optimizedPath);
+    const mapping = mapOptimised(prepared.graph, optimised);
+    const cost = costModel(prepared.graph);
+    const costOf = new Map(cost.nodes.map((c) => [c.node, c]));
+    const opOf = new Map(optimised.nodes.map((n) => [n.name, n.opType]));
+    const rows: ProfileRow[] = [];
+    let total = 0;
+    for (const [name, t] of perNode.median) total += t;
+    for (const [name, ms] of perNode.median) {
+      const nodes = mapping.groups.get(name) ?? [];
+      const madds = nodes.reduce((s, n) => s + (costOf.get(n)?.madds ?? 0), 0);
+      const memAccess = nodes.reduce((s, n) => s + (costOf.get(n)?.memAccess ?? 0), 0);
+      rows.push({
+        name,
+        opType: perNode.op.get(name) ?? opOf.get(name) ?? '?',
+        ms,
+        share: total ? ms / total : 0,
+        nodes: nodes.map((n) => ({ name: n.name, opType: n.opType })),
+        madds,
+        memAccess,
+        maddsShare: cost.totals.madds ? madds / cost.totals.madds : 0,
+        memAccessShare: cost.totals.memAccess ? memAccess / cost.totals.memAccess : 0,
+      });
+    }
+    rows.sort((a, b) => b.ms - a.ms);
+    return {
+      model: prepared.label,
+      engine: engine.info,
+      env: environment(),
+      runs: perNode.runs,
+      endToEnd: summarize(times),
+      nodeTotal: perNode.medianTotal,
+      rows,
+      accounting: mapping.accounting.map((a) => ({ name: a.node.name, opType: a.node.opType, status: a.status, ranAs: a.group ?? null })),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Median time per node (ms) over the runs after `skip` warm-up runs, from ORT's trace events. */
+export function nodeTimes(events: TraceEvent[], skip: number) {
+  const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => a.ts - b.ts).slice(skip);
+  const perRun = runs.map(() => new Map<string, number>());
+  const op = new Map<string, string>();
+  const nodes = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time')).sort((a, b) => a.ts - b.ts);
+  let r = 0;
+  for (const e of nodes) {
+    while (r < runs.length && e.ts > runs[r]!.ts + runs[r]!.dur) r++;
+    if (r >= runs.length) break;
+    if (e.ts < runs[r]!.ts) continue;
+    const name = e.name.slice(0, -'_kernel_time'.length);
+    perRun[r]!.set(name, (perRun[r]!.get(name) ?? 0) + e.dur / 1000);
+    if (e.args?.op_name) op.set(name, e.args.op_name);
+  }
+  const names = new Set(perRun.flatMap((m) => [...m.keys()]));
+  const median = new Map<string, number>();
+  for (const name of names) median.set(name, summarize(perRun.map((m) => m.get(name) ?? 0)).median);
+  const totals = perRun.map((m) => [...m.values()].reduce((a, b) => a + b, 0));
+  return { runs: runs.length, median, op, medianTotal: summarize(totals).median };
+}

@@ -1,0 +1,53 @@
+/** Terminal reports for bench, compare and verify: figures with their spread and the set-up that produced them. */
+import type { BenchResult, CompareResult, EngineInfo, Environment, VerifyResult } from '../engine/index.js';
+import { ms } from './format.js';
+import { c, table } from './style.js';
+
+/** One line naming everything a timing depends on. */
+export function setupLine(e: EngineInfo, env: Environment): string {
+  return c.dim(
+    `${e.engine} (${e.runtime} ${e.version}, ${e.provider}) · threads ${e.threads}${e.interOpThreads ? `/${e.interOpThreads} inter-op` : ''} · ${e.executionMode} · opt ${e.optLevel}${e.spinning ? ' · spinning' : ''} · ${env.cpu} (${env.cores} cores) · node ${env.node} · ${env.date}`,
+  );
+}
+
+export function benchReport(results: readonly BenchResult[]): string {
+  const t = table(['model', 'median ms', 'p10–p90 ms', 'IQR ms', 'min ms', 'images/s', 'batch', 'runs'], ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right']);
+  for (const r of results) {
+    const s = r.stats;
+    t.push([r.model, ms(s.median), `${ms(s.p10)}–${ms(s.p90)}`, ms(s.iqr), ms(s.min), r.throughput.toFixed(1), r.batch, s.runs]);
+  }
+  const first = results[0];
+  return `${t.toString()}\n${first ? setupLine(first.engine, first.env) : ''}`;
+}
+
+export function compareReport(r: CompareResult): string {
+  const t = table(['', 'model', 'median ms', 'p10–p90 ms'], ['left', 'left', 'right', 'right']);
+  t.push(['A', r.a.model, ms(r.a.stats.median), `${ms(r.a.stats.p10)}–${ms(r.a.stats.p90)}`]);
+  t.push(['B', r.b.model, ms(r.b.stats.median), `${ms(r.b.stats.p10)}–${ms(r.b.stats.p90)}`]);
+  const colour = r.outcome === 'faster' ? c.green : r.outcome === 'slower' ? c.red : c.yellow;
+  return [
+    t.toString(),
+    `ratio tA/tB per interleaved pair: median ${r.ratio.median.toFixed(3)}, 95% interval ${r.ratio.lo.toFixed(3)}–${r.ratio.hi.toFixed(3)} over ${r.ratio.pairs} pairs`,
+    colour(c.bold(r.verdict)),
+    setupLine(r.engine, r.env),
+  ].join('\n');
+}
+
+export function verifyReport(r: VerifyResult): string {
+  const t = table(['output', 'shape', 'max abs err', 'max rel err', 'err / max|A|', 'cosine', 'outside tol', 'result'], ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left']);
+  for (const o of r.outputs) {
+    t.push([
+      o.name === o.nameB ? o.name : `${o.name} ↔ ${o.nameB}`,
+      o.shape.join('x'),
+      o.maxAbs.toExponential(2),
+      o.maxRel.toExponential(2),
+      o.normRel.toExponential(2),
+      o.cosine.toFixed(7),
+      String(o.mismatched),
+      o.pass ? c.green('pass') : c.red('FAIL'),
+    ]);
+  }
+  const verdict = r.pass ? c.green(`outputs agree within atol ${r.tolerance.atol}, rtol ${r.tolerance.rtol}`) : c.red(`outputs differ beyond atol ${r.tolerance.atol}, rtol ${r.tolerance.rtol}`);
+  const engines = r.engines[0].engine === r.engines[1].engine ? r.engines[0].engine : `${r.engines[0].engine} vs ${r.engines[1].engine}`;
+  return `A = ${r.a}, B = ${r.b} (${engines}, same seeded inputs)\n${t.toString()}\n${c.bold(verdict)}`;
+}

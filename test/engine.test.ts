@@ -1,0 +1,149 @@
+/**
+ * Engines and measurement on real sessions (no mocks): bench, compare, verify, profile, and
+ * the agreement of onnxruntime-node with onnxruntime-web's WebAssembly backend.
+ */
+import { describe, expect, it } from 'vitest';
+import { Tensor, bench, buildNetwork, compare, createEngine, prepareGraph, prepareModel, profile, verifyModels, NETWORKS, type Engine } from '../src/index.js';
+import { errorLines, leannet } from './helpers/cli.js';
+import { sharedModel } from './helpers/models.js';
+
+let ortEngine: Engine;
+const ort = async () => (ortEngine ??= await createEngine('ort', { threads: 2 }));
+
+describe('bench', () => {
+  it('returns finite, positive figures with the set-up that produced them', async () => {
+    const p = prepareModel('zoo:mobilenet_v1?width=0.25&resolution=128');
+    const r = await bench(p, await ort(), { warmup: 3, minRuns: 20, budgetMs: 500 });
+    const s = r.stats;
+    expect(s.runs).toBeGreaterThanOrEqual(20);
+    for (const v of [s.median, s.p10, s.p90, s.min, s.iqr, r.throughput]) expect(Number.isFinite(v) && v >= 0).toBe(true);
+    expect(s.min).toBeGreaterThan(0);
+    expect(s.p10).toBeLessThanOrEqual(s.median);
+    expect(s.median).toBeLessThanOrEqual(s.p90);
+    expect(r.throughput).toBeCloseTo(1000 / s.median, 6);
+    expect(r.engine).toMatchObject({ engine: 'ort', runtime: 'onnxruntime-node', provider: 'cpu', threads: 2, optLevel: 'all' });
+    expect(r.engine.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(r.env.cores).toBeGreaterThan(0);
+    expect(r.env.cpu.length).toBeGreaterThan(0);
+    expect(r.env.node).toBe(process.version);
+  });
+});
+
+describe('compare', () => {
+  // A statistical check: when A and B are the same model, a 95% interval excludes 1 by chance in
+  // about 1 run in 20; a retry keeps CI from failing on that chance alone.
+  it('a model against itself: the ratio interval contains 1.0', { retry: 2 }, async () => {
+    const p = prepareModel('zoo:mobilenet_v1?width=0.5&resolution=160');
+    const q = prepareModel('zoo:mobilenet_v1?width=0.5&resolution=160');
+    const r = await compare(p, q, await ort(), { minPairs: 30, budgetMs: 1500 });
+    expect(r.ratio.lo).toBeLessThanOrEqual(1);
+    expect(r.ratio.hi).toBeGreaterThanOrEqual(1);
+    expect(r.outcome).toBe('same');
+    expect(r.verdict).toMatch(/no significant difference/);
+  });
+
+  it('ResNet-18 at half width is reported faster than at full width', async () => {
+    const r = await compare(prepareModel('zoo:resnet18?resolution=160'), prepareModel('zoo:resnet18?resolution=160&width=0.5'), await ort(), { minPairs: 20, budgetMs: 2000 });
+    expect(r.outcome).toBe('faster');
+    expect(r.ratio.lo).toBeGreaterThan(1);
+    expect(r.verdict).toMatch(/^zoo:resnet18\?resolution=160&width=0\.5 is \d+\.\d\d× faster than zoo:resnet18\?resolution=160 \(\d+\.\d\d–\d+\.\d\d\)$/);
+  });
+});
+
+describe('verify', () => {
+  it('a model against itself: zero error', async () => {
+    const r = await verifyModels(prepareModel('zoo:squeezenet1_1'), prepareModel('zoo:squeezenet1_1'), await ort());
+    expect(r.pass).toBe(true);
+    expect(r.outputs).toHaveLength(1);
+    expect(r.outputs[0]).toMatchObject({ maxAbs: 0, maxRel: 0, mismatched: 0 });
+    expect(r.outputs[0]!.cosine).toBeCloseTo(1, 12);
+  });
+
+  it('against a copy whose classifier bias is shifted by 0.01: reports exactly that perturbation', async () => {
+    const original = buildNetwork('resnet18', { resolution: '96' });
+    const perturbed = buildNetwork('resnet18', { resolution: '96' });
+    const bias = perturbed.initializers.get('fc.bias')!.toFloat32().map((v) => v + 0.01);
+    perturbed.setInitializer('fc.bias', Tensor.fromArray('float32', [1000], bias));
+    const r = await verifyModels(prepareGraph(original, 'original'), prepareGraph(perturbed, 'perturbed'), await ort());
+    expect(r.pass).toBe(false);
+    const o = r.outputs[0]!;
+    expect(o.maxAbs).toBeGreaterThan(0.0099);
+    expect(o.maxAbs).toBeLessThan(0.0101);
+    expect(o.mismatched).toBeGreaterThan(900);
+  });
+
+  it('the CLI exits 1 beyond tolerance and 0 within', () => {
+    const same = leannet(['verify', 'zoo:squeezenet1_1?resolution=96', 'zoo:squeezenet1_1?resolution=96']);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/outputs agree within atol/);
+    const other = leannet(['verify', 'zoo:squeezenet1_1?resolution=96', 'zoo:squeezenet1_1?resolution=96&seed=3']);
+    expect(other.code).toBe(1);
+    expect(other.stdout).toMatch(/FAIL/);
+  });
+});
+
+describe('profile', () => {
+  it('per-node times sum to within 15% of the end-to-end median (ResNet-18, ≥ 5 ms) and every node is accounted for', async () => {
+    const p = prepareModel('zoo:resnet18');
+    const r = await profile(p, await ort(), { minRuns: 10, budgetMs: 1500 });
+    expect(r.endToEnd.median).toBeGreaterThan(5);
+    expect(Math.abs(r.nodeTotal / r.endToEnd.median - 1)).toBeLessThan(0.15);
+    expect(r.accounting).toHaveLength(p.graph.nodes.length);
+    expect(new Set(r.accounting.map((a) => a.name))).toEqual(new Set(p.graph.nodes.map((n) => n.name)));
+    // At level 'all' ORT fuses conv1 + bn1 + relu into one NCHWc conv.
+    const conv1 = r.accounting.find((a) => a.name === 'conv1')!;
+    expect(r.accounting.find((a) => a.name === 'bn1')!.ranAs).toBe(conv1.ranAs);
+    expect(r.accounting.find((a) => a.name === 'relu')!.ranAs).toBe(conv1.ranAs);
+    expect(r.accounting.filter((a) => a.status === 'fused').length).toBeGreaterThan(20);
+    const shares = r.rows.reduce((s, row) => s + row.maddsShare, 0);
+    expect(shares).toBeCloseTo(1, 6);
+  });
+
+  it('with optimisation disabled, every node runs as itself (labelled run)', async () => {
+    const engine = await createEngine('ort', { threads: 2, optLevel: 'disabled' });
+    const p = prepareModel(sharedModel('version-RFB-320.onnx'));
+    const r = await profile(p, engine, { minRuns: 5, budgetMs: 500 });
+    const statuses = new Set(r.accounting.map((a) => a.status));
+    expect([...statuses].sort()).toEqual(['folded', 'run']);
+    // only the Constant nodes (ORT turns them into initializers at load) are not run
+    for (const a of r.accounting.filter((x) => x.status === 'folded')) expect(a.opType).toBe('Constant');
+  });
+});
+
+describe('ort and ort-wasm agree', () => {
+  for (const net of NETWORKS) {
+    it(`network=${net.name}: outputs within 1e-4 relative (max |a−b| / max |a|)`, async () => {
+      const wasm = await createEngine('ort-wasm', { threads: 2 });
+      const p = prepareGraph(buildNetwork(net.name), net.name);
+      const r = await verifyModels(p, p, await ort(), wasm);
+      expect(r.outputs[0]!.normRel).toBeLessThan(1e-4);
+    });
+  }
+});
+
+describe('engine errors', () => {
+  it('an unknown engine lists the available ones', () => {
+    const r = leannet(['bench', 'zoo:squeezenet1_1', '--engine', 'tensorrt']);
+    expect(r.code).not.toBe(0);
+    expect(errorLines(r)).toEqual([
+      "leannet: unknown engine 'tensorrt'; available: ort (onnxruntime-node, CPU execution provider), ort-wasm (onnxruntime-web, WebAssembly (SIMD) backend in Node), ort-webgpu (onnxruntime-node, WebGPU execution provider (needs a GPU adapter))",
+    ]);
+  });
+
+  it('a model onnxruntime rejects, and a wrong input shape, are one line each', () => {
+    const custom = leannet(['bench', sharedModel('light_squeezenet.onnx'), '--input', 'data_0=1x3x8x8']);
+    expect(custom.code).not.toBe(0);
+    expect(errorLines(custom)).toHaveLength(1);
+    expect(errorLines(custom)[0]).toMatch(/dim 2 is fixed at 224/);
+  });
+
+  it("onnxruntime's own warnings stay quiet unless --verbose", () => {
+    // IR 3 files list every initializer as an input; ORT warns about each one.
+    const quiet = leannet(['bench', sharedModel('light_zfnet512.onnx'), '--time', '0.2', '--min-runs', '2', '--warmup', '1']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    const loud = leannet(['--verbose', 'bench', sharedModel('light_zfnet512.onnx'), '--time', '0.2', '--min-runs', '2', '--warmup', '1']);
+    expect(loud.code).toBe(0);
+    expect(loud.stderr.split('\n').length).toBeGreaterThan(5);
+  });
+});
