@@ -28,3 +28,6 @@ export * from './zoo/index.js';
 
 // Engines and measurement: bench, compare, verify, profile.
 export * from './engine/index.js';
+
+// Structural rewrite passes.
+export * from './rewrite/index.js';

@@ -7,6 +7,7 @@ import { LeannetError } from '../errors.js';
 import { setColor } from '../report/index.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { zooCommand } from './commands/zoo.js';
+import { rewriteCommand } from './commands/rewrite.js';
 import { benchCommand, compareCommand, profileCommand, verifyCommand } from './commands/measure.js';
 
 /** Exit codes: 1 a user or model error, 2 bad usage, 70 an internal error (a bug in leannet). */
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['color'] === false || process.env['NO_COLOR']) setColor(false);
   });
-  for (const sub of [analyzeCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), zooCommand()]) {
+  for (const sub of [analyzeCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), rewriteCommand(), zooCommand()]) {
     sub.exitOverride();
     for (const child of sub.commands) child.exitOverride();
     program.addCommand(sub);

@@ -10,9 +10,15 @@ import type { Engine, EngineInfo, HostTensor } from './types.js';
 export interface Tolerance {
   atol: number;
   rtol: number;
+  /**
+   * 'element' (numpy allclose): |a−b| ≤ atol + rtol·|a| per element. 'max': |a−b| ≤ atol +
+   * rtol·max|a|, relative to the output's scale, so near-zero elements of a large output are
+   * not held to a tighter bound than float32 can keep.
+   */
+  relativeTo?: 'element' | 'max';
 }
 
-export const DEFAULT_TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4 };
+export const DEFAULT_TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4, relativeTo: 'element' };
 
 export interface OutputComparison {
   /** Output name in A (and in B, when it differs). */
@@ -56,7 +62,7 @@ export function compareTensors(name: string, nameB: string, a: HostTensor, b: Ho
     const d = Math.abs(x[i]! - y[i]!);
     if (!(d <= maxAbs)) maxAbs = Number.isNaN(d) ? NaN : Math.max(maxAbs, d);
     maxRel = Math.max(maxRel, d / Math.max(Math.abs(x[i]!), floor));
-    if (!(d <= tol.atol + tol.rtol * Math.abs(x[i]!))) mismatched++;
+    if (!(d <= tol.atol + tol.rtol * (tol.relativeTo === 'max' ? maxA : Math.abs(x[i]!)))) mismatched++;
     dot += x[i]! * y[i]!;
     nx += x[i]! * x[i]!;
     ny += y[i]! * y[i]!;

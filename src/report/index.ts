@@ -5,3 +5,4 @@ export { si, grouped, pct, bytes, shapeText, ms } from './format.js';
 export { c, setColor, table } from './style.js';
 export { benchReport, compareReport, verifyReport, setupLine } from './measure.js';
 export { profileReport } from './profile.js';
+export { rewriteReport } from './rewrite.js';

@@ -47,7 +47,8 @@ export function verifyReport(r: VerifyResult): string {
       o.pass ? c.green('pass') : c.red('FAIL'),
     ]);
   }
-  const verdict = r.pass ? c.green(`outputs agree within atol ${r.tolerance.atol}, rtol ${r.tolerance.rtol}`) : c.red(`outputs differ beyond atol ${r.tolerance.atol}, rtol ${r.tolerance.rtol}`);
+  const tol = `atol ${r.tolerance.atol}, rtol ${r.tolerance.rtol}${r.tolerance.relativeTo === 'max' ? ' of max|A|' : ''}`;
+  const verdict = r.pass ? c.green(`outputs agree within ${tol}`) : c.red(`outputs differ beyond ${tol}`);
   const engines = r.engines[0].engine === r.engines[1].engine ? r.engines[0].engine : `${r.engines[0].engine} vs ${r.engines[1].engine}`;
   return `A = ${r.a}, B = ${r.b} (${engines}, same seeded inputs)\n${t.toString()}\n${c.bold(verdict)}`;
 }

@@ -78,10 +78,12 @@ export function verifyCommand(): Command {
     .argument('<b>', 'model to check')
     .option('--atol <x>', 'absolute tolerance', '1e-5')
     .option('--rtol <x>', 'relative tolerance', '1e-4')
+    .option('--relative-to <what>', "rtol relative to each 'element' (numpy allclose) or to the output's 'max'", 'element')
     .option('--engine-b <name>', 'run B on another engine (default: the same as A)');
   withShapeOptions(withEngineOptions(cmd, { time: '1' }));
   cmd.action(async (a: string, b: string, opts, self: Command) => {
-    const tol = { atol: nonNegative(opts.atol, '--atol'), rtol: nonNegative(opts.rtol, '--rtol') };
+    if (opts.relativeTo !== 'element' && opts.relativeTo !== 'max') throw new UsageError(`--relative-to: expected 'element' or 'max', got '${opts.relativeTo}'`);
+    const tol = { atol: nonNegative(opts.atol, '--atol'), rtol: nonNegative(opts.rtol, '--rtol'), relativeTo: opts.relativeTo as 'element' | 'max' };
     const bud = budget(opts);
     const bind = bindOptions(opts);
     const eo = engineOptions(opts, verbose(self));

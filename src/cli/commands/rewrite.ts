@@ -1,0 +1,52 @@
+/** `leannet rewrite in.onnx -o out.onnx --pass fold-bn,reparam --pass dwsep:energy=0.95`. */
+import { Command } from 'commander';
+import { EngineError } from '../../errors.js';
+import { checkOutputPath, createEngine, parsePassSpecs, PASSES, rewriteModel, rewriteReport, writeRewritten } from '../../index.js';
+import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
+import { bindOptions, withShapeOptions } from '../options.js';
+import { print, printJson } from '../output.js';
+import { progressBar } from '../progress.js';
+
+export function rewriteCommand(): Command {
+  const cmd = new Command('rewrite')
+    .description('apply structural passes, verify the outputs on a runtime, measure, and write the result')
+    .argument('<model>', '.onnx file or zoo:<network>')
+    .requiredOption('-o, --output <file>', 'where to write the rewritten model (never the input)')
+    .requiredOption('--pass <passes>', `passes in order, e.g. fold-bn,reparam or dwsep:energy=0.95 (repeatable); passes: ${PASSES.map((p) => p.id).join(', ')}`, (v: string, prev: string[] = []) => [...prev, v])
+    .option('--only <regex>', 'rewrite only nodes whose name matches')
+    .option('--init', "group pass: fresh seeded He weights instead of the block-diagonal part (same as group:init=he)")
+    .option('--no-verify', 'skip running both models (nothing checks the outputs then)')
+    .option('--no-measure', 'skip the interleaved latency comparison')
+    .option('--external', "write the weights to '<output>.data'");
+  withShapeOptions(withEngineOptions(cmd, { time: '6' }));
+  cmd.addHelpText('after', `\nPasses:\n${PASSES.map((p) => `  ${p.id.padEnd(22)} ${p.exact ? 'exact' : 'approx'}  ${p.algebra}`).join('\n')}`);
+  cmd.action(async (model: string, opts, self: Command) => {
+    checkOutputPath(model, opts.output);
+    const specs = parsePassSpecs(opts.pass);
+    if (opts.init) for (const s of specs) if (s.pass.id === 'group') s.params = { ...s.params, init: 'he' };
+    const b = budget(opts);
+    const engine = opts.verify || opts.measure ? await createEngine(opts.engine, engineOptions(opts, !!self.optsWithGlobals()['verbose'])) : undefined;
+    const bar = progressBar('rewrite: measuring before vs after');
+    let r;
+    try {
+      r = await rewriteModel(model, specs, engine, {
+        ...(opts.only ? { only: opts.only } : {}),
+        seed: b.seed,
+        bind: bindOptions(opts),
+        verify: opts.verify,
+        measure: opts.measure,
+        compare: { warmup: b.warmup, minPairs: Math.max(20, b.minRuns), budgetMs: b.budgetMs, onProgress: (p) => bar.update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) },
+      });
+    } finally {
+      bar.stop();
+    }
+    if (opts.json) {
+      const { graph, ...doc } = r;
+      printJson({ schema: 'leannet.rewrite/1', output: r.ok ? opts.output : null, ...doc });
+    } else print(rewriteReport(r));
+    if (!r.ok) throw new EngineError(`an exact rewrite changed the outputs by ${r.outputError?.toExponential(2)} (limit 1e-4); ${opts.output} was not written`);
+    writeRewritten(r.graph, opts.output, opts.external);
+    if (!opts.json) process.stderr.write(`wrote ${opts.output}\n`);
+  });
+  return cmd;
+}

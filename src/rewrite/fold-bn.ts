@@ -1,0 +1,54 @@
+/**
+ * fold-bn: Conv (+bias) followed by BatchNormalization becomes one Conv.
+ * // bn(conv(x, W, b)) -> conv(x, W·a, (b − μ)·a + β) with a = γ/√(σ²+ε) per output channel
+ */
+import type { Node } from '../ir/index.js';
+import { bnAffine } from './bn.js';
+import type { Pass } from './types.js';
+import { addWeight, floatWeights, removeNodes, soleConsumer } from './weights.js';
+
+interface Match {
+  conv: Node;
+  bn: Node;
+}
+
+export const foldBn: Pass<Match> = {
+  id: 'fold-bn',
+  exact: true,
+  algebra: 'bn(conv(x, W, b)) -> conv(x, W·a, (b − μ)·a + β), a = γ/√(σ²+ε)',
+  match(graph, ctx) {
+    const out: Match[] = [];
+    for (const bn of graph.nodes) {
+      if (bn.opType !== 'BatchNormalization' || bn.domain) continue;
+      const conv = graph.producer(bn.inputs[0] ?? '');
+      if (!conv || conv.opType !== 'Conv' || conv.domain) continue;
+      if (ctx.only && !ctx.only(conv.name) && !ctx.only(bn.name)) continue;
+      if (soleConsumer(graph, conv.outputs[0]!) !== bn) continue;
+      if (!graph.values.get(conv.inputs[1]!)?.tensor) continue;
+      out.push({ conv, bn });
+    }
+    return out;
+  },
+  apply(graph, { conv, bn }) {
+    const ab = bnAffine(graph, bn);
+    const w = floatWeights(graph, conv.inputs[1], conv.label);
+    if (!ab || !w) return { replaced: [], added: [], summary: `skipped ${bn.label}: its tensors are not constant` };
+    const cOut = w.dims[0]!;
+    const per = w.data.length / cOut;
+    const b = floatWeights(graph, conv.inputs[2], conv.label)?.data ?? new Float32Array(cOut);
+    const W = new Float32Array(w.data.length);
+    const B = new Float32Array(cOut);
+    for (let o = 0; o < cOut; o++) {
+      const a = ab.scale[o]!;
+      for (let k = 0; k < per; k++) W[o * per + k] = w.data[o * per + k]! * a;
+      B[o] = b[o]! * a + ab.shift[o]!;
+    }
+    const wName = addWeight(graph, `${conv.name}.weight_folded`, w.dims, W);
+    const bName = addWeight(graph, `${conv.name}.bias_folded`, [cOut], B);
+    conv.inputs = [conv.inputs[0]!, wName, bName];
+    // The conv now produces what the BN produced, so consumers and graph outputs are untouched.
+    conv.outputs = [bn.outputs[0]!];
+    removeNodes(graph, [bn]);
+    return { replaced: [conv.name, bn.name], added: [conv.name], summary: `folded ${bn.label} into ${conv.label}` };
+  },
+};

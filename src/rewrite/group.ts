@@ -1,0 +1,77 @@
+/**
+ * group: a standard conv becomes a g-group conv, keeping the block-diagonal part of its
+ * weights (or, with init=he, fresh seeded He-initialised weights for retraining). Approximate:
+ * the dropped off-diagonal blocks are the error it reports.
+ * // conv(x, W, g=1) -> conv(x, blockdiag_g(W), g), params and madds × 1/g
+ */
+import { UsageError } from '../errors.js';
+import type { Node } from '../ir/index.js';
+import { parseConv } from '../ops/index.js';
+import { int } from '../zoo/builder.js';
+import { hashSeed, mulberry32, normal } from '../zoo/random.js';
+import type { Pass } from './types.js';
+import { addWeight, floatWeights } from './weights.js';
+
+interface Match {
+  conv: Node;
+  g: number;
+}
+
+function groupsParam(text: string | undefined): number {
+  const g = Number(text ?? '2');
+  if (!Number.isInteger(g) || g < 2) throw new UsageError(`group: g must be an integer ≥ 2, got '${text}'`);
+  return g;
+}
+
+export const group: Pass<Match> = {
+  id: 'group',
+  exact: false,
+  algebra: 'conv(x, W, g=1) -> conv(x, blockdiag_g(W), g): params and madds × 1/g',
+  params: { g: 'number of groups (default 2); convs whose channels it does not divide are skipped', init: "'he' for fresh seeded weights instead of the block-diagonal part" },
+  match(graph, ctx) {
+    const g = groupsParam(ctx.params['g']);
+    return graph.nodes
+      .filter((n) => n.opType === 'Conv' && !n.domain && (!ctx.only || ctx.only(n.name)))
+      .filter((n) => {
+        const w = graph.values.get(n.inputs[1]!)?.shape as number[] | undefined;
+        return !!w && parseConv(n).group === 1 && w[0]! % g === 0 && w[1]! % g === 0 && !!graph.values.get(n.inputs[1]!)?.tensor;
+      })
+      .map((conv) => ({ conv, g }));
+  },
+  apply(graph, { conv, g }, ctx) {
+    const init = ctx.params['init'];
+    if (init !== undefined && init !== 'he') throw new UsageError(`group: init must be 'he', got '${init}'`);
+    const w = floatWeights(graph, conv.inputs[1], conv.label)!;
+    const [c2, c1, ...k] = w.dims as [number, number, ...number[]];
+    const k2 = k.reduce((a, b) => a * b, 1);
+    const inG = c1 / g;
+    const outG = c2 / g;
+    const W = new Float32Array(c2 * inG * k2);
+    let kept = 0;
+    let total = 0;
+    for (let o = 0; o < c2; o++) {
+      const q = Math.floor(o / outG);
+      for (let i = 0; i < c1; i++) {
+        for (let t = 0; t < k2; t++) {
+          const v = w.data[(o * c1 + i) * k2 + t]!;
+          total += v * v;
+          if (Math.floor(i / inG) === q) {
+            kept += v * v;
+            W[(o * inG + (i - q * inG)) * k2 + t] = v;
+          }
+        }
+      }
+    }
+    if (init === 'he') W.set(normal(W.length, 0, Math.sqrt(2 / (inG * k2)), mulberry32(hashSeed(ctx.seed, `${conv.name}.group`))));
+    conv.inputs[1] = addWeight(graph, `${conv.name}.weight_g${g}`, [c2, inG, ...k], W);
+    conv.setAttr('group', int(g));
+    graph.touch();
+    return {
+      replaced: [conv.name],
+      added: [conv.name],
+      summary: `${conv.label} → ${g} groups${init ? ' (fresh He weights)' : ' (block-diagonal weights)'}`,
+      weightError: init ? 1 : Math.sqrt((total - kept) / (total || 1)),
+      detail: { g },
+    };
+  },
+};

@@ -1,0 +1,111 @@
+/**
+ * Run passes in order; after each one, drop what became unused, infer shapes again and
+ * validate the graph, so a pass that breaks an invariant fails at once, naming the pass.
+ */
+import { GraphError, LeannetError, UsageError } from '../errors.js';
+import { validate, type Graph } from '../ir/index.js';
+import { inferShapes, type BindOptions } from '../ops/index.js';
+import { dwsep } from './dwsep.js';
+import { foldBn } from './fold-bn.js';
+import { foldPad } from './fold-pad.js';
+import { group } from './group.js';
+import { mergeParallelConvs } from './merge-parallel.js';
+import { reparam } from './reparam.js';
+import type { Change, Pass, PassParams } from './types.js';
+
+export const PASSES: readonly Pass<any>[] = [foldBn, foldPad, mergeParallelConvs, reparam, dwsep, group];
+
+export function findPass(id: string): Pass<unknown> {
+  const p = PASSES.find((x) => x.id === id);
+  if (!p) throw new UsageError(`unknown pass '${id}'; passes: ${PASSES.map((x) => x.id).join(', ')}`);
+  return p;
+}
+
+export interface PassSpec {
+  pass: Pass<unknown>;
+  params: PassParams;
+}
+
+/** `fold-bn,reparam` or `dwsep:energy=0.95` (several --pass flags are concatenated in order). */
+export function parsePassSpecs(texts: readonly string[]): PassSpec[] {
+  const out: PassSpec[] = [];
+  for (const text of texts) {
+    // A comma separates passes, except inside one pass's parameter list after ':'.
+    const [head, rest] = text.split(/:(.*)/s, 2) as [string, string | undefined];
+    const ids = head.split(',').map((s) => s.trim()).filter(Boolean);
+    const params: Record<string, string> = {};
+    for (const kv of (rest ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw new UsageError(`--pass ${text}: expected key=value, got '${kv}'`);
+      params[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    ids.forEach((id, i) => {
+      const pass = findPass(id);
+      const own = i === ids.length - 1 ? params : {};
+      for (const k of Object.keys(own)) {
+        if (!pass.params || !(k in pass.params)) {
+          throw new UsageError(`--pass ${text}: '${id}' has no option '${k}'${pass.params ? `; options: ${Object.keys(pass.params).join(', ')}` : ''}`);
+        }
+      }
+      out.push({ pass, params: own });
+    });
+  }
+  if (out.length === 0) throw new UsageError('no --pass given');
+  return out;
+}
+
+export interface PassReport {
+  id: string;
+  exact: boolean;
+  algebra: string;
+  changes: Change[];
+  /** Matches the pass looked at and left alone, with why. */
+  skipped: string[];
+}
+
+export interface RewriteOptions {
+  /** Only rewrite nodes whose name matches this pattern (a regular expression). */
+  only?: string;
+  seed?: number;
+  bind?: BindOptions;
+}
+
+/** Apply the passes to `graph` in place. */
+export function runPasses(graph: Graph, specs: readonly PassSpec[], o: RewriteOptions = {}): PassReport[] {
+  let only: ((name: string) => boolean) | undefined;
+  if (o.only) {
+    let re: RegExp;
+    try {
+      re = new RegExp(o.only);
+    } catch {
+      throw new UsageError(`--only '${o.only}' is not a valid regular expression`);
+    }
+    only = (name) => re.test(name);
+  }
+  inferShapes(graph, o.bind);
+  const reports: PassReport[] = [];
+  for (const { pass, params } of specs) {
+    const ctx = { only, params, seed: o.seed ?? 0 };
+    const changes: Change[] = [];
+    for (const m of pass.match(graph, ctx)) {
+      changes.push(pass.apply(graph, m, ctx));
+    }
+    graph.prune();
+    try {
+      inferShapes(graph, o.bind);
+      validate(graph, `after pass '${pass.id}'`);
+    } catch (e) {
+      if (e instanceof GraphError) throw e;
+      if (e instanceof LeannetError) throw new GraphError(`after pass '${pass.id}': ${e.message}`, { cause: e });
+      throw e;
+    }
+    reports.push({
+      id: pass.id,
+      exact: pass.exact,
+      algebra: pass.algebra,
+      changes: changes.filter((c) => c.replaced.length),
+      skipped: changes.filter((c) => !c.replaced.length).map((c) => c.summary),
+    });
+  }
+  return reports;
+}

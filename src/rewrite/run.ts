@@ -1,0 +1,93 @@
+/**
+ * A rewrite proven on the runtime: apply the passes to a copy, verify the outputs against the
+ * original on seeded inputs, measure both interleaved, and only then write the result.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { analyzeGraph, openModel } from '../analysis/index.js';
+import type { CostTotals } from '../cost/index.js';
+import { compare, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type VerifyResult } from '../engine/index.js';
+import { UsageError } from '../errors.js';
+import { saveOnnx } from '../formats/onnx/index.js';
+import type { Graph } from '../ir/index.js';
+import type { BindOptions } from '../ops/index.js';
+import { runPasses, type PassReport, type PassSpec } from './pipeline.js';
+
+/** An exact pass may not change the outputs by more than this (max |a−b| / max |a|). */
+export const EXACT_TOLERANCE = 1e-4;
+
+export interface RewriteRunOptions {
+  only?: string;
+  seed?: number;
+  bind?: BindOptions;
+  /** Run both models and compare their outputs (default true). */
+  verify?: boolean;
+  /** Measure both interleaved (default true). */
+  measure?: boolean;
+  compare?: CompareOptions;
+}
+
+export interface RewriteResult {
+  source: string;
+  before: { totals: CostTotals; nodes: number };
+  after: { totals: CostTotals; nodes: number };
+  passes: PassReport[];
+  exact: boolean;
+  verification: VerifyResult | undefined;
+  /** Largest max|a−b| / max|a| over the outputs. */
+  outputError: number | undefined;
+  timing: CompareResult | undefined;
+  /** False when an exact rewrite changed the outputs beyond EXACT_TOLERANCE. */
+  ok: boolean;
+  graph: Graph;
+}
+
+export async function rewriteModel(spec: string, passes: readonly PassSpec[], engine: Engine | undefined, o: RewriteRunOptions = {}): Promise<RewriteResult> {
+  const original = openModel(spec);
+  const before = analyzeGraph(original, o.bind);
+  const graph = openModel(spec);
+  const reports = runPasses(graph, passes, { ...(o.only ? { only: o.only } : {}), seed: o.seed ?? 0, ...(o.bind ? { bind: o.bind } : {}) });
+  const after = analyzeGraph(graph, o.bind);
+  const exact = passes.every((p) => p.pass.exact);
+  const label = (s: string) => (spec.startsWith('zoo:') ? `${spec} (${s})` : `${path.basename(spec)} (${s})`);
+  let verification: VerifyResult | undefined;
+  let timing: CompareResult | undefined;
+  if (engine && (o.verify ?? true)) {
+    verification = await verifyModels(prepareGraph(original, label('before'), o.bind, o.seed ?? 1), prepareGraph(graph, label('after'), o.bind, o.seed ?? 1), engine, engine, {
+      atol: 0,
+      rtol: EXACT_TOLERANCE,
+      relativeTo: 'max',
+    });
+  }
+  const outputError = verification ? Math.max(...verification.outputs.map((x) => x.normRel)) : undefined;
+  const ok = !(exact && outputError !== undefined && !(outputError <= EXACT_TOLERANCE));
+  if (engine && ok && (o.measure ?? true)) {
+    timing = await compare(prepareGraph(original, label('before'), o.bind, o.seed ?? 1), prepareGraph(graph, label('after'), o.bind, o.seed ?? 1), engine, o.compare);
+  }
+  return {
+    source: spec,
+    before: { totals: before.cost.totals, nodes: original.nodes.length },
+    after: { totals: after.cost.totals, nodes: graph.nodes.length },
+    passes: reports,
+    exact,
+    verification,
+    outputError,
+    timing,
+    ok,
+    graph,
+  };
+}
+
+/** Refuse to write over the input: compare resolved (and, where they exist, real) paths. */
+export function checkOutputPath(input: string, output: string): void {
+  if (input.startsWith('zoo:')) return;
+  const real = (p: string) => (fs.existsSync(p) ? fs.realpathSync(p) : path.resolve(p));
+  if (real(input) === real(output)) throw new UsageError(`-o ${output}: refusing to overwrite the input model; choose another output file`);
+  if (!fs.existsSync(path.dirname(path.resolve(output)))) throw new UsageError(`-o ${output}: folder ${path.dirname(path.resolve(output))} does not exist`);
+}
+
+/** Write the rewritten graph (atomically), with external data when the weights need it. */
+export function writeRewritten(graph: Graph, output: string, external?: boolean): void {
+  const bytes = [...graph.initializers.values()].reduce((s, t) => s + t.byteLength, 0);
+  saveOnnx(graph, output, external || bytes > 1.8 * 2 ** 30 ? { external: true } : {});
+}

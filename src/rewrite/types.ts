@@ -1,0 +1,42 @@
+/**
+ * Rewrite passes as data (STYLE.md #5): each finds its matches in a Graph and applies one,
+ * with its algebra in a one-line comment. The pipeline validates the graph after every pass.
+ */
+import type { Graph } from '../ir/index.js';
+
+/** Options a pass takes from `--pass id:key=value,key=value`. */
+export type PassParams = Readonly<Record<string, string>>;
+
+export interface PassContext {
+  /** Only nodes whose name matches (from `--only`). */
+  only: ((name: string) => boolean) | undefined;
+  params: PassParams;
+  /** Weight seed for passes that initialise fresh weights. */
+  seed: number;
+}
+
+/** What one application changed, for the report. */
+export interface Change {
+  /** The nodes it replaced (names in the graph before the pass). */
+  replaced: string[];
+  /** The nodes it added. */
+  added: string[];
+  /** Free text: "folded BN 'bn1' into Conv 'conv1'". */
+  summary: string;
+  /** For approximate passes: ‖W − Ŵ‖ / ‖W‖ of the weights it approximated. */
+  weightError?: number;
+  /** Extra figures (rank chosen, energy kept, …). */
+  detail?: Record<string, number | string>;
+}
+
+export interface Pass<M = unknown> {
+  id: string;
+  /** Exact passes must reproduce the outputs (within float rounding); approximate ones report their error. */
+  exact: boolean;
+  /** One line: what it does, with its algebra. */
+  algebra: string;
+  /** Options the pass accepts, with their meaning. */
+  params?: Readonly<Record<string, string>>;
+  match(graph: Graph, ctx: PassContext): M[];
+  apply(graph: Graph, match: M, ctx: PassContext): Change;
+}

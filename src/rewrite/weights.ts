@@ -1,0 +1,37 @@
+/** Reading and writing float32 weights for rewrites, and small graph-surgery helpers. */
+import { UnsupportedOpError } from '../errors.js';
+import { Tensor, type Graph, type Node } from '../ir/index.js';
+
+/** A constant float tensor's values as float32 (any stored form: initializer, Constant, fill, float16). */
+export function floatWeights(graph: Graph, name: string | undefined, what: string): { data: Float32Array; dims: readonly number[] } | undefined {
+  if (!name) return undefined;
+  const v = graph.values.get(name);
+  const t = v?.tensor;
+  if (!t) return undefined;
+  if (t.dtype !== 'float32' && t.dtype !== 'float16' && t.dtype !== 'float64') {
+    throw new UnsupportedOpError(`${what}: weights of type ${t.dtype} cannot be rewritten`);
+  }
+  // A copy: the tensor may be a view on the model file, which must not change.
+  return { data: Float32Array.from(t.toFloat32()), dims: t.dims };
+}
+
+/** Add a float32 initializer under a fresh name based on `base`; returns the name. */
+export function addWeight(graph: Graph, base: string, dims: readonly number[], data: Float32Array): string {
+  const name = graph.uniqueValueName(base);
+  graph.setInitializer(name, Tensor.fromArray('float32', dims, data));
+  return name;
+}
+
+/** The only consumer of `value`, when it has exactly one and is not a graph output. */
+export function soleConsumer(graph: Graph, value: string): Node | undefined {
+  if (graph.outputs.includes(value)) return undefined;
+  const users = graph.consumers(value);
+  return users.length === 1 ? users[0] : undefined;
+}
+
+/** Remove nodes and drop whatever initializers and values nothing uses any more. */
+export function removeNodes(graph: Graph, nodes: readonly Node[]): void {
+  const set = new Set(nodes);
+  graph.nodes = graph.nodes.filter((n) => !set.has(n));
+  graph.touch();
+}

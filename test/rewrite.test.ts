@@ -1,0 +1,195 @@
+/**
+ * Rewrite passes against onnxruntime: every exact pass keeps the outputs within 1e-4 of the
+ * original (max |a−b| / max |a|), the rewritten graphs validate and load; dwsep's madds follow
+ * r·(1/c2 + 1/k²) and its reported error shrinks as r grows.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  Builder, analyzeGraph, buildNetwork, costModel, createEngine, findProblems, layers, openModel, parsePassSpecs, prepareGraph, rewriteModel,
+  runPasses, verifyModels, convGeometry, parseConv, type Engine, type Graph, type Pass,
+} from '../src/index.js';
+import { errorLines, leannet } from './helpers/cli.js';
+import { sharedModel, tempDir } from './helpers/models.js';
+
+let engine: Engine;
+const ort = async () => (engine ??= await createEngine('ort', { threads: 2 }));
+
+async function outputError(before: Graph, after: Graph): Promise<number> {
+  const r = await verifyModels(prepareGraph(before, 'before'), prepareGraph(after, 'after'), await ort());
+  return Math.max(...r.outputs.map((o) => o.normRel));
+}
+
+/** Rewrite a fresh copy of `make()` and check it is valid and equivalent. */
+async function exactRewrite(make: () => Graph, passes: string[]) {
+  const before = make();
+  const after = make();
+  const reports = runPasses(after, parsePassSpecs(passes));
+  expect(findProblems(after)).toEqual([]);
+  const err = await outputError(before, after);
+  expect(err).toBeLessThanOrEqual(1e-4);
+  return { before, after, reports, err };
+}
+
+describe('exact passes keep the outputs (≤ 1e-4 relative in onnxruntime)', () => {
+  for (const net of ['resnet18', 'resnet50']) {
+    it(`pass=fold-bn network=${net}`, async () => {
+      const { before, after, reports } = await exactRewrite(() => buildNetwork(net), ['fold-bn']);
+      const bns = before.nodes.filter((n) => n.opType === 'BatchNormalization').length;
+      expect(reports[0]!.changes).toHaveLength(bns);
+      expect(after.nodes.filter((n) => n.opType === 'BatchNormalization')).toHaveLength(0);
+      expect(after.nodes.length).toBe(before.nodes.length - bns);
+      // Folding moves BN's shift into a conv bias: params change by −2·c + c per BN.
+      expect(costModel(after).totals.madds).toBe(costModel(before).totals.madds);
+    });
+  }
+
+  it('pass=fold-bn,reparam network=repvgg_a0 gives exactly the deploy form', async () => {
+    const { after } = await exactRewrite(() => buildNetwork('repvgg_a0'), ['fold-bn,reparam']);
+    const deploy = analyzeGraph(buildNetwork('repvgg_a0', { deploy: 'true' })).cost.totals;
+    const got = analyzeGraph(after).cost.totals;
+    expect(got.params).toBe(deploy.params);
+    expect(got.madds).toBe(deploy.madds);
+    expect(after.nodes.map((n) => n.opType).filter((t) => t !== 'Relu')).toEqual(buildNetwork('repvgg_a0', { deploy: 'true' }).nodes.map((n) => n.opType).filter((t) => t !== 'Relu'));
+  });
+
+  it('pass=reparam alone folds the BNs itself', async () => {
+    const { after } = await exactRewrite(() => buildNetwork('repvgg_a0', { resolution: '96' }), ['reparam']);
+    expect(after.nodes.filter((n) => n.opType === 'Conv')).toHaveLength(22);
+  });
+
+  it('pass=reparam with asymmetric 1x3 / 3x1 branches (ACNet)', async () => {
+    const make = () => {
+      const b = new Builder({ name: 'acnet', seed: 3 });
+      const x = b.input('x', [1, 8, 12, 12]);
+      const sq = layers.batchNorm(b, layers.conv(b, x, { out: 8, kernel: 3, name: 'square' }), 'bn_sq');
+      const hor = layers.batchNorm(b, layers.conv(b, x, { out: 8, kernel: [1, 3], pad: [0, 1], name: 'hor' }), 'bn_hor');
+      const ver = layers.batchNorm(b, layers.conv(b, x, { out: 8, kernel: [3, 1], pad: [1, 0], name: 'ver' }), 'bn_ver');
+      b.output(layers.relu(b, layers.add(b, layers.add(b, sq, hor), ver)));
+      return b.finish();
+    };
+    const { after } = await exactRewrite(make, ['reparam']);
+    expect(after.nodes.map((n) => n.opType)).toEqual(['Conv', 'Relu']);
+  });
+
+  it('pass=merge-parallel-convs on parallel 1x1 convs feeding a Concat, and feeding other ops', async () => {
+    const make = (concat: boolean) => () => {
+      const b = new Builder({ name: 'parallel', seed: 5 });
+      const x = b.input('x', [1, 16, 10, 10]);
+      const ys = [8, 12, 4].map((out, i) => layers.conv(b, x, { out, kernel: 1, bias: true, name: `branch${i}` }));
+      if (concat) b.output(layers.concat(b, ys));
+      else ys.forEach((y) => b.output(layers.relu(b, y)));
+      return b.finish();
+    };
+    const a = await exactRewrite(make(true), ['merge-parallel-convs']);
+    expect(a.after.nodes.map((n) => n.opType)).toEqual(['Conv', 'Concat']);
+    const s = await exactRewrite(make(false), ['merge-parallel-convs']);
+    expect(s.after.nodes.map((n) => n.opType)).toEqual(['Conv', 'Split', 'Relu', 'Relu', 'Relu']);
+    // Inception's parallel 1x1 convs merge as well.
+    const inc = await exactRewrite(() => openModel(sharedModel('light_inception_v1.onnx')), ['merge-parallel-convs']);
+    expect(inc.reports[0]!.changes.length).toBe(9);
+  });
+
+  it('pass=fold-pad moves a zero Pad into the conv', async () => {
+    const make = () => {
+      const b = new Builder({ name: 'pad', seed: 2, opset: 13 });
+      const x = b.input('x', [1, 3, 9, 9]);
+      const pads = b.constant('pads', 'int64', [8], [0, 0, 1, 2, 0, 0, 3, 0]);
+      const p = b.op('Pad', [x, pads]);
+      b.output(layers.conv(b, p, { out: 4, kernel: 3, stride: 2, pad: 1 }));
+      return b.finish();
+    };
+    const { after } = await exactRewrite(make, ['fold-pad']);
+    expect(after.nodes.map((n) => n.opType)).toEqual(['Conv']);
+    expect(after.nodes[0]!.attrs.get('pads')).toEqual({ type: 'ints', value: [2, 3, 4, 1] });
+  });
+});
+
+describe('dwsep (Network Decoupling) on a real-weight model', () => {
+  const rfb = () => openModel(sharedModel('version-RFB-320.onnx'));
+
+  it('rank = kh·kw is exact', async () => {
+    const { reports } = await exactRewrite(rfb, ['dwsep:rank=9']);
+    expect(reports[0]!.changes).toHaveLength(10);
+    for (const c of reports[0]!.changes) expect(c.weightError!).toBeLessThan(1e-6);
+  });
+
+  it('lower ranks: madds follow r·(1/c2 + 1/k²) per layer and the reported error grows as r falls', () => {
+    const before = rfb();
+    analyzeGraph(before);
+    const standard = before.nodes.filter((n) => n.opType === 'Conv' && parseConv(n).group === 1 && (before.value(n.inputs[1]!).shape as number[])[2]! > 1);
+    const geometry = standard.map((n) => {
+      const g = convGeometry(parseConv(n), before.value(n.inputs[0]!).shape as number[], before.value(n.inputs[1]!).shape as number[], (m) => { throw new Error(m); });
+      return { pixels: g.out[0]! * g.out[1]!, c1: g.cIn, c2: g.cOut, k2: g.kernel[0]! * g.kernel[1]! };
+    });
+    const base = costModel(before).totals.madds;
+    let previous = Infinity;
+    for (const r of [1, 2, 3, 4, 6, 8]) {
+      const after = rfb();
+      const [report] = runPasses(after, parsePassSpecs([`dwsep:rank=${r}`]));
+      // conv c1·c2·k² per pixel becomes depthwise c1·r·k² + pointwise c1·r·c2 (r capped at min(k², c2)).
+      const expected = geometry.reduce((s, g) => s - g.pixels * g.c1 * g.c2 * g.k2 + g.pixels * g.c1 * Math.min(r, g.k2, g.c2) * (g.k2 + g.c2), base);
+      expect(costModel(after).totals.madds).toBe(expected);
+      const error = Math.sqrt(report!.changes.reduce((s, c) => s + c.weightError! ** 2, 0));
+      expect(error).toBeLessThan(previous);
+      previous = error;
+    }
+  });
+});
+
+describe('the rewrite command', () => {
+  it('refuses -o equal to the input, leaves the input untouched, writes atomically', () => {
+    const dir = tempDir();
+    const input = path.join(dir, 'rfb.onnx');
+    fs.copyFileSync(sharedModel('version-RFB-320.onnx'), input);
+    const same = leannet(['rewrite', input, '-o', input, '--pass', 'fold-bn']);
+    expect(same.code).not.toBe(0);
+    expect(errorLines(same)[0]).toMatch(/refusing to overwrite the input model/);
+    const out = path.join(dir, 'folded.onnx');
+    const r = leannet(['rewrite', input, '-o', out, '--pass', 'fold-bn', '--time', '1', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.ok).toBe(true);
+    expect(doc.outputError).toBeLessThan(1e-4);
+    expect(doc.after.nodes).toBe(doc.before.nodes - 35);
+    expect(fs.readFileSync(input).equals(fs.readFileSync(sharedModel('version-RFB-320.onnx')))).toBe(true);
+    expect(fs.readdirSync(dir).sort()).toEqual(['folded.onnx', 'rfb.onnx']);
+  });
+
+  it('an exact pass that changes the outputs is a failure and nothing is written', async () => {
+    // A deliberately wrong "exact" pass: it scales one conv's weights.
+    const broken: Pass<{ name: string }> = {
+      id: 'broken',
+      exact: true,
+      algebra: 'conv(x, W) -> conv(x, 1.01·W) (wrong on purpose)',
+      match: (g) => [{ name: g.nodes.find((n) => n.opType === 'Conv')!.name }],
+      apply(g, m) {
+        const conv = g.nodes.find((n) => n.name === m.name)!;
+        const t = g.value(conv.inputs[1]!).tensor!;
+        const w = Float32Array.from(t.toFloat32(), (v) => v * 1.01);
+        g.setInitializer(conv.inputs[1]!, (t.constructor as typeof import('../src/index.js').Tensor).fromArray('float32', t.dims, w));
+        return { replaced: [conv.name], added: [conv.name], summary: 'scaled' };
+      },
+    };
+    const r = await rewriteModel('zoo:squeezenet1_1?resolution=96', [{ pass: broken as Pass<unknown>, params: {} }], await ort(), { measure: false });
+    expect(r.ok).toBe(false);
+    expect(r.outputError!).toBeGreaterThan(1e-3);
+    expect(r.timing).toBeUndefined();
+  });
+
+  it('bad pass specs are one-line errors', () => {
+    const cases: [string, RegExp][] = [
+      ['nosuch', /unknown pass 'nosuch'; passes: fold-bn, fold-pad, merge-parallel-convs, reparam, dwsep, group/],
+      ['dwsep:energy=2', /dwsep: energy must be in \(0, 1\]/],
+      ['fold-bn:x=1', /'fold-bn' has no option 'x'/],
+      ['group:g=1', /group: g must be an integer ≥ 2/],
+    ];
+    for (const [spec, pattern] of cases) {
+      const r = leannet(['rewrite', 'zoo:squeezenet1_1', '-o', path.join(tempDir(), 'x.onnx'), '--pass', spec, '--no-verify', '--no-measure']);
+      expect(r.code, spec).not.toBe(0);
+      expect(errorLines(r), spec).toHaveLength(1);
+      expect(errorLines(r)[0]).toMatch(pattern);
+    }
+  });
+});
