@@ -31,3 +31,6 @@ export * from './engine/index.js';
 
 // Structural rewrite passes.
 export * from './rewrite/index.js';
+
+// Lint rules and SARIF.
+export * from './lint/index.js';

@@ -7,6 +7,8 @@ import { LeannetError } from '../errors.js';
 import { setColor } from '../report/index.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { zooCommand } from './commands/zoo.js';
+import { lintCommand } from './commands/lint.js';
+import { VERSION } from './version.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { benchCommand, compareCommand, profileCommand, verifyCommand } from './commands/measure.js';
 
@@ -25,7 +27,7 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['color'] === false || process.env['NO_COLOR']) setColor(false);
   });
-  for (const sub of [analyzeCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), rewriteCommand(), zooCommand()]) {
+  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), rewriteCommand(), zooCommand()]) {
     sub.exitOverride();
     for (const child of sub.commands) child.exitOverride();
     program.addCommand(sub);
@@ -33,7 +35,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-const VERSION = '0.1.0';
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();

@@ -6,3 +6,4 @@ export { c, setColor, table } from './style.js';
 export { benchReport, compareReport, verifyReport, setupLine } from './measure.js';
 export { profileReport } from './profile.js';
 export { rewriteReport } from './rewrite.js';
+export { lintReport } from './lint.js';

@@ -1,0 +1,4 @@
+/** The package version, read from package.json at start-up. */
+import fs from 'node:fs';
+
+export const VERSION: string = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

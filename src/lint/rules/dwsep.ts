@@ -1,0 +1,35 @@
+/**
+ * dwsep-opportunity: a standard k×k conv (k > 1, one group) as depthwise k×k + pointwise 1×1
+ * costs (1/c2 + 1/k²) of its madds and weights.
+ * // conv(k, g=1) -> dw(k) + pw(1x1): saving = 1 − (1/c2 + 1/k²)
+ */
+import type { Rule } from '../types.js';
+
+export const dwsepOpportunity: Rule = {
+  id: 'dwsep-opportunity',
+  title: 'standard convolution could be depthwise-separable',
+  explain:
+    'A standard k×k convolution (k > 1, one group) rewritten as a depthwise k×k conv plus a pointwise 1×1 conv costs (1/c2 + 1/k²) of its multiply-adds and weights (MobileNet). Flagged when the conv holds at least minShare of the model\'s madds (default 0.01). The approximate rewrite is the dwsep pass (Network Decoupling); the saving assumes a retrained depthwise-separable layer.',
+  defaults: { minShare: 0.01 },
+  match(ctx) {
+    const total = ctx.analysis.cost.totals.madds;
+    const out = [];
+    for (const c of ctx.analysis.cost.nodes) {
+      if (c.kind !== 'standard' || !total || c.madds / total < ctx.options['minShare']!) continue;
+      const w = ctx.analysis.graph.values.get(c.node.inputs[1] ?? '')?.shape as number[] | undefined;
+      if (!w || w.length < 3) continue;
+      const [c2, c1] = w as [number, number];
+      const k2 = w.slice(2).reduce((a, b) => a * b, 1);
+      const saving = 1 - (1 / c2 + 1 / k2);
+      const weights = c2 * c1 * k2;
+      out.push({
+        nodes: [c.node.name],
+        message: `${c.node.label} (${c1}→${c2}, ${w.slice(2).join('x')}) as depthwise + pointwise would cost ${((1 - saving) * 100).toFixed(1)}% of its madds`,
+        evidence: { c1, c2, kernel: w.slice(2).join('x'), madds: c.madds, maddsShare: c.madds / total, ratio: 1 / c2 + 1 / k2 },
+        saving: { of: 'madds' as const, share: (c.madds * saving) / total, madds: c.madds * saving, params: weights * saving },
+        rewrite: 'dwsep',
+      });
+    }
+    return out;
+  },
+};

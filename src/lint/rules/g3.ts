@@ -1,0 +1,42 @@
+/**
+ * G3-fragmentation: parallel branches and many small operators lower the degree of
+ * parallelism and add launch and synchronisation overhead (ShuffleNet V2, G3).
+ */
+import { forkJoinBlocks } from '../fork-join.js';
+import type { Rule } from '../types.js';
+
+export const g3Fragmentation: Rule = {
+  id: 'G3-fragmentation',
+  title: 'G3: fragmented blocks (parallel branches, many small operators)',
+  explain:
+    'ShuffleNet V2 guideline G3: a block that forks into parallel branches, or strings many small operators together, runs fewer, smaller kernels in parallel and pays launch and synchronisation overhead for each. Flagged: blocks between a fork and its join with at least minBranches branches (default 3) or at least minOps operators (default 16). The estimate is the share of the model\'s operators beyond one per branch (with --measure, the block\'s measured time). Where two or more branches start with convs of the same geometry, the merge-parallel-convs pass merges them.',
+  defaults: { minBranches: 3, minOps: 16 },
+  match(ctx) {
+    const { graph, cost } = ctx.analysis;
+    const totalOps = cost.nodes.filter((c) => c.category !== 'shape' && c.category !== 'view').length;
+    const totalMadds = cost.totals.madds;
+    const byJoin = new Map<string, ReturnType<typeof forkJoinBlocks>[number]>();
+    for (const b of forkJoinBlocks(graph)) {
+      const ops = b.nodes.length;
+      if (b.branches.length < ctx.options['minBranches']! && ops < ctx.options['minOps']!) continue;
+      const prev = byJoin.get(b.join.name);
+      if (!prev || b.branches.length > prev.branches.length) byJoin.set(b.join.name, b);
+    }
+    const out = [];
+    for (const b of byJoin.values()) {
+      const madds = b.nodes.reduce((s, n) => s + (ctx.cost(n)?.madds ?? 0), 0);
+      const perBranch = b.branches.map((br) => br.length);
+      const heads = b.branches.map((br) => br[0]).filter((n) => n?.opType === 'Conv');
+      const mergeable = heads.length >= 2 && new Set(heads.map((h) => JSON.stringify([h!.attrs.get('kernel_shape'), h!.attrs.get('strides'), h!.attrs.get('pads'), h!.attrs.get('group')]))).size < heads.length;
+      const extra = Math.max(0, b.nodes.length - b.branches.length);
+      out.push({
+        nodes: [b.join.name, ...b.nodes.map((n) => n.name)],
+        message: `${b.branches.length} branches from '${b.fork}' to ${b.join.label}: ${perBranch.join(' + ')} operators, ${((madds / (totalMadds || 1)) * 100).toFixed(1)}% of the madds`,
+        evidence: { branches: b.branches.length, operatorsPerBranch: perBranch.join(','), operators: b.nodes.length, maddsShare: madds / (totalMadds || 1), fork: b.fork, join: b.join.name },
+        saving: { of: 'operators' as const, share: totalOps ? extra / totalOps : 0 },
+        ...(mergeable ? { rewrite: 'merge-parallel-convs' } : {}),
+      });
+    }
+    return out;
+  },
+};

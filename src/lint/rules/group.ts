@@ -1,0 +1,47 @@
+/**
+ * group-opportunity: a wide standard conv split into g groups costs 1/g of its madds and
+ * weights — but G2 says the memory access at equal madds grows with g; both are shown.
+ * // conv(g=1) -> conv(g): madds × 1/g; MAC at equal madds = hw·c1 + B·g/(c1·k²) + B/hw
+ */
+import type { Rule } from '../types.js';
+
+export const groupOpportunity: Rule = {
+  id: 'group-opportunity',
+  title: 'wide convolution could be a group convolution',
+  explain:
+    'A standard or pointwise convolution with at least minChannels input and output channels (default 128) and at least minShare of the model\'s madds (default 0.02) could use g groups, saving 1 − 1/g of its madds and weights, for g in {2, 4, 8} dividing both channel counts. Beside each g: the G2 memory-access penalty of a g-group layer at the same madds, hw·c1 + B·g/(c1·k²) + B/hw against g = 1. Rewrite: the group pass (block-diagonal weights, approximate).',
+  defaults: { minChannels: 128, minShare: 0.02 },
+  match(ctx) {
+    const total = ctx.analysis.cost.totals.madds;
+    const g = ctx.analysis.graph;
+    const out = [];
+    for (const c of ctx.analysis.cost.nodes) {
+      if ((c.kind !== 'standard' && c.kind !== 'pointwise') || !total || c.madds / total < ctx.options['minShare']!) continue;
+      const w = g.values.get(c.node.inputs[1] ?? '')?.shape as number[] | undefined;
+      const y = g.values.get(c.node.outputs[0] ?? '')?.shape as number[] | undefined;
+      if (!w || !y || w.length !== 4) continue;
+      const [c2, c1, kh, kw] = w as [number, number, number, number];
+      if (c1 < ctx.options['minChannels']! || c2 < ctx.options['minChannels']!) continue;
+      const hw = y[2]! * y[3]!;
+      const k2 = kh * kw;
+      const B = hw * c1 * c2 * k2;
+      const mac = (gr: number) => hw * c1 + (B * gr) / (c1 * k2) + B / hw;
+      const evidence: Record<string, number | string> = { c1, c2, kernel: `${kh}x${kw}`, madds: c.madds };
+      const options = [2, 4, 8].filter((gr) => c1 % gr === 0 && c2 % gr === 0);
+      if (!options.length) continue;
+      for (const gr of options) {
+        evidence[`g${gr}.maddsSaving`] = 1 - 1 / gr;
+        evidence[`g${gr}.G2penalty`] = mac(gr) / mac(1) - 1;
+      }
+      const best = options[options.length - 1]!;
+      out.push({
+        nodes: [c.node.name],
+        message: `${c.node.label} (${c1}→${c2}, ${kh}x${kw}) with ${options.join('/')} groups would save ${options.map((gr) => `${((1 - 1 / gr) * 100).toFixed(0)}%`).join('/')} of its madds; at equal madds the memory access would rise ${options.map((gr) => `${((mac(gr) / mac(1) - 1) * 100).toFixed(0)}%`).join('/')} (G2)`,
+        evidence,
+        saving: { of: 'madds' as const, share: (c.madds * (1 - 1 / best)) / total, madds: c.madds * (1 - 1 / best), params: c.params * (1 - 1 / best) },
+        rewrite: 'group',
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,94 @@
+/** Run the enabled rules over an analysed model: findings with severities, ranked, and a one-line summary. */
+import type { Analysis } from '../analysis/index.js';
+import type { NodeCost } from '../cost/index.js';
+import type { Node } from '../ir/index.js';
+import { defaultConfig, type LintConfig } from './config.js';
+import { RULES } from './rules/index.js';
+import { severityOf, type Finding, type LintContext, type Rule, type Severity } from './types.js';
+
+export interface LintOptions {
+  config?: LintConfig;
+  ridge?: number;
+  measured?: LintContext['measured'];
+}
+
+export interface LintResult {
+  findings: Finding[];
+  rules: Rule[];
+  summary: string;
+  metrics: { operators: number; operatorsPerGMadds: number; elementwiseShare: number; ridge: number | null; measured: boolean };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
+const s = (n: number) => (n === 1 ? '' : 's');
+
+/** The headline of each rule's findings, for the summary line. */
+const HEADLINES: Record<string, (f: Finding[], total: number) => string> = {
+  'dwsep-opportunity': (f, t) => `converting ${f.length} conv${s(f.length)} to depthwise-separable would cut ${pct(t)} of madds`,
+  'group-opportunity': (f, t) => `grouping ${f.length} wide conv${s(f.length)} (g = 8 where it divides) would cut ${pct(t)} of madds`,
+  'G1-channel-ratio': (f, t) => `${f.length} 1×1 conv${s(f.length)} with unequal widths cost ${pct(t)} of memory access beyond the G1 bound`,
+  'G2-groups': (f, t) => `${f.length} group conv${s(f.length)} cost ${pct(t)} extra memory access against one group (G2)`,
+  'G3-fragmentation': (f) => `${f.length} fragmented block${s(f.length)}, up to ${Math.max(...f.map((x) => Number(x.evidence['branches'] ?? 0)))} parallel branches`,
+  'G4-elementwise': (f, t) => `removing or fusing ${f.length} element-wise op${s(f.length)} would cut ${pct(t)} of memory access`,
+  'memory-bound': (f, t) => `${f.length} memory-bound layer${s(f.length)} hold ${pct(t)} of memory access`,
+};
+
+export function lint(analysis: Analysis, o: LintOptions = {}): LintResult {
+  const config = o.config ?? defaultConfig(RULES);
+  const costOf = new Map<Node, NodeCost>(analysis.cost.nodes.map((c) => [c.node, c]));
+  const rules = RULES.filter((r) => config.get(r.id)?.enabled ?? true);
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    const ctx: LintContext = {
+      analysis,
+      cost: (n) => costOf.get(n),
+      options: config.get(rule.id)?.options ?? { ...rule.defaults },
+      ...(o.ridge ? { ridge: o.ridge } : {}),
+      ...(o.measured ? { measured: o.measured } : {}),
+    };
+    for (const f of rule.match(ctx)) {
+      const measuredShare = o.measured && f.nodes.length ? o.measured.msOf(f.nodes) / (o.measured.total || 1) : undefined;
+      // With measurements, severity and rank follow the measured time; otherwise the estimate.
+      const share = measuredShare ?? f.saving.share;
+      findings.push({ ...f, rule: rule.id, severity: severityOf(share), ...(measuredShare !== undefined ? { measuredShare } : {}) });
+    }
+  }
+  const key = (f: Finding) => f.measuredShare ?? f.saving.share;
+  findings.sort((a, b) => key(b) - key(a));
+  const operators = analysis.cost.nodes.filter((c) => c.category !== 'shape' && c.category !== 'view').length;
+  const madds = analysis.cost.totals.madds;
+  return {
+    findings,
+    rules,
+    summary: summaryLine(findings),
+    metrics: {
+      operators,
+      operatorsPerGMadds: madds ? operators / (madds / 1e9) : 0,
+      elementwiseShare: analysis.cost.totals.elementwiseShare,
+      ridge: o.ridge ?? null,
+      measured: !!o.measured,
+    },
+  };
+}
+
+function summaryLine(findings: Finding[]): string {
+  if (!findings.length) return 'no findings: nothing to report for the enabled rules';
+  const byRule = new Map<string, Finding[]>();
+  for (const f of findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+  let best: [string, Finding[], number] | undefined;
+  // memory-bound states what is at stake, not a saving: it leads the summary only when alone.
+  if (byRule.size > 1) byRule.delete('memory-bound');
+  for (const [rule, list] of byRule) {
+    // G4's model-level finding restates the sum of its per-node findings; count those once.
+    const items = list.filter((f) => f.evidence['elementwiseMemAccessShare'] === undefined);
+    const total = items.reduce((acc, f) => acc + f.saving.share, 0);
+    if (!best || total > best[2]) best = [rule, items.length ? items : list, total];
+  }
+  const [rule, list, total] = best!;
+  return `${findings.length} finding${s(findings.length)}; ${HEADLINES[rule]!(list, total)}`;
+}
+
+export function meetsSeverity(findings: readonly Finding[], floor: Severity): boolean {
+  const rank: Record<Severity, number> = { high: 2, medium: 1, low: 0 };
+  return findings.some((f) => rank[f.severity] >= rank[floor]);
+}

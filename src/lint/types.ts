@@ -1,0 +1,62 @@
+/**
+ * Lint rules as data (STYLE.md #5): `{id, explain, match}`. A finding names the nodes, gives
+ * the evidence numbers, an estimated saving, and the rewrite pass that would act on it.
+ */
+import type { Analysis } from '../analysis/index.js';
+import type { NodeCost } from '../cost/index.js';
+import type { Node } from '../ir/index.js';
+
+export type Severity = 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low'];
+
+export interface Saving {
+  /** What the estimate is a share of: the model's madds, memAccess, operator count, or measured time. */
+  of: 'madds' | 'memAccess' | 'operators' | 'time';
+  /** Estimated saving as a share (0–1) of the model's total of that quantity. */
+  share: number;
+  madds?: number;
+  params?: number;
+  memAccess?: number;
+}
+
+export interface Finding {
+  rule: string;
+  /** The nodes involved (first one is where a viewer points). */
+  nodes: string[];
+  message: string;
+  evidence: Record<string, number | string>;
+  saving: Saving;
+  severity: Severity;
+  /** A rewrite pass that addresses it, where one exists. */
+  rewrite?: string;
+  /** With --measure: share of the measured time spent in these nodes. */
+  measuredShare?: number;
+}
+
+/** What a rule can look at. */
+export interface LintContext {
+  analysis: Analysis;
+  /** Node cost by node. */
+  cost: (node: Node) => NodeCost | undefined;
+  /** This rule's thresholds (defaults merged with the user's). */
+  options: Record<string, number>;
+  /** Machine balance in flops per byte (peak compute ÷ memory bandwidth), when known. */
+  ridge?: number;
+  /** With --measure: measured ms per run of each Graph node's ORT group, and the run total. */
+  measured?: { msOf(nodes: readonly string[]): number; total: number; elementwiseShare: number };
+}
+
+export interface Rule {
+  id: string;
+  title: string;
+  /** Which ShuffleNet V2 guideline (G1–G4) or opportunity it checks, and why it matters. */
+  explain: string;
+  /** Default thresholds, documented in `explain`. */
+  defaults: Record<string, number>;
+  match(ctx: LintContext): Omit<Finding, 'severity' | 'rule'>[];
+}
+
+/** Severity from the estimated saving: ≥ 10% of the model high, ≥ 2% medium, else low. */
+export function severityOf(share: number): Severity {
+  return share >= 0.1 ? 'high' : share >= 0.02 ? 'medium' : 'low';
+}
