@@ -9,7 +9,7 @@ export const g3Fragmentation: Rule = {
   id: 'G3-fragmentation',
   title: 'G3: fragmented blocks (parallel branches, many small operators)',
   explain:
-    'ShuffleNet V2 guideline G3: a block that forks into parallel branches, or strings many small operators together, runs fewer, smaller kernels in parallel and pays launch and synchronisation overhead for each. Flagged: blocks between a fork and its join with at least minBranches branches (default 3) or at least minOps operators (default 16). The estimate is the share of the model\'s operators beyond one per branch (with --measure, the block\'s measured time). Where two or more branches start with convs of the same geometry, the merge-parallel-convs pass merges them.',
+    'ShuffleNet V2 guideline G3: a block that forks into parallel branches, or strings many small operators together, runs fewer, smaller kernels in parallel and pays launch and synchronisation overhead for each. Flagged: blocks between a fork and its join with at least minBranches branches (default 3) or at least minOps operators (default 16). The estimate is the share of the model\'s operators beyond one per branch (with --measure, the block\'s measured time). Branches of conv+BN and identity summed by an Add fold into one conv with the reparam pass; branches that start with convs of the same geometry merge with merge-parallel-convs.',
   defaults: { minBranches: 3, minOps: 16 },
   match(ctx) {
     const { graph, cost } = ctx.analysis;
@@ -29,12 +29,14 @@ export const g3Fragmentation: Rule = {
       const heads = b.branches.map((br) => br[0]).filter((n) => n?.opType === 'Conv');
       const mergeable = heads.length >= 2 && new Set(heads.map((h) => JSON.stringify([h!.attrs.get('kernel_shape'), h!.attrs.get('strides'), h!.attrs.get('pads'), h!.attrs.get('group')]))).size < heads.length;
       const extra = Math.max(0, b.nodes.length - b.branches.length);
+      // A sum of conv(+BN) and identity(+BN) branches is what reparam folds into one conv (RepVGG, ACNet).
+      const summable = b.join.opType === 'Add' && b.branches.every((br) => br.every((n) => n.opType === 'Conv' || n.opType === 'BatchNormalization' || n.opType === 'Add'));
       out.push({
         nodes: [b.join.name, ...b.nodes.map((n) => n.name)],
         message: `${b.branches.length} branches from '${b.fork}' to ${b.join.label}: ${perBranch.join(' + ')} operators, ${((madds / (totalMadds || 1)) * 100).toFixed(1)}% of the madds`,
         evidence: { branches: b.branches.length, operatorsPerBranch: perBranch.join(','), operators: b.nodes.length, maddsShare: madds / (totalMadds || 1), fork: b.fork, join: b.join.name },
         saving: { of: 'operators' as const, share: totalOps ? extra / totalOps : 0 },
-        ...(mergeable ? { rewrite: 'merge-parallel-convs' } : {}),
+        ...(summable ? { rewrite: 'reparam' } : mergeable ? { rewrite: 'merge-parallel-convs' } : {}),
       });
     }
     return out;

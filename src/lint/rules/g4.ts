@@ -86,7 +86,7 @@ function summaryFinding(ctx: LintContext, items: Item[]): Item | undefined {
   const top = [...ew].sort((a, b) => b.memAccess - a.memAccess).slice(0, 5).map((c) => c.node.name);
   return {
     nodes: top,
-    message: `${ew.length} element-wise nodes account for ${(ewShare * 100).toFixed(1)}% of the memory access${timeText}; depthwise convs (which the ShuffleNet V2 paper counts with them) another ${(dwShare * 100).toFixed(1)}%`,
+    message: `${ew.length} element-wise nodes account for ${(ewShare * 100).toFixed(1)}% of the memory access${timeText}${dw.length ? `; ${dw.length} depthwise convs (which the ShuffleNet V2 paper counts with them) another ${(dwShare * 100).toFixed(1)}%` : ''}`,
     evidence,
     saving: { of: 'memAccess', share: removable },
   };
