@@ -34,3 +34,6 @@ export * from './rewrite/index.js';
 
 // Lint rules and SARIF.
 export * from './lint/index.js';
+
+// The guideline lab.
+export * from './lab/index.js';

@@ -9,6 +9,7 @@ import { analyzeCommand } from './commands/analyze.js';
 import { zooCommand } from './commands/zoo.js';
 import { lintCommand } from './commands/lint.js';
 import { demoCommand } from './commands/demo.js';
+import { labCommand } from './commands/lab.js';
 import { VERSION } from './version.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { benchCommand, compareCommand, profileCommand, verifyCommand } from './commands/measure.js';
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['color'] === false || process.env['NO_COLOR']) setColor(false);
   });
-  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), rewriteCommand(), zooCommand(), demoCommand()]) {
+  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), rewriteCommand(), labCommand(), zooCommand(), demoCommand()]) {
     sub.exitOverride();
     for (const child of sub.commands) child.exitOverride();
     program.addCommand(sub);

@@ -7,3 +7,5 @@ export { benchReport, compareReport, verifyReport, setupLine } from './measure.j
 export { profileReport } from './profile.js';
 export { rewriteReport } from './rewrite.js';
 export { lintReport } from './lint.js';
+export { labReport, experimentTable } from './lab.js';
+export { labHtml } from './lab-html.js';
