@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // onnxruntime-node is a native addon: separate processes, not worker threads.
     pool: 'forks',
+    // One file at a time: several tests time real runs, which must not compete for this machine's two cores.
+    fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
