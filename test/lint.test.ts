@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import Ajv04 from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { Builder, analyzeGraph, buildFromSpec, layers, lint, measureRidge, openModel, saveOnnx, toSarif } from '../src/index.js';
 import { leannet } from './helpers/cli.js';
@@ -109,7 +109,8 @@ describe('rules against hand calculations', () => {
 describe('output and exit codes', () => {
   const require = createRequire(import.meta.url);
   const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-  const validate = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false }).compile(JSON.parse(fs.readFileSync(schemaPath, 'utf8')));
+  // A CommonJS module: under NodeNext the class is its `default` export.
+  const validate = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(JSON.parse(fs.readFileSync(schemaPath, 'utf8')));
 
   it('SARIF output validates against the SARIF 2.1.0 schema', () => {
     for (const spec of ['zoo:mobilenet_v2', sharedModel('light_inception_v1.onnx')]) {

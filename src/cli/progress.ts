@@ -18,3 +18,13 @@ export function progressBar(title: string): Progress {
     stop: () => bar.stop(),
   };
 }
+
+/** Run `fn` with a progress bar that is always taken down afterwards, even when `fn` throws. */
+export async function withProgress<R>(title: string, fn: (update: (fraction: number, label: string) => void) => Promise<R>): Promise<R> {
+  const bar = progressBar(title);
+  try {
+    return await fn((f, label) => bar.update(f, label));
+  } finally {
+    bar.stop();
+  }
+}

@@ -11,9 +11,9 @@ import { Matrix, SVD } from 'ml-matrix';
 import { UsageError } from '../errors.js';
 import { Node } from '../ir/index.js';
 import { parseConv } from '../ops/index.js';
-import { int, ints } from '../zoo/builder.js';
+import { ints } from '../zoo/builder.js';
 import type { Pass, PassContext } from './types.js';
-import { addWeight, floatWeights, removeNodes } from './weights.js';
+import { addWeight, convAttrsLike, floatWeights, removeNodes } from './weights.js';
 
 interface Match {
   conv: Node;
@@ -92,15 +92,7 @@ export const dwsep: Pass<Match> = {
     const a = parseConv(conv);
     const base = graph.uniqueNodeName(`${conv.name}.dw`);
     const mid = graph.uniqueValueName(base);
-    const dwAttrs = new Map([
-      ['kernel_shape', ints([kh, kw])],
-      ['group', int(c1)],
-    ]);
-    if (a.strides) dwAttrs.set('strides', ints(a.strides));
-    if (a.dilations) dwAttrs.set('dilations', ints(a.dilations));
-    if (a.pads) dwAttrs.set('pads', ints(a.pads));
-    else if (a.autoPad !== 'NOTSET') dwAttrs.set('auto_pad', { type: 'string', value: a.autoPad } as const);
-    const dw = new Node('Conv', base, [conv.inputs[0]!, addWeight(graph, `${base}.weight`, [c1 * r, 1, kh, kw], dwW)], [mid], dwAttrs);
+    const dw = new Node('Conv', base, [conv.inputs[0]!, addWeight(graph, `${base}.weight`, [c1 * r, 1, kh, kw], dwW)], [mid], convAttrsLike(a, [kh, kw], c1));
     const pwName = graph.uniqueNodeName(`${conv.name}.pw`);
     const pwInputs = [mid, addWeight(graph, `${pwName}.weight`, [c2, c1 * r, 1, 1], pwW)];
     if (conv.inputs[2]) pwInputs.push(conv.inputs[2]);

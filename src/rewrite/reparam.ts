@@ -6,10 +6,9 @@
  */
 import { Node, type Graph } from '../ir/index.js';
 import { parseConv, type ConvAttrs } from '../ops/index.js';
-import { int, ints } from '../zoo/builder.js';
 import { bnAffine } from './bn.js';
 import type { Pass } from './types.js';
-import { addWeight, floatWeights, removeNodes, soleConsumer } from './weights.js';
+import { addWeight, convAttrsLike, floatWeights, removeNodes, soleConsumer } from './weights.js';
 
 interface Branch {
   conv?: Node;
@@ -113,15 +112,7 @@ export const reparam: Pass<Match> = {
       }
     }
     const name = graph.uniqueNodeName(`${big.c.name}.reparam`);
-    const a = big.a;
-    const attrs = new Map([
-      ['kernel_shape', ints([K, L])],
-      ['group', int(group)],
-    ]);
-    if (a.strides) attrs.set('strides', ints(a.strides));
-    if (a.dilations) attrs.set('dilations', ints(a.dilations));
-    if (a.pads) attrs.set('pads', ints(a.pads));
-    if (a.autoPad !== 'NOTSET' && !a.pads) attrs.set('auto_pad', { type: 'string', value: a.autoPad } as const);
+    const attrs = convAttrsLike(big.a, [K, L], group);
     const inputs = [m.x, addWeight(graph, `${name}.weight`, [cOut, cInG, K, L], W), addWeight(graph, `${name}.bias`, [cOut], B)];
     const conv = new Node('Conv', name, inputs, [m.root.outputs[0]!], attrs);
     const removed = [...m.adds, ...m.branches.flatMap((b) => [b.conv, b.bn].filter((n): n is Node => !!n))];

@@ -1,6 +1,7 @@
 /** Reading and writing float32 weights for rewrites, and small graph-surgery helpers. */
 import { UnsupportedOpError } from '../errors.js';
-import { Tensor, type Graph, type Node } from '../ir/index.js';
+import { Tensor, type Attribute, type Graph, type Node } from '../ir/index.js';
+import type { ConvAttrs } from '../ops/index.js';
 
 /** A constant float tensor's values as float32 (any stored form: initializer, Constant, fill, float16). */
 export function floatWeights(graph: Graph, name: string | undefined, what: string): { data: Float32Array; dims: readonly number[] } | undefined {
@@ -34,4 +35,17 @@ export function removeNodes(graph: Graph, nodes: readonly Node[]): void {
   const set = new Set(nodes);
   graph.nodes = graph.nodes.filter((n) => !set.has(n));
   graph.touch();
+}
+
+/** Attributes of a new conv with `kernel` and `group`, sliding like an existing conv `a` (strides, dilations, padding). */
+export function convAttrsLike(a: ConvAttrs, kernel: readonly number[], group: number): Map<string, Attribute> {
+  const attrs = new Map<string, Attribute>([
+    ['kernel_shape', { type: 'ints', value: kernel }],
+    ['group', { type: 'int', value: group }],
+  ]);
+  if (a.strides) attrs.set('strides', { type: 'ints', value: a.strides });
+  if (a.dilations) attrs.set('dilations', { type: 'ints', value: a.dilations });
+  if (a.pads) attrs.set('pads', { type: 'ints', value: a.pads });
+  else if (a.autoPad !== 'NOTSET') attrs.set('auto_pad', { type: 'string', value: a.autoPad });
+  return attrs;
 }

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { analyzeGraph, openModel, createEngine, lint, parsePassSpecs, rewriteModel, saveOnnx, setupLine, si, pct, c, type Engine } from '../../index.js';
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
 import { print } from '../output.js';
-import { progressBar } from '../progress.js';
+import { withProgress } from '../progress.js';
 
 export function demoCommand(): Command {
   const cmd = new Command('demo')
@@ -41,16 +41,12 @@ export function demoCommand(): Command {
 
     step(3, `rewrite with ${opts.pass}, verify on the runtime, measure before vs after`);
     const engine: Engine = await createEngine(opts.engine, engineOptions(opts, !!self.optsWithGlobals()['verbose']));
-    const bar = progressBar('measuring');
-    let r;
-    try {
-      r = await rewriteModel(spec, parsePassSpecs([opts.pass]), engine, {
+    const r = await withProgress('measuring', (update) =>
+      rewriteModel(spec, parsePassSpecs([opts.pass]), engine, {
         seed: b.seed,
-        compare: { warmup: b.warmup, minPairs: 20, budgetMs: b.budgetMs, onProgress: (p) => bar.update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) },
-      });
-    } finally {
-      bar.stop();
-    }
+        compare: { warmup: b.warmup, minPairs: 20, budgetMs: b.budgetMs, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) },
+      }),
+    );
     for (const p of r.passes) print(`   ${p.id}: ${p.changes.length} change${p.changes.length === 1 ? '' : 's'} ${c.dim(`// ${p.algebra}`)}`);
     const a = r.after.totals;
     print(`   ${r.before.nodes} → ${r.after.nodes} nodes; params ${si(t.params)} → ${si(a.params)}; madds ${si(t.madds)} → ${si(a.madds)}; memory access ${si(t.memAccess)} → ${si(a.memAccess)} elements.`);

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { engineNames, EXPERIMENTS, exportConfigs, labHtml, labReport, OPT_LEVELS, runLab, type LabSetting, type OptLevel } from '../../index.js';
 import { positiveInt } from '../options.js';
 import { print, printJson, writeFileAtomic } from '../output.js';
-import { progressBar } from '../progress.js';
+import { withProgress } from '../progress.js';
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
@@ -41,17 +41,13 @@ export function labCommand(): Command {
       budgetMs = Number(opts.time) * 1000;
       if (!(budgetMs > 0)) throw new UsageError(`--time: expected a positive number of seconds, got '${opts.time}'`);
     }
-    const bar = progressBar('lab');
-    let result;
-    try {
-      result = await runLab(ids, settings, {
+    const result = await withProgress('lab', (update) =>
+      runLab(ids, settings, {
         quick: !!opts.quick,
         ...(budgetMs ? { budgetMs } : {}),
-        onProgress: (p) => bar.update(p.total ? p.done / p.total : 0, `${p.setting} · ${p.experiment} ${p.column}`),
-      });
-    } finally {
-      bar.stop();
-    }
+        onProgress: (p) => update(p.total ? p.done / p.total : 0, `${p.setting} · ${p.experiment} ${p.column}`),
+      }),
+    );
     if (opts.html) writeFileAtomic(opts.html, labHtml(result));
     if (opts.json) printJson({ schema: 'leannet.lab/1', ...result });
     else print(labReport(result));

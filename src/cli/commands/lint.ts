@@ -8,7 +8,7 @@ import {
 import { VERSION } from '../version.js';
 import { bindOptions, withShapeOptions } from '../options.js';
 import { print, printJson } from '../output.js';
-import { progressBar } from '../progress.js';
+import { withProgress } from '../progress.js';
 
 export function lintCommand(): Command {
   const cmd = new Command('lint')
@@ -44,13 +44,10 @@ export function lintCommand(): Command {
     let measured;
     if (opts.measure) {
       const engine = await createEngine('ort', { optLevel: opts.opt });
-      const bar = progressBar('profiling');
-      try {
-        const p = await profile(prepareGraph(graph, model, bindOptions(opts)), engine, { budgetMs: 2000, onProgress: (x) => bar.update(x.elapsedMs / x.budgetMs, `${x.runs} runs`) });
-        measured = measuredFromProfile(p, analysis);
-      } finally {
-        bar.stop();
-      }
+      const p = await withProgress('profiling', (update) =>
+        profile(prepareGraph(graph, model, bindOptions(opts)), engine, { budgetMs: 2000, onProgress: (x) => update(x.elapsedMs / x.budgetMs, `${x.runs} runs`) }),
+      );
+      measured = measuredFromProfile(p, analysis);
     }
     const result = lint(analysis, { config, ...(ridge ? { ridge } : {}), ...(measured ? { measured } : {}) });
     const format = opts.json ? 'json' : opts.format;

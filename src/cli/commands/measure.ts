@@ -8,7 +8,7 @@ import {
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
 import { bindOptions, positiveInt, withShapeOptions } from '../options.js';
 import { print, printJson } from '../output.js';
-import { progressBar } from '../progress.js';
+import { withProgress } from '../progress.js';
 
 const verbose = (cmd: Command) => !!cmd.optsWithGlobals()['verbose'];
 
@@ -25,12 +25,7 @@ export function benchCommand(): Command {
     for (const spec of models) {
       const prepared = prepareModel(spec, bind, b.seed);
       if (opts.batch !== undefined) forceBatch(prepared, bind.batch!);
-      const bar = progressBar(`bench ${prepared.label}`);
-      try {
-        results.push(await bench(prepared, engine, { ...b, onProgress: (p) => bar.update(p.elapsedMs / p.budgetMs, `${p.runs} runs`) }));
-      } finally {
-        bar.stop();
-      }
+      results.push(await withProgress(`bench ${prepared.label}`, (update) => bench(prepared, engine, { ...b, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.runs} runs`) })));
     }
     if (opts.json) printJson({ schema: 'leannet.bench/1', results: results.map(({ times, ...r }) => ({ ...r, times })) });
     else print(benchReport(results));
@@ -58,13 +53,9 @@ export function compareCommand(): Command {
     const engine = await createEngine(opts.engine, engineOptions(opts, verbose(self)));
     const pa = prepareModel(a, bind, bud.seed);
     const pb = prepareModel(b, bind, bud.seed);
-    const bar = progressBar('compare');
-    let r;
-    try {
-      r = await compare(pa, pb, engine, { warmup: bud.warmup, minPairs: Math.max(bud.minRuns, 20), budgetMs: bud.budgetMs, onProgress: (p) => bar.update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) });
-    } finally {
-      bar.stop();
-    }
+    const r = await withProgress('compare', (update) =>
+      compare(pa, pb, engine, { warmup: bud.warmup, minPairs: Math.max(bud.minRuns, 20), budgetMs: bud.budgetMs, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) }),
+    );
     if (opts.json) printJson({ schema: 'leannet.compare/1', ...r });
     else print(compareReport(r));
   });
@@ -107,13 +98,7 @@ export function profileCommand(): Command {
     const bud = budget(opts);
     const engine = await createEngine(opts.engine, engineOptions(opts, verbose(self)));
     const prepared = prepareModel(model, bindOptions(opts), bud.seed);
-    const bar = progressBar(`profile ${prepared.label}`);
-    let r;
-    try {
-      r = await profile(prepared, engine, { ...bud, onProgress: (p) => bar.update(p.elapsedMs / p.budgetMs, `${p.runs} runs`) });
-    } finally {
-      bar.stop();
-    }
+    const r = await withProgress(`profile ${prepared.label}`, (update) => profile(prepared, engine, { ...bud, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.runs} runs`) }));
     if (opts.json) printJson({ schema: 'leannet.profile/1', ...r });
     else print(profileReport(r, opts.top !== undefined ? positiveInt(opts.top, '--top') : undefined));
   });

@@ -5,7 +5,7 @@ import { checkOutputPath, createEngine, parsePassSpecs, PASSES, rewriteModel, re
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
 import { bindOptions, withShapeOptions } from '../options.js';
 import { print, printJson } from '../output.js';
-import { progressBar } from '../progress.js';
+import { withProgress } from '../progress.js';
 
 export function rewriteCommand(): Command {
   const cmd = new Command('rewrite')
@@ -26,20 +26,16 @@ export function rewriteCommand(): Command {
     if (opts.init) for (const s of specs) if (s.pass.id === 'group') s.params = { ...s.params, init: 'he' };
     const b = budget(opts);
     const engine = opts.verify || opts.measure ? await createEngine(opts.engine, engineOptions(opts, !!self.optsWithGlobals()['verbose'])) : undefined;
-    const bar = progressBar('rewrite: measuring before vs after');
-    let r;
-    try {
-      r = await rewriteModel(model, specs, engine, {
+    const r = await withProgress('rewrite: measuring before vs after', (update) =>
+      rewriteModel(model, specs, engine, {
         ...(opts.only ? { only: opts.only } : {}),
         seed: b.seed,
         bind: bindOptions(opts),
         verify: opts.verify,
         measure: opts.measure,
-        compare: { warmup: b.warmup, minPairs: Math.max(20, b.minRuns), budgetMs: b.budgetMs, onProgress: (p) => bar.update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) },
-      });
-    } finally {
-      bar.stop();
-    }
+        compare: { warmup: b.warmup, minPairs: Math.max(20, b.minRuns), budgetMs: b.budgetMs, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) },
+      }),
+    );
     if (opts.json) {
       const { graph, ...doc } = r;
       printJson({ schema: 'leannet.rewrite/1', output: r.ok ? opts.output : null, ...doc });
