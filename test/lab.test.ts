@@ -102,6 +102,13 @@ describe('running the lab', () => {
     expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
   });
 
+  it('every engine × threads × optimisation setting, with a second ort-wasm thread count in a child process', { timeout: 180_000 }, () => {
+    const r = leannet(['lab', 'g4', '--quick', '--time', '0.3', '--json', '--engine', 'ort,ort-wasm', '--threads', '1,2', '--opt', 'all,disabled'], { timeout: 170_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const settings = (JSON.parse(r.stdout) as LabResult).settings.map((s) => `${s.engine.engine}/${s.engine.threads}/${s.engine.optLevel}`);
+    expect(settings).toEqual(['ort/1/all', 'ort/1/disabled', 'ort/2/all', 'ort/2/disabled', 'ort-wasm/1/all', 'ort-wasm/1/disabled', 'ort-wasm/2/all', 'ort-wasm/2/disabled']);
+  });
+
   it('one experiment by name; --export writes models onnxruntime loads; unknown names are one-line errors', async () => {
     const r = leannet(['lab', 'g2', '--quick', '--time', '0.5', '--json']);
     expect(r.code, r.stderr).toBe(0);
