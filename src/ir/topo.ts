@@ -9,8 +9,22 @@ const WHITE = 0;
 const GREY = 1;
 const BLACK = 2;
 
+/** True when every node's inputs are produced by an earlier node (or by nothing in the graph). */
+export function isSorted(graph: Graph): boolean {
+  const nodes = graph.nodes;
+  const later = new Set<string>();
+  for (const n of nodes) for (const o of n.outputs) if (o) later.add(o);
+  for (const n of nodes) {
+    for (const i of n.inputs) if (i && later.has(i)) return false;
+    for (const o of n.outputs) if (o) later.delete(o);
+  }
+  return true;
+}
+
 /** The nodes in an order where every producer comes before its consumers; throws on a cycle. */
 export function topoOrder(graph: Graph): Node[] {
+  // Exported models are almost always sorted already: one cheap pass confirms it.
+  if (isSorted(graph)) return graph.nodes.slice();
   const nodes = graph.nodes;
   const producer = new Map<string, number>();
   nodes.forEach((n, i) => {
