@@ -49,9 +49,13 @@ function median(fn, budgetMs = 1500, minRuns = 15) {
   return { median: q(0.5), p10: q(0.1), p90: q(0.9), runs: times.length };
 }
 
-/** Peak RSS of a fresh process that reads and analyses the file: the median of three processes. */
+/**
+ * Peak RSS of a fresh process that reads and analyses the file: the median of three processes.
+ * Read from VmHWM, which starts afresh at exec (getrusage's maxRSS would include this parent's
+ * pages, copied by fork before the child execs).
+ */
 function peakRss(file) {
-  const script = `import('${path.resolve(here, '../dist/index.js')}').then(L => { const g = L.loadOnnx(process.argv[1]); L.analyzeGraph(g); console.log(process.resourceUsage().maxRSS); })`;
+  const script = `import('${path.resolve(here, '../dist/index.js')}').then(L => { const g = L.loadOnnx(process.argv[1]); L.analyzeGraph(g); console.log(/VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1]); })`;
   const runs = [0, 1, 2].map(() => {
     const r = spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);

@@ -1,6 +1,5 @@
 /** onnxruntime-node: the native CPU execution provider (default engine), and WebGPU where an adapter exists. */
 import os from 'node:os';
-import ort from 'onnxruntime-node';
 import { EngineError } from '../errors.js';
 import { writeOnnx } from '../formats/onnx/index.js';
 import { Graph, Node } from '../ir/index.js';
@@ -8,7 +7,13 @@ import { OrtEngine, sessionOptions } from './ort-common.js';
 import { firstLine } from './registry.js';
 import type { EngineFactory, EngineOptions } from './types.js';
 
-function engine(name: string, provider: string, o: EngineOptions) {
+/** onnxruntime-node, loaded on first use: analysing a model never pays for the native runtime. */
+async function runtime() {
+  return (await import('onnxruntime-node')).default;
+}
+
+async function engine(name: string, provider: string, o: EngineOptions) {
+  const ort = await runtime();
   ort.env.logLevel = o.verbose ? 'verbose' : 'error';
   const threads = o.threads ?? os.availableParallelism();
   return new OrtEngine(
@@ -32,7 +37,7 @@ function engine(name: string, provider: string, o: EngineOptions) {
 export const ortNode: EngineFactory = {
   name: 'ort',
   description: 'onnxruntime-node, CPU execution provider',
-  create: async (o) => engine('ort', 'cpu', o),
+  create: (o) => engine('ort', 'cpu', o),
 };
 
 /** A one-Relu model, to check that an execution provider can start at all. */
@@ -51,7 +56,7 @@ export const ortWebGpu: EngineFactory = {
   name: 'ort-webgpu',
   description: 'onnxruntime-node, WebGPU execution provider (needs a GPU adapter)',
   async create(o) {
-    const e = engine('ort-webgpu', 'webgpu', o);
+    const e = await engine('ort-webgpu', 'webgpu', o);
     try {
       const s = await e.load({ bytes: probeModel() });
       await s.release();
