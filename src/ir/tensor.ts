@@ -78,7 +78,10 @@ export class Tensor {
     return out;
   }
 
-  /** The elements as a typed array of the dtype's storage (Uint16Array for float16). */
+  /**
+   * The elements as a typed array of the dtype's storage (Uint16Array for float16). Read-only:
+   * when the bytes are aligned this is a view on the model file's buffer.
+   */
   typed(): ArrayBufferView {
     const ctor = dtypeInfo(this.dtype).array;
     if (!ctor) throw new Error(`tensor of ${this.dtype} has no typed-array view`);
@@ -89,9 +92,9 @@ export class Tensor {
     return new ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / size);
   }
 
-  /** The elements as float32 (converting float16 / float64 / integer types). */
+  /** The elements as a new float32 array (converting float16 / float64 / integer types); safe to modify. */
   toFloat32(): Float32Array {
-    if (this.dtype === 'float32') return this.typed() as Float32Array;
+    if (this.dtype === 'float32') return Float32Array.from(this.typed() as Float32Array);
     if (this.dtype === 'float16') return float16ToFloat32(this.typed() as Uint16Array);
     return Float32Array.from(this.toNumbers());
   }

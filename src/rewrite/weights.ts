@@ -12,8 +12,8 @@ export function floatWeights(graph: Graph, name: string | undefined, what: strin
   if (t.dtype !== 'float32' && t.dtype !== 'float16' && t.dtype !== 'float64') {
     throw new UnsupportedOpError(`${what}: weights of type ${t.dtype} cannot be rewritten`);
   }
-  // A copy: the tensor may be a view on the model file, which must not change.
-  return { data: Float32Array.from(t.toFloat32()), dims: t.dims };
+  // toFloat32 copies: the tensor may be a view on the model file, which must not change.
+  return { data: t.toFloat32(), dims: t.dims };
 }
 
 /** Add a float32 initializer under a fresh name based on `base`; returns the name. */
