@@ -82,12 +82,13 @@ export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}):
 
   let listed = 0;
   for (const vi of g.input) {
-    const v = graph.value(vi.name);
-    v.declared = decodeValueInfo(vi, `input '${vi.name}'`);
+    // An initializer listed as an input: its tensor already says its type (the writer lists it again).
     if (graph.initializers.has(vi.name)) {
       listed++;
       continue;
     }
+    const v = graph.value(vi.name);
+    v.declared = decodeValueInfo(vi, `input '${vi.name}'`);
     if (graph.inputs.includes(vi.name)) throw new ModelFormatError(`${source}: input '${vi.name}' is listed twice`);
     if (v.declared.shape?.some((d) => d === 0)) {
       throw new ModelFormatError(`${source}: input '${vi.name}' has a zero dim in [${v.declared.shape.join(',')}]`);
