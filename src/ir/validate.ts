@@ -3,17 +3,19 @@
  * Each problem names the offending node or value.
  */
 import { GraphError } from '../errors.js';
-import type { Graph } from './graph.js';
+import type { Graph, Node } from './graph.js';
 import { topoOrder } from './topo.js';
 
 /** Every invariant violation, as one-line messages (empty when the graph is valid). */
 export function findProblems(graph: Graph): string[] {
   const problems: string[] = [];
   const available = new Set<string>();
-  const origin = new Map<string, string>();
-  const claim = (name: string, what: string) => {
+  // Who defined each value: a node, or a description; labels are only built for a message.
+  const origin = new Map<string, Node | string>();
+  const describe = (o: Node | string) => (typeof o === 'string' ? o : o.label);
+  const claim = (name: string, what: Node | string) => {
     const prev = origin.get(name);
-    if (prev !== undefined) problems.push(`value '${name}' is defined twice: by ${prev} and by ${what}`);
+    if (prev !== undefined) problems.push(`value '${name}' is defined twice: by ${describe(prev)} and by ${describe(what)}`);
     else origin.set(name, what);
     available.add(name);
   };
@@ -25,7 +27,7 @@ export function findProblems(graph: Graph): string[] {
     if (!n.name) problems.push(`a ${n.opType} node has no name`);
     else if (nodeNames.has(n.name)) problems.push(`two nodes are named '${n.name}' (${nodeNames.get(n.name)} and ${n.opType})`);
     else nodeNames.set(n.name, n.opType);
-    for (const o of n.outputs) if (o) claim(o, n.label);
+    for (const o of n.outputs) if (o) claim(o, n);
   }
   for (const n of graph.nodes) {
     for (const i of n.inputs) {
