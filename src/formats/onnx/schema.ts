@@ -3,8 +3,9 @@
  *
  * Field numbers follow the ONNX specification (onnx/onnx.proto). protobufjs builds its
  * decoder and encoder from this table at start-up; nothing here parses bytes by hand.
- * The file is proto2, so repeated scalars are unpacked unless ONNX marks them
- * `[packed = true]` (the TensorProto data fields), exactly as the reference writer emits.
+ * The file is proto2 (each message says so: protobufjs would otherwise take JSON descriptors as
+ * proto3), so repeated scalars are unpacked unless ONNX marks them `[packed = true]` (the
+ * TensorProto data fields), exactly as the reference writer emits.
  */
 import type { INamespace } from 'protobufjs';
 
@@ -21,7 +22,10 @@ function message(fields: Record<string, FieldSpec>, oneofs?: Record<string, stri
           ? { rule: 'repeated', type, id }
           : { type, id };
   }
-  const desc: Record<string, unknown> = { fields: out };
+  // proto2, as onnx.proto is: explicit presence, unpacked repeated scalars unless marked, and no
+  // UTF-8 re-validation (protobufjs otherwise decodes strings with a JS decoder into rope strings,
+  // which made every name lookup in a Map flatten its key first).
+  const desc: Record<string, unknown> = { edition: 'proto2', fields: out };
   if (oneofs) desc['oneofs'] = Object.fromEntries(Object.entries(oneofs).map(([k, v]) => [k, { oneof: v }]));
   if (nested) desc['nested'] = nested;
   return desc;
