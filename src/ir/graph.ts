@@ -127,6 +127,8 @@ export class Graph {
 
   private producers: Map<string, Node> | undefined;
   private users: Map<string, Node[]> | undefined;
+  /** A topological order computed since the last `touch`, for `topoOrder`. */
+  orderCache: Node[] | undefined;
 
   /** The value named `name`, created empty if the graph has not seen it. */
   value(name: string): Value {
@@ -157,6 +159,7 @@ export class Graph {
   touch(): void {
     this.producers = undefined;
     this.users = undefined;
+    this.orderCache = undefined;
   }
 
   addNode(node: Node, index = this.nodes.length): Node {

@@ -23,6 +23,15 @@ export function isSorted(graph: Graph): boolean {
 
 /** The nodes in an order where every producer comes before its consumers; throws on a cycle. */
 export function topoOrder(graph: Graph): Node[] {
+  // Computed once until the graph changes (inference, validation and the writer all ask).
+  const cached = graph.orderCache;
+  if (cached && cached.length === graph.nodes.length) return cached.slice();
+  const order = computeOrder(graph);
+  graph.orderCache = order;
+  return order.slice();
+}
+
+function computeOrder(graph: Graph): Node[] {
   // Exported models are almost always sorted already: one cheap pass confirms it.
   if (isSorted(graph)) return graph.nodes.slice();
   const nodes = graph.nodes;
