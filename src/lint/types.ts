@@ -60,3 +60,16 @@ export interface Rule {
 export function severityOf(share: number): Severity {
   return share >= 0.1 ? 'high' : share >= 0.02 ? 'medium' : 'low';
 }
+
+/** Static shapes of a node's data input, weights and output (undefined where unknown). */
+export function nodeShapes(ctx: LintContext, node: Node): { x?: number[]; w?: number[]; y?: number[] } {
+  const shape = (name: string | undefined) => (name ? (ctx.analysis.graph.values.get(name)?.shape as number[] | undefined) : undefined);
+  const out: { x?: number[]; w?: number[]; y?: number[] } = {};
+  const x = shape(node.inputs[0]);
+  const w = shape(node.inputs[1]);
+  const y = shape(node.outputs[0]);
+  if (x) out.x = x;
+  if (w) out.w = w;
+  if (y) out.y = y;
+  return out;
+}

@@ -52,8 +52,10 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
   const label = (s: string) => (spec.startsWith('zoo:') ? `${spec} (${s})` : `${path.basename(spec)} (${s})`);
   let verification: VerifyResult | undefined;
   let timing: CompareResult | undefined;
-  if (engine && (o.verify ?? true)) {
-    verification = await verifyModels(prepareGraph(original, label('before'), o.bind, o.seed ?? 1), prepareGraph(graph, label('after'), o.bind, o.seed ?? 1), engine, engine, {
+  // Encoded and fed once each; verify and compare share them (a large model is costly to encode).
+  const prepared = engine ? [prepareGraph(original, label('before'), o.bind, o.seed ?? 1), prepareGraph(graph, label('after'), o.bind, o.seed ?? 1)] as const : undefined;
+  if (engine && prepared && (o.verify ?? true)) {
+    verification = await verifyModels(prepared[0], prepared[1], engine, engine, {
       atol: 0,
       rtol: EXACT_TOLERANCE,
       relativeTo: 'max',
@@ -61,8 +63,8 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
   }
   const outputError = verification ? Math.max(...verification.outputs.map((x) => x.normRel)) : undefined;
   const ok = !(exact && outputError !== undefined && !(outputError <= EXACT_TOLERANCE));
-  if (engine && ok && (o.measure ?? true)) {
-    timing = await compare(prepareGraph(original, label('before'), o.bind, o.seed ?? 1), prepareGraph(graph, label('after'), o.bind, o.seed ?? 1), engine, o.compare);
+  if (engine && prepared && ok && (o.measure ?? true)) {
+    timing = await compare(prepared[0], prepared[1], engine, o.compare);
   }
   return {
     source: spec,

@@ -3,7 +3,7 @@
  * costs (1/c2 + 1/k²) of its madds and weights.
  * // conv(k, g=1) -> dw(k) + pw(1x1): saving = 1 − (1/c2 + 1/k²)
  */
-import type { Rule } from '../types.js';
+import { nodeShapes, type Rule } from '../types.js';
 
 export const dwsepOpportunity: Rule = {
   id: 'dwsep-opportunity',
@@ -16,7 +16,7 @@ export const dwsepOpportunity: Rule = {
     const out = [];
     for (const c of ctx.analysis.cost.nodes) {
       if (c.kind !== 'standard' || !total || c.madds / total < ctx.options['minShare']!) continue;
-      const w = ctx.analysis.graph.values.get(c.node.inputs[1] ?? '')?.shape as number[] | undefined;
+      const { w } = nodeShapes(ctx, c.node);
       if (!w || w.length < 3) continue;
       const [c2, c1] = w as [number, number];
       const k2 = w.slice(2).reduce((a, b) => a * b, 1);

@@ -2,7 +2,7 @@
  * G1-channel-ratio: a 1×1 conv with B = h·w·c1·c2 madds has memory access
  * MAC = hw(c1 + c2) + c1·c2 ≥ 2√(hw·B) + B/hw, with equality iff c1 = c2 (ShuffleNet V2, G1).
  */
-import type { Rule } from '../types.js';
+import { nodeShapes, type Rule } from '../types.js';
 
 /** MAC of a 1×1 conv and its G1 lower bound at the same madds, per image. */
 export function g1(hw: number, c1: number, c2: number) {
@@ -23,8 +23,7 @@ export const g1ChannelRatio: Rule = {
     const out = [];
     for (const c of ctx.analysis.cost.nodes) {
       if (c.kind !== 'pointwise') continue;
-      const w = ctx.analysis.graph.values.get(c.node.inputs[1] ?? '')?.shape as number[] | undefined;
-      const y = ctx.analysis.graph.values.get(c.node.outputs[0] ?? '')?.shape as number[] | undefined;
+      const { w, y } = nodeShapes(ctx, c.node);
       if (!w || !y || y.length !== 4) continue;
       const [c2, c1] = w as [number, number];
       const hw = y[2]! * y[3]!;

@@ -2,12 +2,18 @@
  * G2-groups: at fixed madds B = hw·c1·c2·k²/g, a g-group conv's memory access
  * hw·c1 + B·g/(c1·k²) + B/hw grows with g (ShuffleNet V2, G2; the paper's 1×1 form has k = 1).
  */
-import type { Rule } from '../types.js';
+import { nodeShapes, type Rule } from '../types.js';
+
+/** Memory access of a g-group conv with B madds per image: hw·c1 + B·g/(c1·k²) + B/hw (G2). */
+export function macAtMadds(hw: number, c1: number, k2: number, B: number, g: number): number {
+  return hw * c1 + (B * g) / (c1 * k2) + B / hw;
+}
 
 export function g2(hw: number, c1: number, c2: number, k2: number, g: number) {
   const B = (hw * c1 * c2 * k2) / g;
-  const mac = (gr: number) => hw * c1 + (B * gr) / (c1 * k2) + B / hw;
-  return { B, mac: mac(g), macG1: mac(1), penalty: mac(g) / mac(1) - 1 };
+  const mac = macAtMadds(hw, c1, k2, B, g);
+  const macG1 = macAtMadds(hw, c1, k2, B, 1);
+  return { B, mac, macG1, penalty: mac / macG1 - 1 };
 }
 
 export const g2Groups: Rule = {
@@ -21,9 +27,7 @@ export const g2Groups: Rule = {
     const out = [];
     for (const c of ctx.analysis.cost.nodes) {
       if (c.kind !== 'group') continue;
-      const w = ctx.analysis.graph.values.get(c.node.inputs[1] ?? '')?.shape as number[] | undefined;
-      const y = ctx.analysis.graph.values.get(c.node.outputs[0] ?? '')?.shape as number[] | undefined;
-      const x = ctx.analysis.graph.values.get(c.node.inputs[0] ?? '')?.shape as number[] | undefined;
+      const { x, w, y } = nodeShapes(ctx, c.node);
       if (!w || !y || !x || y.length !== 4) continue;
       const c1 = x[1]!;
       const c2 = w[0]!;

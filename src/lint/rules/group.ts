@@ -3,7 +3,8 @@
  * weights — but G2 says the memory access at equal madds grows with g; both are shown.
  * // conv(g=1) -> conv(g): madds × 1/g; MAC at equal madds = hw·c1 + B·g/(c1·k²) + B/hw
  */
-import type { Rule } from '../types.js';
+import { nodeShapes, type Rule } from '../types.js';
+import { macAtMadds } from './g2.js';
 
 export const groupOpportunity: Rule = {
   id: 'group-opportunity',
@@ -13,19 +14,17 @@ export const groupOpportunity: Rule = {
   defaults: { minChannels: 128, minShare: 0.02 },
   match(ctx) {
     const total = ctx.analysis.cost.totals.madds;
-    const g = ctx.analysis.graph;
     const out = [];
     for (const c of ctx.analysis.cost.nodes) {
       if ((c.kind !== 'standard' && c.kind !== 'pointwise') || !total || c.madds / total < ctx.options['minShare']!) continue;
-      const w = g.values.get(c.node.inputs[1] ?? '')?.shape as number[] | undefined;
-      const y = g.values.get(c.node.outputs[0] ?? '')?.shape as number[] | undefined;
+      const { w, y } = nodeShapes(ctx, c.node);
       if (!w || !y || w.length !== 4) continue;
       const [c2, c1, kh, kw] = w as [number, number, number, number];
       if (c1 < ctx.options['minChannels']! || c2 < ctx.options['minChannels']!) continue;
       const hw = y[2]! * y[3]!;
       const k2 = kh * kw;
       const B = hw * c1 * c2 * k2;
-      const mac = (gr: number) => hw * c1 + (B * gr) / (c1 * k2) + B / hw;
+      const mac = (gr: number) => macAtMadds(hw, c1, k2, B, gr);
       const evidence: Record<string, number | string> = { c1, c2, kernel: `${kh}x${kw}`, madds: c.madds };
       const options = [2, 4, 8].filter((gr) => c1 % gr === 0 && c2 % gr === 0);
       if (!options.length) continue;
