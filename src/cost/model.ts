@@ -1,8 +1,8 @@
 /** Per-node costs summed into per-model totals, a conv breakdown by kind, and what is unknown. */
-import type { Graph, Node } from '../ir/index.js';
+import type { Graph } from '../ir/index.js';
 import type { ConvKind, OpCategory } from '../ops/index.js';
 import { nodeCost, type NodeCost } from './node-cost.js';
-import { isWeightType, weightRoles } from './weights.js';
+import { isWeightType, valueRoles } from './weights.js';
 
 export interface CostTotals {
   params: number;
@@ -39,21 +39,29 @@ const KINDS: ConvKind[] = ['standard', 'pointwise', 'group', 'depthwise'];
 
 /** Cost every node of a graph whose shapes have been inferred. */
 export function costModel(graph: Graph): ModelCost {
-  const { role } = weightRoles(graph);
-  const owned = new Map<Node, { role: 'param' | 'buffer'; numel: number }[]>();
-  for (const [name, r] of role) {
-    const list = owned.get(r.owner) ?? [];
-    list.push({ role: r.role, numel: graph.values.get(name)?.tensor?.numel ?? 0 });
-    owned.set(r.owner, list);
+  graph.index();
+  const list = graph.nodes;
+  // Weights charged per node position (each stored tensor once, to the node that uses it).
+  const paramsAt = new Float64Array(list.length);
+  const buffersAt = new Float64Array(list.length);
+  for (const [v, r] of valueRoles(graph)) {
+    const numel = v.tensor?.numel ?? 0;
+    if (r.role === 'param') paramsAt[r.owner.position] += numel;
+    else buffersAt[r.owner.position] += numel;
   }
-  const nodes = graph.nodes.map((n) => nodeCost(graph, n, owned.get(n)));
+  const nodes = new Array<NodeCost>(list.length);
+  for (let i = 0; i < list.length; i++) nodes[i] = nodeCost(graph, list[i]!, paramsAt[i], buffersAt[i]);
   // Initializers nothing reads still occupy the file; count them as buffers.
   let orphan = 0;
   for (const [name, tensor] of graph.initializers) {
-    if (graph.consumers(name).length === 0 && !graph.outputs.includes(name) && isWeightType(graph, name)) orphan += tensor.numel;
+    const v = graph.values.get(name);
+    if (!v?.users && !graph.outputs.includes(name) && isWeightType(graph, name)) orphan += tensor.numel;
   }
   const t: CostTotals = { params: 0, buffers: orphan, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, elementwiseShare: 0, intensity: 0 };
   let ewAccess = 0;
+  const kinds = new Map<ConvKind, KindBreakdown>();
+  const cats = new Map<OpCategory | 'unknown', { category: OpCategory | 'unknown'; count: number; memAccess: number; flops: number }>();
+  const unknownMap = new Map<string, ModelCost['unknown'][number]>();
   for (const c of nodes) {
     t.params += c.params;
     t.buffers += c.buffers;
@@ -63,38 +71,34 @@ export function costModel(graph: Graph): ModelCost {
     t.memAccessBytes += c.memAccessBytes;
     t.elementwise += c.elementwise;
     if (c.category === 'elementwise') ewAccess += c.memAccess;
-  }
-  t.elementwiseShare = t.memAccess ? ewAccess / t.memAccess : 0;
-  t.intensity = t.memAccessBytes ? t.flops / t.memAccessBytes : 0;
-
-  const convKinds = KINDS.map((kind) => {
-    const of = nodes.filter((c) => c.kind === kind);
-    const madds = of.reduce((s, c) => s + c.madds, 0);
-    return { kind, count: of.length, params: of.reduce((s, c) => s + c.params, 0), madds, share: t.madds ? madds / t.madds : 0 };
-  }).filter((k) => k.count > 0);
-
-  const cats = new Map<OpCategory | 'unknown', { count: number; memAccess: number; flops: number }>();
-  for (const c of nodes) {
-    const e = cats.get(c.category) ?? { count: 0, memAccess: 0, flops: 0 };
+    if (c.kind) {
+      const k = kinds.get(c.kind) ?? { kind: c.kind, count: 0, params: 0, madds: 0, share: 0 };
+      k.count++;
+      k.params += c.params;
+      k.madds += c.madds;
+      kinds.set(c.kind, k);
+    }
+    const e = cats.get(c.category) ?? { category: c.category, count: 0, memAccess: 0, flops: 0 };
     e.count++;
     e.memAccess += c.memAccess;
     e.flops += c.flops;
     cats.set(c.category, e);
+    if (!c.known) {
+      const reason = c.category === 'unknown' ? 'unknown op' : 'unknown shape';
+      const key = `${c.node.domain}::${c.node.opType}::${reason}`;
+      const u = unknownMap.get(key) ?? { opType: c.node.opType, domain: c.node.domain, count: 0, reason };
+      u.count++;
+      unknownMap.set(key, u);
+    }
   }
-  const unknownMap = new Map<string, ModelCost['unknown'][number]>();
-  for (const c of nodes) {
-    if (c.known) continue;
-    const reason = c.category === 'unknown' ? 'unknown op' : 'unknown shape';
-    const key = `${c.node.domain}::${c.node.opType}::${reason}`;
-    const e = unknownMap.get(key) ?? { opType: c.node.opType, domain: c.node.domain, count: 0, reason };
-    e.count++;
-    unknownMap.set(key, e);
+  t.elementwiseShare = t.memAccess ? ewAccess / t.memAccess : 0;
+  t.intensity = t.memAccessBytes ? t.flops / t.memAccessBytes : 0;
+  const convKinds: KindBreakdown[] = [];
+  for (const kind of KINDS) {
+    const k = kinds.get(kind);
+    if (!k) continue;
+    k.share = t.madds ? k.madds / t.madds : 0;
+    convKinds.push(k);
   }
-  return {
-    nodes,
-    totals: t,
-    convKinds,
-    byCategory: [...cats].map(([category, v]) => ({ category, ...v })),
-    unknown: [...unknownMap.values()],
-  };
+  return { nodes, totals: t, convKinds, byCategory: [...cats.values()], unknown: [...unknownMap.values()] };
 }

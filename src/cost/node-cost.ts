@@ -3,8 +3,8 @@
  * (elements read + written, and bytes), elementwise, intensity. View and shape ops move
  * no data (runtimes alias or fold them), so their memAccess is 0.
  */
-import { bytesPerElement, isStatic, type Graph, type Node, type Shape } from '../ir/index.js';
-import { opOf, parsedAttrs, type ConvKind, type OpCategory, type OpDef, type Work } from '../ops/index.js';
+import { bytesPerElement, isStatic, type Graph, type Node, type Value } from '../ir/index.js';
+import { opOf, parsedAttrs, product, type ConvKind, type OpCategory, type Work } from '../ops/index.js';
 
 export interface NodeCost {
   readonly node: Node;
@@ -29,35 +29,23 @@ function unknownCost(node: Node, category: NodeCost['category'], params: number,
   return { node, category, kind: undefined, known: false, params, buffers, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, intensity: 0 };
 }
 
-/** Weights charged to `node` (each stored tensor to one node only, so shared weights count once). */
-export function chargedWeights(owned: readonly { role: 'param' | 'buffer'; numel: number }[] | undefined): { params: number; buffers: number } {
-  let params = 0;
-  let buffers = 0;
-  for (const w of owned ?? []) {
-    if (w.role === 'param') params += w.numel;
-    else buffers += w.numel;
-  }
-  return { params, buffers };
-}
-
-export function nodeCost(graph: Graph, node: Node, owned: readonly { role: 'param' | 'buffer'; numel: number }[] | undefined): NodeCost {
-  const opset = graph.opset(node.domain) ?? 1;
+/**
+ * Cost of one node of a graph whose shapes have been inferred; `params` and `buffers` are the
+ * weights charged to it (each stored tensor to one node only, so shared weights count once).
+ */
+export function nodeCost(graph: Graph, node: Node, params = 0, buffers = 0): NodeCost {
   const def = opOf(graph, node);
-  const { params, buffers } = chargedWeights(owned);
   if (!def) return unknownCost(node, 'unknown', params, buffers);
-
-  const inputs: (readonly number[] | undefined)[] = [];
-  for (const name of node.inputs) {
-    const s = name ? staticShape(graph, name) : undefined;
-    if (name && !s) return unknownCost(node, def.category, params, buffers);
-    inputs.push(s);
-  }
-  const outputs = node.outputs.map((name) => (name ? staticShape(graph, name) : undefined));
-  if (!outputs[0]) return unknownCost(node, def.category, params, buffers);
+  graph.index();
+  const ins = node.inValues;
+  const outs = node.outValues;
+  const inputs = staticShapes(ins, true);
+  const outputs = staticShapes(outs, false);
+  if (!inputs || !outputs || !outputs[0]) return unknownCost(node, def.category, params, buffers);
 
   let work: Work;
   try {
-    work = def.work ? def.work({ node, attrs: parsedAttrs(node, def as OpDef<unknown>, opset), inputs, outputs }) : {};
+    work = def.work ? def.work({ node, attrs: parsedAttrs(node, def, node.resolved!.opset), inputs, outputs }) : NO_WORK;
   } catch {
     return unknownCost(node, def.category, params, buffers);
   }
@@ -65,16 +53,20 @@ export function nodeCost(graph: Graph, node: Node, owned: readonly { role: 'para
   let memAccessBytes = 0;
   if (def.category !== 'view' && def.category !== 'shape') {
     const shapeSlots = def.shapeInputs;
-    const add = (name: string, shape: readonly number[] | undefined) => {
-      if (!shape) return;
-      let n = 1;
-      for (const d of shape) n *= d;
-      const dtype = graph.values.get(name)?.dtype;
+    for (let i = 0; i < ins.length; i++) {
+      const v = ins[i];
+      if (!v || (shapeSlots !== undefined && shapeSlots.includes(i))) continue;
+      const n = product(inputs[i]!);
       memAccess += n;
-      if (dtype) memAccessBytes += n * bytesPerElement(dtype);
-    };
-    node.inputs.forEach((name, i) => name && !shapeSlots?.includes(i) && add(name, inputs[i]));
-    node.outputs.forEach((name, i) => name && add(name, outputs[i]));
+      if (v.dtype) memAccessBytes += n * bytesPerElement(v.dtype);
+    }
+    for (let i = 0; i < outs.length; i++) {
+      const v = outs[i];
+      if (!v || !outputs[i]) continue;
+      const n = product(outputs[i]!);
+      memAccess += n;
+      if (v.dtype) memAccessBytes += n * bytesPerElement(v.dtype);
+    }
   }
   const madds = work.madds ?? 0;
   const elementwise = work.elementwise ?? 0;
@@ -95,7 +87,20 @@ export function nodeCost(graph: Graph, node: Node, owned: readonly { role: 'para
   };
 }
 
-function staticShape(graph: Graph, name: string): readonly number[] | undefined {
-  const s: Shape | undefined = graph.values.get(name)?.shape;
-  return s && isStatic(s) ? s : undefined;
+const NO_WORK: Work = {};
+
+/**
+ * Each value's static shape (undefined for an omitted value or, unless `strict`, one whose shape
+ * is not static); with `strict`, undefined as a whole when a present value's shape is not static.
+ */
+function staticShapes(values: readonly (Value | undefined)[], strict: boolean): (readonly number[] | undefined)[] | undefined {
+  const out = new Array<readonly number[] | undefined>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!v) continue;
+    const s = v.shape;
+    if (s !== undefined && isStatic(s)) out[i] = s;
+    else if (strict) return undefined;
+  }
+  return out;
 }

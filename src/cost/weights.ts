@@ -6,7 +6,7 @@
  * neither are 32/64-bit integer constants outside param slots: those are shape arithmetic and
  * counters (PyTorch's num_batches_tracked), not weights.
  */
-import { isFloat, type Graph, type Node } from '../ir/index.js';
+import { isFloat, type Graph, type Node, type Value } from '../ir/index.js';
 import { opOf } from '../ops/index.js';
 
 /** Ops that turn a stored weight into the tensor a param slot consumes. */
@@ -24,54 +24,72 @@ export interface WeightRoles {
 }
 
 /** The stored constant behind a value, following weight-path ops back through their data input. */
-function storedConstant(graph: Graph, name: string, depth = 0): string | undefined {
-  const v = graph.values.get(name);
+function storedConstant(v: Value | undefined, depth = 0): Value | undefined {
   if (!v || depth > 8) return undefined;
-  const producer = graph.producer(name);
-  if (!producer) return v.tensor ? name : undefined;
-  if (producer.opType === 'Constant' || producer.opType === 'ConstantOfShape') return v.tensor ? name : undefined;
-  if (WEIGHT_PATH.has(producer.opType) && producer.inputs[0]) return storedConstant(graph, producer.inputs[0], depth + 1);
+  const producer = v.producedBy;
+  if (!producer || producer.opType === 'Constant' || producer.opType === 'ConstantOfShape') return v.tensor ? v : undefined;
+  if (WEIGHT_PATH.has(producer.opType)) return storedConstant(producer.inValues[0], depth + 1);
   return undefined;
 }
 
 /** True for a value stored in the model: an initializer, or the output of Constant / ConstantOfShape. */
+function stored(v: Value): boolean {
+  const p = v.producedBy;
+  return v.tensor !== undefined && (!p || p.opType === 'Constant' || p.opType === 'ConstantOfShape');
+}
+
+/** True for a value stored in the model: an initializer, or the output of Constant / ConstantOfShape. */
 export function isStoredConstant(graph: Graph, name: string): boolean {
+  graph.index();
   const v = graph.values.get(name);
-  if (!v?.tensor) return false;
-  const p = graph.producer(name);
-  return !p || p.opType === 'Constant' || p.opType === 'ConstantOfShape';
+  return v !== undefined && stored(v);
+}
+
+/** Roles keyed by Value (what the cost model uses; `weightRoles` names them). */
+export function valueRoles(graph: Graph): Map<Value, WeightRole> {
+  graph.index();
+  const role = new Map<Value, WeightRole>();
+  const nodes = graph.nodes;
+  for (const n of nodes) {
+    const slots = opOf(graph, n)?.params;
+    if (!slots) continue;
+    for (const slot of slots) {
+      const src = storedConstant(n.inValues[slot]);
+      if (src && !role.has(src)) role.set(src, { role: 'param', owner: n });
+    }
+  }
+  for (const n of nodes) {
+    const shapeSlots = opOf(graph, n)?.shapeInputs;
+    const ins = n.inValues;
+    for (let slot = 0; slot < ins.length; slot++) {
+      const v = ins[slot];
+      if (!v || !v.tensor || role.has(v) || (shapeSlots !== undefined && shapeSlots.includes(slot))) continue;
+      if (slot === 0 && WEIGHT_PATH.has(n.opType) && isParamPath(n.outValues[0], role)) continue;
+      if (stored(v) && weightType(v)) role.set(v, { role: 'buffer', owner: n });
+    }
+  }
+  return role;
+}
+
+/** True when `v` only leads (through weight-path ops) into a value already counted as a param. */
+function isParamPath(v: Value | undefined, role: Map<Value, WeightRole>): boolean {
+  const src = storedConstant(v);
+  return src !== undefined && role.get(src)?.role === 'param';
 }
 
 export function weightRoles(graph: Graph): WeightRoles {
   const role = new Map<string, WeightRole>();
-  const defs = graph.nodes.map((n) => opOf(graph, n));
-  graph.nodes.forEach((n, k) => {
-    for (const slot of defs[k]?.params ?? []) {
-      const name = n.inputs[slot];
-      const src = name ? storedConstant(graph, name) : undefined;
-      if (src && !role.has(src)) role.set(src, { role: 'param', owner: n });
-    }
-  });
-  graph.nodes.forEach((n, k) => {
-    const shapeSlots = defs[k]?.shapeInputs ?? [];
-    n.inputs.forEach((name, slot) => {
-      if (!name || role.has(name) || shapeSlots.includes(slot)) return;
-      if (WEIGHT_PATH.has(n.opType) && slot === 0 && isParamPath(graph, n.outputs[0], role)) return;
-      if (isStoredConstant(graph, name) && isWeightType(graph, name)) role.set(name, { role: 'buffer', owner: n });
-    });
-  });
+  for (const [v, r] of valueRoles(graph)) role.set(v.name, r);
   return { role };
 }
 
-/** True when `name` only leads (through weight-path ops) into a value already counted as a param. */
-function isParamPath(graph: Graph, name: string | undefined, role: Map<string, WeightRole>): boolean {
-  if (!name) return false;
-  const src = storedConstant(graph, name);
-  return src !== undefined && role.get(src)?.role === 'param';
+/** Floating-point and 8-bit (quantised) tensors hold weights; wider integers hold shapes and indices. */
+function weightType(v: Value): boolean {
+  const dtype = v.tensor?.dtype;
+  return dtype !== undefined && (isFloat(dtype) || dtype === 'int8' || dtype === 'uint8' || dtype === 'int4' || dtype === 'uint4');
 }
 
-/** Floating-point and 8-bit (quantised) tensors hold weights; wider integers hold shapes and indices. */
 export function isWeightType(graph: Graph, name: string): boolean {
-  const dtype = graph.values.get(name)?.tensor?.dtype;
-  return dtype !== undefined && (isFloat(dtype) || dtype === 'int8' || dtype === 'uint8' || dtype === 'int4' || dtype === 'uint4');
+  const v = graph.values.get(name);
+  return v !== undefined && weightType(v);
 }

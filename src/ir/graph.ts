@@ -28,6 +28,9 @@ export interface TypeInfo {
   shape: Shape | undefined;
 }
 
+/** Before a graph indexes a node, it has no resolved values. */
+const NO_VALUES: (Value | undefined)[] = [];
+
 /** A named value: a graph input, an initializer, or a node output. */
 export class Value {
   /** Type as the file declared it (inputs, outputs, value_info); symbolic dims kept. */
@@ -40,6 +43,10 @@ export class Value {
   tensor: Tensor | undefined;
   /** Small integer contents known at analysis time (shape arithmetic folded by inference). */
   folded: readonly number[] | undefined;
+  /** Index fields, filled by the graph's index (valid until the graph changes): the producing node… */
+  producedBy: Node | undefined;
+  /** …and the nodes that read this value, each once, in node order. */
+  users: Node[] | undefined;
 
   constructor(readonly name: string) {}
 }
@@ -53,6 +60,14 @@ export class Node {
   docString = '';
   /** NodeProto fields leannet does not interpret (overload, metadata_props, …), written back unchanged. */
   extra: Record<string, unknown> | undefined;
+  /**
+   * Index fields, filled by the graph's index (valid until the graph changes): the Value of each
+   * input and output (undefined where the name is '' for an omitted optional input), and the
+   * node's position in `graph.nodes`.
+   */
+  inValues: (Value | undefined)[] = NO_VALUES;
+  outValues: (Value | undefined)[] = NO_VALUES;
+  position = -1;
 
   constructor(
     public opType: string,
@@ -125,8 +140,10 @@ export class Graph {
   /** Things the reader fixed or noticed (renamed nodes, …), shown by analyze. */
   notes: string[] = [];
 
-  private producers: Map<string, Node> | undefined;
-  private users: Map<string, Node[]> | undefined;
+  /** Bumped by `touch`: index and order are rebuilt when they were made at an older epoch. */
+  private epoch = 1;
+  private indexedAt = 0;
+  private indexInfo: GraphIndex = { sorted: true, definedTwice: [] };
   /** A topological order computed since the last `touch`, for `topoOrder`. */
   orderCache: Node[] | undefined;
 
@@ -146,19 +163,18 @@ export class Graph {
   }
 
   producer(name: string): Node | undefined {
-    this.ensureIndex();
-    return this.producers!.get(name);
+    this.index();
+    return this.values.get(name)?.producedBy;
   }
 
   consumers(name: string): readonly Node[] {
-    this.ensureIndex();
-    return this.users!.get(name) ?? [];
+    this.index();
+    return this.values.get(name)?.users ?? NONE;
   }
 
   /** Call after editing `nodes` or their inputs/outputs directly. */
   touch(): void {
-    this.producers = undefined;
-    this.users = undefined;
+    this.epoch++;
     this.orderCache = undefined;
   }
 
@@ -219,21 +235,68 @@ export class Graph {
     for (let i = 1; ; i++) if (!this.values.has(`${base}_${i}`)) return `${base}_${i}`;
   }
 
-  private ensureIndex(): void {
-    if (this.producers && this.users) return;
-    const producers = new Map<string, Node>();
-    const users = new Map<string, Node[]>();
-    for (const n of this.nodes) {
-      for (const o of n.outputs) if (o) producers.set(o, n);
-      for (const i of n.inputs) {
-        if (!i) continue;
-        const list = users.get(i);
-        if (list) {
-          if (list[list.length - 1] !== n) list.push(n);
-        } else users.set(i, [n]);
+  /**
+   * Link names to values: every node's `inValues`/`outValues` and `position`, every value's
+   * `producedBy` and `users`, each name looked up once. Rebuilt only after `touch`; reading
+   * stages (inference, validation, cost) then follow references instead of looking names up.
+   */
+  index(): GraphIndex {
+    if (this.indexedAt === this.epoch) return this.indexInfo;
+    for (const v of this.values.values()) {
+      v.producedBy = undefined;
+      v.users = undefined;
+    }
+    const nodes = this.nodes;
+    const definedTwice: { value: Value; first: Node; second: Node }[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      n.position = i;
+      const names = n.outputs;
+      const outs: (Value | undefined)[] = (n.outValues = new Array(names.length));
+      for (let k = 0; k < names.length; k++) {
+        const name = names[k]!;
+        if (!name) {
+          outs[k] = undefined;
+          continue;
+        }
+        const v = this.value(name);
+        outs[k] = v;
+        if (v.producedBy) definedTwice.push({ value: v, first: v.producedBy, second: n });
+        else v.producedBy = n;
       }
     }
-    this.producers = producers;
-    this.users = users;
+    let sorted = true;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      const names = n.inputs;
+      const ins: (Value | undefined)[] = (n.inValues = new Array(names.length));
+      for (let k = 0; k < names.length; k++) {
+        const name = names[k]!;
+        if (!name) {
+          ins[k] = undefined;
+          continue;
+        }
+        const v = this.value(name);
+        ins[k] = v;
+        const p = v.producedBy;
+        if (p !== undefined && p.position >= i) sorted = false;
+        const users = v.users;
+        if (users === undefined) v.users = [n];
+        else if (users[users.length - 1] !== n) users.push(n);
+      }
+    }
+    this.indexInfo = { sorted, definedTwice };
+    this.indexedAt = this.epoch;
+    return this.indexInfo;
   }
 }
+
+/** What one pass over the graph's names found (see `Graph.index`). */
+export interface GraphIndex {
+  /** True when every node's inputs are produced by earlier nodes (or by no node). */
+  readonly sorted: boolean;
+  /** Outputs that more than one node produces (the first producer is the one indexed). */
+  readonly definedTwice: readonly { value: Value; first: Node; second: Node }[];
+}
+
+const NONE: readonly Node[] = Object.freeze([]);

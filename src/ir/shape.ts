@@ -9,7 +9,9 @@ export type Shape = readonly Dim[];
 
 /** True when every dim is a known number. */
 export function isStatic(shape: Shape): shape is readonly number[] {
-  for (const d of shape) if (typeof d !== 'number') return false;
+  // Indexed loops here and in other per-node helpers: for…of allocates an iterator result per
+  // element in code V8 has not optimised yet, and one analysis runs most code only once.
+  for (let i = 0; i < shape.length; i++) if (typeof shape[i] !== 'number') return false;
   return true;
 }
 
@@ -19,7 +21,8 @@ export function isStatic(shape: Shape): shape is readonly number[] {
  */
 export function numel(shape: Shape, what = 'shape'): number | undefined {
   let n = 1;
-  for (const d of shape) {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
     if (typeof d !== 'number') return undefined;
     n *= d;
   }

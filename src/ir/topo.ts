@@ -9,18 +9,6 @@ const WHITE = 0;
 const GREY = 1;
 const BLACK = 2;
 
-/** True when every node's inputs are produced by an earlier node (or by nothing in the graph). */
-export function isSorted(graph: Graph): boolean {
-  const nodes = graph.nodes;
-  const later = new Set<string>();
-  for (const n of nodes) for (const o of n.outputs) if (o) later.add(o);
-  for (const n of nodes) {
-    for (const i of n.inputs) if (i && later.has(i)) return false;
-    for (const o of n.outputs) if (o) later.delete(o);
-  }
-  return true;
-}
-
 /** The nodes in an order where every producer comes before its consumers; throws on a cycle. */
 export function topoOrder(graph: Graph): Node[] {
   // Computed once until the graph changes (inference, validation and the writer all ask).
@@ -32,13 +20,9 @@ export function topoOrder(graph: Graph): Node[] {
 }
 
 function computeOrder(graph: Graph): Node[] {
-  // Exported models are almost always sorted already: one cheap pass confirms it.
-  if (isSorted(graph)) return graph.nodes.slice();
+  // Exported models are almost always sorted already: the index's one pass over names says so.
+  if (graph.index().sorted) return graph.nodes.slice();
   const nodes = graph.nodes;
-  const producer = new Map<string, number>();
-  nodes.forEach((n, i) => {
-    for (const o of n.outputs) if (o) producer.set(o, i);
-  });
   const state = new Uint8Array(nodes.length);
   const order: Node[] = [];
   // Explicit stack of [node, next input to look at]: deep graphs must not overflow the JS stack.
@@ -50,10 +34,10 @@ function computeOrder(graph: Graph): Node[] {
     while (stack.length) {
       const top = stack[stack.length - 1]!;
       const [i, k] = top;
-      const inputs = nodes[i]!.inputs;
+      const inputs = nodes[i]!.inValues;
       if (k < inputs.length) {
         top[1]++;
-        const p = inputs[k] ? producer.get(inputs[k]!) : undefined;
+        const p = inputs[k]?.producedBy?.position;
         if (p === undefined || state[p] === BLACK) continue;
         if (state[p] === GREY) throw new GraphError(`graph has a cycle: ${describeCycle(nodes, stack, p)}`);
         state[p] = GREY;

@@ -3,50 +3,55 @@
  * Each problem names the offending node or value.
  */
 import { GraphError } from '../errors.js';
-import type { Graph, Node } from './graph.js';
+import type { Graph } from './graph.js';
 import { topoOrder } from './topo.js';
 
 /** Every invariant violation, as one-line messages (empty when the graph is valid). */
 export function findProblems(graph: Graph): string[] {
   const problems: string[] = [];
-  const available = new Set<string>();
-  // Who defined each value: a node, or a description; labels are only built for a message.
-  const origin = new Map<string, Node | string>();
-  const describe = (o: Node | string) => (typeof o === 'string' ? o : o.label);
-  const claim = (name: string, what: Node | string) => {
-    const prev = origin.get(name);
-    if (prev !== undefined) problems.push(`value '${name}' is defined twice: by ${describe(prev)} and by ${describe(what)}`);
-    else origin.set(name, what);
-    available.add(name);
-  };
-  for (const i of graph.inputs) claim(i, 'a graph input');
-  for (const name of graph.initializers.keys()) claim(name, 'an initializer');
-
+  // One pass of the graph's index links every name to its value and producer.
+  const index = graph.index();
+  const inputs = new Set<string>();
+  for (const name of graph.inputs) {
+    if (inputs.has(name)) problems.push(`value '${name}' is defined twice: by a graph input and by a graph input`);
+    else if (graph.initializers.has(name)) problems.push(`value '${name}' is defined twice: by a graph input and by an initializer`);
+    inputs.add(name);
+  }
+  const defined = (name: string) => inputs.has(name) || graph.initializers.has(name);
+  const definer = (name: string) => (inputs.has(name) ? 'a graph input' : 'an initializer');
+  for (const { value, first, second } of index.definedTwice) {
+    // A value that is also an input or initializer is reported below, once per producer.
+    if (!defined(value.name)) problems.push(`value '${value.name}' is defined twice: by ${first.label} and by ${second.label}`);
+  }
   const nodeNames = new Map<string, string>();
   for (const n of graph.nodes) {
     if (!n.name) problems.push(`a ${n.opType} node has no name`);
     else if (nodeNames.has(n.name)) problems.push(`two nodes are named '${n.name}' (${nodeNames.get(n.name)} and ${n.opType})`);
     else nodeNames.set(n.name, n.opType);
-    for (const o of n.outputs) if (o) claim(o, n);
+    for (const v of n.outValues) {
+      if (v && defined(v.name)) problems.push(`value '${v.name}' is defined twice: by ${definer(v.name)} and by ${n.label}`);
+    }
   }
   for (const n of graph.nodes) {
-    for (const i of n.inputs) {
-      if (i && !available.has(i)) {
-        problems.push(`Error in ${n.opType} '${n.name}': input '${i}' is not produced by any node, nor a graph input or initializer`);
+    const ins = n.inValues;
+    for (let k = 0; k < ins.length; k++) {
+      const v = ins[k];
+      if (v && !v.producedBy && !defined(v.name)) {
+        problems.push(`Error in ${n.opType} '${n.name}': input '${v.name}' is not produced by any node, nor a graph input or initializer`);
       }
     }
   }
   for (const o of graph.outputs) {
-    if (!available.has(o)) problems.push(`graph output '${o}' is not produced by any node, nor a graph input or initializer`);
+    if (!graph.values.get(o)?.producedBy && !defined(o)) problems.push(`graph output '${o}' is not produced by any node, nor a graph input or initializer`);
   }
   for (const v of graph.values.values()) {
     const declared = v.declared?.dtype;
     if (declared && v.dtype && declared !== v.dtype) {
-      const by = graph.producer(v.name);
+      const by = v.producedBy;
       problems.push(`value '${v.name}' is declared ${declared} but ${by ? by.label + ' produces' : 'holds'} ${v.dtype}`);
     }
   }
-  if (problems.length === 0) {
+  if (problems.length === 0 && !index.sorted) {
     try {
       topoOrder(graph);
     } catch (e) {

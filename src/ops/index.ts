@@ -5,4 +5,5 @@ export { bindInputs, type BindOptions } from './bind.js';
 export { convGeometry, convKind, parseConv, type ConvAttrs, type ConvGeometry } from './conv.js';
 export { windowGeometry, type Window, type WindowAttrs, type AutoPad } from './geometry.js';
 export { constantTensor } from './constant.js';
+export { product } from './util.js';
 export type { OpDef, OpCategory, OutputInfo, InferContext, WorkContext, Work, ConvKind } from './types.js';

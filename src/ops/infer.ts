@@ -13,8 +13,10 @@ import type { InferContext, OpDef, OutputInfo } from './types.js';
 class UnknownInput extends Error {}
 const UNKNOWN = new UnknownInput();
 
-/** Small constants are folded (their values kept as numbers) for shape arithmetic. */
+/** Constants an op asks the values of (`ctx.values`) are folded up to this many elements… */
 const FOLD_LIMIT = 4096;
+/** …and passed through (`ctx.folded`: views, casts, element-wise arithmetic) up to this many: shape arithmetic. */
+const PASS_LIMIT = 64;
 
 export interface InferReport {
   /** Nodes whose op (domain, type, opset) leannet does not know. */
@@ -46,8 +48,9 @@ export function inferShapes(graph: Graph, options: BindOptions = {}): InferRepor
   }
   const report: InferReport = { unknownOps: [], unresolved: [] };
   const ctx = new Context(graph);
+  // topoOrder indexes the graph: each node's inValues/outValues are its values, no lookups.
   for (const node of topoOrder(graph)) {
-    const result = inferOne(ctx, node);
+    const result = inferOne(ctx, node, node.inValues, node.outValues);
     if (result === 'unknown op') report.unknownOps.push(node);
     else if (result === 'unresolved') report.unresolved.push(node);
   }
@@ -59,20 +62,23 @@ export function inferShapes(graph: Graph, options: BindOptions = {}): InferRepor
  * Returns what happened: its outputs are set, its op is unknown, or an input was unknown.
  */
 export function inferNode(graph: Graph, node: Node): 'ok' | 'unknown op' | 'unresolved' {
-  return inferOne(new Context(graph), node);
+  // Looked up by name: builders call this after each node they add, so indexing the whole graph
+  // each time would be quadratic.
+  const ins = node.inputs.map((name) => (name ? graph.values.get(name) : undefined));
+  const outs = node.outputs.map((name) => (name ? graph.value(name) : undefined));
+  return inferOne(new Context(graph), node, ins, outs);
 }
 
-function inferOne(ctx: Context, node: Node): 'ok' | 'unknown op' | 'unresolved' {
+function inferOne(ctx: Context, node: Node, ins: readonly (Value | undefined)[], outValues: readonly (Value | undefined)[]): 'ok' | 'unknown op' | 'unresolved' {
   const graph = ctx.graph;
   const def = opOf(graph, node);
   if (!def) return 'unknown op';
-  const outs = ctx.run(node, def, graph.opset(node.domain) ?? 1);
+  const outs = ctx.run(node, def, node.resolved!.opset, ins);
   if (!outs) return 'unresolved';
-  for (let i = 0; i < node.outputs.length; i++) {
-    const name = node.outputs[i]!;
+  for (let i = 0; i < outValues.length; i++) {
+    const v = outValues[i];
     const o = outs[i];
-    if (!name || !o) continue;
-    const v = graph.value(name);
+    if (!v || !o) continue;
     v.dtype = o.dtype;
     v.shape = o.shape;
     v.folded = o.folded;
@@ -92,22 +98,23 @@ class Context implements InferContext<unknown> {
   node!: Node;
   attrs: unknown;
   opset = 1;
-  private ins: (Value | undefined)[] = [];
+  private ins: readonly (Value | undefined)[] = [];
 
   constructor(readonly graph: Graph) {}
 
-  run(node: Node, def: OpDef<unknown>, opset: number): OutputInfo[] | undefined {
+  run(node: Node, def: OpDef<unknown>, opset: number, ins: readonly (Value | undefined)[]): OutputInfo[] | undefined {
     this.node = node;
     this.opset = opset;
-    this.ins.length = 0;
-    for (const name of node.inputs) this.ins.push(name ? this.graph.values.get(name) : undefined);
+    this.ins = ins;
     try {
       this.attrs = parsedAttrs(node, def, opset);
       const outs = def.infer(this);
-      for (const o of outs) {
-        if (!o.shape) continue;
-        for (const d of o.shape) {
-          if (typeof d === 'number' && (!Number.isSafeInteger(d) || d < 0)) this.fail(`inferred an invalid dim ${d} in [${o.shape.join(',')}]`);
+      for (let k = 0; k < outs.length; k++) {
+        const shape = outs[k]!.shape;
+        if (!shape) continue;
+        for (let a = 0; a < shape.length; a++) {
+          const d = shape[a]!;
+          if (typeof d === 'number' && (!Number.isSafeInteger(d) || d < 0)) this.fail(`inferred an invalid dim ${d} in [${shape.join(',')}]`);
         }
       }
       return outs;
@@ -147,18 +154,22 @@ class Context implements InferContext<unknown> {
   }
 
   folded(i: number): readonly number[] | undefined {
+    return this.fold(i, PASS_LIMIT);
+  }
+
+  values(i: number): readonly number[] {
+    const f = this.fold(i, FOLD_LIMIT);
+    if (!f) throw UNKNOWN;
+    return f;
+  }
+
+  private fold(i: number, limit: number): readonly number[] | undefined {
     const v = this.ins[i];
     if (!v) return undefined;
     if (v.folded) return v.folded;
     const t = v.tensor;
-    if (t && t.numel <= FOLD_LIMIT && t.dtype !== 'string' && t.dtype !== 'bool' && (t.isInline || t.source.kind === 'fill')) v.folded = t.toNumbers();
+    if (t && t.numel <= limit && t.dtype !== 'string' && t.dtype !== 'bool' && (t.isInline || t.source.kind === 'fill')) v.folded = t.toNumbers();
     return v.folded;
-  }
-
-  values(i: number): readonly number[] {
-    const f = this.folded(i);
-    if (!f) throw UNKNOWN;
-    return f;
   }
 
   constant(i: number): Tensor | undefined {

@@ -32,7 +32,7 @@ export function sameAsInput(ctx: InferContext<unknown>, i = 0): OutputInfo[] {
 
 export function product(dims: readonly number[]): number {
   let p = 1;
-  for (const d of dims) p *= d;
+  for (let i = 0; i < dims.length; i++) p *= dims[i]!;
   return p;
 }
 
