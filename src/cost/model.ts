@@ -44,25 +44,26 @@ export function costModel(graph: Graph): ModelCost {
   // Weights charged per node position (each stored tensor once, to the node that uses it).
   const paramsAt = new Float64Array(list.length);
   const buffersAt = new Float64Array(list.length);
-  for (const [v, r] of valueRoles(graph)) {
+  valueRoles(graph).forEach((r, v) => {
     const numel = v.tensor?.numel ?? 0;
     if (r.role === 'param') paramsAt[r.owner.position] += numel;
     else buffersAt[r.owner.position] += numel;
-  }
+  });
   const nodes = new Array<NodeCost>(list.length);
   for (let i = 0; i < list.length; i++) nodes[i] = nodeCost(graph, list[i]!, paramsAt[i], buffersAt[i]);
   // Initializers nothing reads still occupy the file; count them as buffers.
   let orphan = 0;
-  for (const [name, tensor] of graph.initializers) {
+  graph.initializers.forEach((tensor, name) => {
     const v = graph.values.get(name);
-    if (!v?.users && !graph.outputs.includes(name) && isWeightType(graph, name)) orphan += tensor.numel;
-  }
+    if (!v?.useCount && !graph.outputs.includes(name) && isWeightType(graph, name)) orphan += tensor.numel;
+  });
   const t: CostTotals = { params: 0, buffers: orphan, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, elementwiseShare: 0, intensity: 0 };
   let ewAccess = 0;
   const kinds = new Map<ConvKind, KindBreakdown>();
   const cats = new Map<OpCategory | 'unknown', { category: OpCategory | 'unknown'; count: number; memAccess: number; flops: number }>();
   const unknownMap = new Map<string, ModelCost['unknown'][number]>();
-  for (const c of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const c = nodes[i]!;
     t.params += c.params;
     t.buffers += c.buffers;
     t.madds += c.madds;

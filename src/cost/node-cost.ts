@@ -39,13 +39,20 @@ export function nodeCost(graph: Graph, node: Node, params = 0, buffers = 0): Nod
   graph.index();
   const ins = node.inValues;
   const outs = node.outValues;
-  const inputs = staticShapes(ins, true);
-  const outputs = staticShapes(outs, false);
+  const inputs = staticShapes(ins, true, IN_POOL);
+  const outputs = staticShapes(outs, false, OUT_POOL);
   if (!inputs || !outputs || !outputs[0]) return unknownCost(node, def.category, params, buffers);
 
   let work: Work;
   try {
-    work = def.work ? def.work({ node, attrs: parsedAttrs(node, def, node.resolved!.opset), inputs, outputs }) : NO_WORK;
+    if (def.work) {
+      const ctx = WORK_CONTEXT;
+      ctx.node = node;
+      ctx.attrs = parsedAttrs(node, def, node.resolvedOpset);
+      ctx.inputs = inputs;
+      ctx.outputs = outputs;
+      work = def.work(ctx);
+    } else work = NO_WORK;
   } catch {
     return unknownCost(node, def.category, params, buffers);
   }
@@ -90,17 +97,25 @@ export function nodeCost(graph: Graph, node: Node, params = 0, buffers = 0): Nod
 const NO_WORK: Work = {};
 
 /**
+ * One work context and one shape list per arity, reused for every node: work functions read
+ * them and keep nothing, and a model has thousands of nodes.
+ */
+const WORK_CONTEXT: { node: Node; attrs: unknown; inputs: Shapes; outputs: Shapes } = { node: undefined as unknown as Node, attrs: undefined, inputs: [], outputs: [] };
+type Shapes = (readonly number[] | undefined)[];
+const IN_POOL: Shapes[] = [];
+const OUT_POOL: Shapes[] = [];
+
+/**
  * Each value's static shape (undefined for an omitted value or, unless `strict`, one whose shape
  * is not static); with `strict`, undefined as a whole when a present value's shape is not static.
  */
-function staticShapes(values: readonly (Value | undefined)[], strict: boolean): (readonly number[] | undefined)[] | undefined {
-  const out = new Array<readonly number[] | undefined>(values.length);
+function staticShapes(values: readonly (Value | undefined)[], strict: boolean, pool: Shapes[]): Shapes | undefined {
+  const out = (pool[values.length] ??= new Array<readonly number[] | undefined>(values.length));
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!v) continue;
-    const s = v.shape;
+    const s = values[i]?.shape;
     if (s !== undefined && isStatic(s)) out[i] = s;
-    else if (strict) return undefined;
+    else if (strict && values[i]) return undefined;
+    else out[i] = undefined;
   }
   return out;
 }

@@ -50,15 +50,17 @@ export function valueRoles(graph: Graph): Map<Value, WeightRole> {
   graph.index();
   const role = new Map<Value, WeightRole>();
   const nodes = graph.nodes;
-  for (const n of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     const slots = opOf(graph, n)?.params;
     if (!slots) continue;
-    for (const slot of slots) {
-      const src = storedConstant(n.inValues[slot]);
+    for (let k = 0; k < slots.length; k++) {
+      const src = storedConstant(n.inValues[slots[k]!]);
       if (src && !role.has(src)) role.set(src, { role: 'param', owner: n });
     }
   }
-  for (const n of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     const shapeSlots = opOf(graph, n)?.shapeInputs;
     const ins = n.inValues;
     for (let slot = 0; slot < ins.length; slot++) {

@@ -45,7 +45,9 @@ export class Value {
   folded: readonly number[] | undefined;
   /** Index fields, filled by the graph's index (valid until the graph changes): the producing node… */
   producedBy: Node | undefined;
-  /** …and the nodes that read this value, each once, in node order. */
+  /** …how many input slots read it… */
+  useCount = 0;
+  /** …and the nodes that read it, each once, in node order (built on the first `consumers` call). */
   users: Node[] | undefined;
 
   constructor(readonly name: string) {}
@@ -55,8 +57,9 @@ export class Value {
 export class Node {
   /** The op's parsed attribute record, filled once by the ops registry. */
   parsed: unknown;
-  /** The op definition this node resolved to, cached by the ops registry. */
-  resolved: { readonly opset: number; readonly def: unknown } | undefined;
+  /** The op definition this node resolved to and the opset it resolved at, cached by the ops registry. */
+  resolvedDef: unknown;
+  resolvedOpset = 0;
   docString = '';
   /** NodeProto fields leannet does not interpret (overload, metadata_props, …), written back unchanged. */
   extra: Record<string, unknown> | undefined;
@@ -82,7 +85,7 @@ export class Node {
   setAttr(name: string, attr: Attribute): void {
     this.attrs.set(name, attr);
     this.parsed = undefined;
-    this.resolved = undefined;
+    this.resolvedOpset = 0;
   }
 
   /** `Conv 'conv_3'` — how messages name a node. */
@@ -143,6 +146,7 @@ export class Graph {
   /** Bumped by `touch`: index and order are rebuilt when they were made at an older epoch. */
   private epoch = 1;
   private indexedAt = 0;
+  private usersAt = 0;
   private indexInfo: GraphIndex = { sorted: true, definedTwice: [] };
   /** A topological order computed since the last `touch`, for `topoOrder`. */
   orderCache: Node[] | undefined;
@@ -169,6 +173,7 @@ export class Graph {
 
   consumers(name: string): readonly Node[] {
     this.index();
+    if (this.usersAt !== this.epoch) this.linkUsers();
     return this.values.get(name)?.users ?? NONE;
   }
 
@@ -237,15 +242,12 @@ export class Graph {
 
   /**
    * Link names to values: every node's `inValues`/`outValues` and `position`, every value's
-   * `producedBy` and `users`, each name looked up once. Rebuilt only after `touch`; reading
+   * `producedBy` and `useCount`, each name looked up once. Rebuilt only after `touch`; reading
    * stages (inference, validation, cost) then follow references instead of looking names up.
    */
   index(): GraphIndex {
     if (this.indexedAt === this.epoch) return this.indexInfo;
-    for (const v of this.values.values()) {
-      v.producedBy = undefined;
-      v.users = undefined;
-    }
+    this.values.forEach(clearIndex);
     const nodes = this.nodes;
     const definedTwice: { value: Value; first: Node; second: Node }[] = [];
     for (let i = 0; i < nodes.length; i++) {
@@ -280,14 +282,25 @@ export class Graph {
         ins[k] = v;
         const p = v.producedBy;
         if (p !== undefined && p.position >= i) sorted = false;
-        const users = v.users;
-        if (users === undefined) v.users = [n];
-        else if (users[users.length - 1] !== n) users.push(n);
+        v.useCount++;
       }
     }
     this.indexInfo = { sorted, definedTwice };
     this.indexedAt = this.epoch;
     return this.indexInfo;
+  }
+
+  /** Fill every value's `users` from the index (only passes and lint ask for consumers). */
+  private linkUsers(): void {
+    for (const n of this.nodes) {
+      for (const v of n.inValues) {
+        if (!v) continue;
+        const users = v.users;
+        if (users === undefined) v.users = [n];
+        else if (users[users.length - 1] !== n) users.push(n);
+      }
+    }
+    this.usersAt = this.epoch;
   }
 }
 
@@ -300,3 +313,9 @@ export interface GraphIndex {
 }
 
 const NONE: readonly Node[] = Object.freeze([]);
+
+function clearIndex(v: Value): void {
+  v.producedBy = undefined;
+  v.useCount = 0;
+  v.users = undefined;
+}

@@ -112,7 +112,8 @@ export class Tensor {
       const b = s.bytes;
       const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
       const out = new Array<number>(this.numel);
-      if (this.dtype === 'int64') for (let i = 0; i < out.length; i++) out[i] = Number(view.getBigInt64(i * 8, true));
+      // int64 as high·2^32 + low: exact below 2^53, and the nearest double above (as Number(BigInt) gives), without BigInts.
+      if (this.dtype === 'int64') for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 8 + 4, true) * 4294967296 + view.getUint32(i * 8, true);
       else for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 4, true);
       return out;
     }

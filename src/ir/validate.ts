@@ -24,15 +24,20 @@ export function findProblems(graph: Graph): string[] {
     if (!defined(value.name)) problems.push(`value '${value.name}' is defined twice: by ${first.label} and by ${second.label}`);
   }
   const nodeNames = new Map<string, string>();
-  for (const n of graph.nodes) {
+  const nodes = graph.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     if (!n.name) problems.push(`a ${n.opType} node has no name`);
     else if (nodeNames.has(n.name)) problems.push(`two nodes are named '${n.name}' (${nodeNames.get(n.name)} and ${n.opType})`);
     else nodeNames.set(n.name, n.opType);
-    for (const v of n.outValues) {
+    const outs = n.outValues;
+    for (let k = 0; k < outs.length; k++) {
+      const v = outs[k];
       if (v && defined(v.name)) problems.push(`value '${v.name}' is defined twice: by ${definer(v.name)} and by ${n.label}`);
     }
   }
-  for (const n of graph.nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     const ins = n.inValues;
     for (let k = 0; k < ins.length; k++) {
       const v = ins[k];
@@ -44,13 +49,13 @@ export function findProblems(graph: Graph): string[] {
   for (const o of graph.outputs) {
     if (!graph.values.get(o)?.producedBy && !defined(o)) problems.push(`graph output '${o}' is not produced by any node, nor a graph input or initializer`);
   }
-  for (const v of graph.values.values()) {
+  graph.values.forEach((v) => {
     const declared = v.declared?.dtype;
     if (declared && v.dtype && declared !== v.dtype) {
       const by = v.producedBy;
       problems.push(`value '${v.name}' is declared ${declared} but ${by ? by.label + ' produces' : 'holds'} ${v.dtype}`);
     }
-  }
+  });
   if (problems.length === 0 && !index.sorted) {
     try {
       topoOrder(graph);

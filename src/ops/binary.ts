@@ -53,18 +53,21 @@ function binary(opType: string, fn: Fn | undefined, opts: { bool?: boolean; intF
     category: 'elementwise',
     infer(ctx): OutputInfo[] {
       const n = ctx.node.inputs.length;
-      const shapes = Array.from({ length: n }, (_, i) => ctx.shape(i));
+      const shapes = new Array<Shape>(n);
       const dtype = ctx.dtype(0);
-      for (let i = 1; i < n; i++) {
+      let allFolded = true;
+      for (let i = 0; i < n; i++) {
+        shapes[i] = ctx.shape(i);
         const d = ctx.dtype(i);
         if (d !== dtype && opType !== 'Pow' && opType !== 'BitShift') ctx.fail(`input types differ (${dtype} vs ${d})`);
+        if (allFolded && !ctx.folded(i)) allFolded = false;
       }
       const shape = legacyShape(ctx) ?? broadcast(shapes, ctx.fail);
-      const vals = Array.from({ length: n }, (_, i) => ctx.folded(i));
       let folded: number[] | undefined;
-      if (fn && vals.every((v) => v) && product(shape.map((d) => (typeof d === 'number' ? d : Infinity))) <= 4096) {
+      if (fn && allFolded && isStatic(shape) && product(shape) <= 4096) {
         const f = isIntType(dtype) && opts.intFn ? opts.intFn : fn;
-        folded = foldBroadcast(shapes, vals as number[][], shape, (xs) => xs.slice(1).reduce((acc, x) => f(acc, x), xs[0]!));
+        const vals = shapes.map((_, i) => ctx.folded(i)!);
+        folded = foldBroadcast(shapes, vals, shape, (xs) => xs.slice(1).reduce((acc, x) => f(acc, x), xs[0]!));
       }
       return [{ dtype: opts.bool ? 'bool' : dtype, shape, folded }];
     },

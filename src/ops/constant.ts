@@ -2,7 +2,7 @@
  * Constant and ConstantOfShape: weights in some exports live here instead of in initializers.
  * ConstantOfShape's output is a fill (shape + one value): counted, never materialised.
  */
-import { Tensor, type Node } from '../ir/index.js';
+import { Tensor, type DType, type Node, type TensorSource } from '../ir/index.js';
 import { attrTensor } from './attrs.js';
 import type { OpDef } from './types.js';
 
@@ -38,21 +38,32 @@ export const constant: OpDef<{ tensor: Tensor }> = {
   },
 };
 
-export const constantOfShape: OpDef<{ value: Tensor | undefined }> = {
+/** The fill every output of one ConstantOfShape node shares (parsed once per node). */
+interface FillAttrs {
+  readonly dtype: DType;
+  readonly source: TensorSource;
+  readonly problem: string | undefined;
+}
+
+export const constantOfShape: OpDef<FillAttrs> = {
   opType: 'ConstantOfShape',
   since: 9,
   category: 'shape',
   shapeInputs: [0],
-  parse: (node) => ({ value: attrTensor(node, 'value') }),
+  parse: (node) => {
+    const v = attrTensor(node, 'value');
+    if (v && v.numel !== 1) return { dtype: v.dtype, source: { kind: 'fill', value: 0 }, problem: `value must hold one element, got ${v.numel}` };
+    return { dtype: v?.dtype ?? 'float32', source: { kind: 'fill', value: v ? v.toNumbers()[0]! : 0 }, problem: undefined };
+  },
   infer(ctx) {
     const dims = ctx.values(0);
-    if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) ctx.fail(`shape [${dims.join(',')}] has an invalid dim`);
-    const v = ctx.attrs.value;
-    if (v && v.numel !== 1) ctx.fail(`value must hold one element, got ${v.numel}`);
-    const dtype = v?.dtype ?? 'float32';
-    const fill = v ? v.toNumbers()[0]! : 0;
-    const tensor = new Tensor(dtype, dims, { kind: 'fill', value: fill });
-    return [{ dtype, shape: dims, tensor }];
+    for (let i = 0; i < dims.length; i++) {
+      const d = dims[i]!;
+      if (!Number.isSafeInteger(d) || d < 0) ctx.fail(`shape [${dims.join(',')}] has an invalid dim`);
+    }
+    const { dtype, source, problem } = ctx.attrs;
+    if (problem) ctx.fail(problem);
+    return [{ dtype, shape: dims, tensor: new Tensor(dtype, dims, source) }];
   },
 };
 

@@ -49,10 +49,12 @@ export function convGeometry(attrs: ConvAttrs, x: readonly number[], w: readonly
   }
   if (cOut % group !== 0) fail(`${cOut} output channels are not divisible by group ${group}`);
   const kernel = w.slice(2);
-  if (attrs.kernelShape && listString(attrs.kernelShape) !== listString(kernel)) {
-    fail(`kernel_shape ${listString(attrs.kernelShape)} does not match weights ${listString(w)}`);
+  const ks = attrs.kernelShape;
+  if (ks && (ks.length !== kernel.length || ks.some((k, i) => k !== kernel[i]))) {
+    fail(`kernel_shape ${listString(ks)} does not match weights ${listString(w)}`);
   }
-  const win = windowGeometry(attrs, x.slice(2), kernel, fail);
+  const spatialIn = x.slice(2);
+  const win = windowGeometry(attrs, spatialIn, kernel, fail);
   return {
     kernel: win.kernel,
     strides: win.strides,
@@ -65,7 +67,7 @@ export function convGeometry(attrs: ConvAttrs, x: readonly number[], w: readonly
     cIn,
     cOut,
     group,
-    spatialIn: x.slice(2),
+    spatialIn,
     kind: convKind(cIn, group, kernel),
   };
 }

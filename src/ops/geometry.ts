@@ -34,42 +34,60 @@ export function parseAutoPad(value: string, fail: (m: string) => never): AutoPad
   return fail(`auto_pad must be NOTSET, SAME_UPPER, SAME_LOWER or VALID, got '${value}'`);
 }
 
-function perAxis(name: string, v: readonly number[] | undefined, n: number, fill: number, fail: (m: string) => never): number[] {
-  if (v === undefined) return new Array<number>(n).fill(fill);
+/** `[fill, fill, …]` of length n, shared (Window fields are read-only). */
+function constant(n: number, fill: 0 | 1): readonly number[] {
+  const cache = fill === 0 ? ZEROS : ONES;
+  return (cache[n] ??= Object.freeze(new Array<number>(n).fill(fill)));
+}
+const ZEROS: (readonly number[])[] = [];
+const ONES: (readonly number[])[] = [];
+
+function perAxis(name: string, v: readonly number[] | undefined, n: number, fail: (m: string) => never): readonly number[] {
+  if (v === undefined) return constant(n, 1);
   if (v.length !== n) fail(`${name} must have ${n} values, got ${listString(v)}`);
-  if (v.some((x) => !Number.isSafeInteger(x) || x < 1)) fail(`${name} must be positive integers, got ${listString(v)}`);
-  return v.slice();
+  for (let i = 0; i < n; i++) {
+    if (!Number.isSafeInteger(v[i]) || v[i]! < 1) fail(`${name} must be positive integers, got ${listString(v)}`);
+  }
+  return v;
 }
 
-/** Geometry of a window of `kernel` sliding over `spatialIn`. */
+/** Geometry of a window of `kernel` sliding over `spatialIn` (the window keeps both arrays). */
 export function windowGeometry(attrs: WindowAttrs, spatialIn: readonly number[], kernel: readonly number[], fail: (m: string) => never): Window {
   const n = spatialIn.length;
   if (kernel.length !== n) fail(`kernel ${listString(kernel)} has ${kernel.length} spatial dims but the input has ${n}`);
-  const strides = perAxis('strides', attrs.strides, n, 1, fail);
-  const dilations = perAxis('dilations', attrs.dilations, n, 1, fail);
-  const effKernel = kernel.map((k, i) => (k - 1) * dilations[i]! + 1);
-  let padsBegin: number[];
-  let padsEnd: number[];
-  if (attrs.pads !== undefined) {
-    if (attrs.pads.length !== 2 * n) fail(`pads must have ${2 * n} values, got ${listString(attrs.pads)}`);
-    if (attrs.pads.some((p) => !Number.isSafeInteger(p) || p < 0)) fail(`pads must be non-negative, got ${listString(attrs.pads)}`);
-    padsBegin = attrs.pads.slice(0, n);
-    padsEnd = attrs.pads.slice(n);
+  const strides = perAxis('strides', attrs.strides, n, fail);
+  const dilations = perAxis('dilations', attrs.dilations, n, fail);
+  const effKernel = new Array<number>(n);
+  for (let i = 0; i < n; i++) effKernel[i] = (kernel[i]! - 1) * dilations[i]! + 1;
+  let padsBegin: readonly number[];
+  let padsEnd: readonly number[];
+  const pads = attrs.pads;
+  if (pads !== undefined) {
+    if (pads.length !== 2 * n) fail(`pads must have ${2 * n} values, got ${listString(pads)}`);
+    for (let i = 0; i < pads.length; i++) {
+      if (!Number.isSafeInteger(pads[i]) || pads[i]! < 0) fail(`pads must be non-negative, got ${listString(pads)}`);
+    }
+    padsBegin = pads.slice(0, n);
+    padsEnd = pads.slice(n);
   } else if (attrs.autoPad === 'SAME_UPPER' || attrs.autoPad === 'SAME_LOWER') {
-    padsBegin = [];
-    padsEnd = [];
-    spatialIn.forEach((len, i) => {
+    const begin = new Array<number>(n);
+    const end = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const len = spatialIn[i]!;
       const target = Math.ceil(len / strides[i]!);
       const total = Math.max(0, (target - 1) * strides[i]! + effKernel[i]! - len);
       const small = Math.floor(total / 2);
-      padsBegin.push(attrs.autoPad === 'SAME_UPPER' ? small : total - small);
-      padsEnd.push(attrs.autoPad === 'SAME_UPPER' ? total - small : small);
-    });
+      begin[i] = attrs.autoPad === 'SAME_UPPER' ? small : total - small;
+      end[i] = attrs.autoPad === 'SAME_UPPER' ? total - small : small;
+    }
+    padsBegin = begin;
+    padsEnd = end;
   } else {
-    padsBegin = new Array<number>(n).fill(0);
-    padsEnd = new Array<number>(n).fill(0);
+    padsBegin = padsEnd = constant(n, 0);
   }
-  const out = spatialIn.map((len, i) => {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const len = spatialIn[i]!;
     const span = len + padsBegin[i]! + padsEnd[i]! - effKernel[i]!;
     const s = strides[i]!;
     if (span < 0) fail(`window ${effKernel[i]} is larger than the padded input ${len + padsBegin[i]! + padsEnd[i]!} on spatial axis ${i}`);
@@ -79,9 +97,9 @@ export function windowGeometry(attrs: WindowAttrs, spatialIn: readonly number[],
       // The last window must start inside the input or its begin padding.
       if ((o - 1) * s >= len + padsBegin[i]!) o--;
     }
-    return o;
-  });
-  return { kernel: kernel.slice(), strides, dilations, effKernel, padsBegin, padsEnd, out };
+    out[i] = o;
+  }
+  return { kernel, strides, dilations, effKernel, padsBegin, padsEnd, out };
 }
 
 /** Read the window attributes every conv/pool op shares. */

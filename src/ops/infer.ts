@@ -28,28 +28,31 @@ export interface InferReport {
 /** Infer dtype and shape of every value; store them on the graph's values. */
 export function inferShapes(graph: Graph, options: BindOptions = {}): InferReport {
   const bound = bindInputs(graph, options);
-  for (const v of graph.values.values()) {
-    if (graph.initializers.has(v.name)) continue;
+  // forEach, not for…of: no iterator result per entry in code V8 has not optimised yet.
+  graph.values.forEach((v) => {
+    if (v.tensor !== undefined && graph.initializers.get(v.name) === v.tensor) return;
     v.dtype = undefined;
     v.shape = undefined;
     v.folded = undefined;
     v.tensor = undefined;
-  }
-  for (const [name, shape] of bound) {
+  });
+  bound.forEach((shape, name) => {
     const v = graph.value(name);
     v.dtype = v.declared?.dtype;
     v.shape = shape;
-  }
-  for (const [name, t] of graph.initializers) {
+  });
+  graph.initializers.forEach((t, name) => {
     const v = graph.value(name);
     v.tensor = t;
     v.dtype = t.dtype;
     v.shape = t.dims;
-  }
+  });
   const report: InferReport = { unknownOps: [], unresolved: [] };
   const ctx = new Context(graph);
   // topoOrder indexes the graph: each node's inValues/outValues are its values, no lookups.
-  for (const node of topoOrder(graph)) {
+  const order = topoOrder(graph);
+  for (let i = 0; i < order.length; i++) {
+    const node = order[i]!;
     const result = inferOne(ctx, node, node.inValues, node.outValues);
     if (result === 'unknown op') report.unknownOps.push(node);
     else if (result === 'unresolved') report.unresolved.push(node);
@@ -73,7 +76,7 @@ function inferOne(ctx: Context, node: Node, ins: readonly (Value | undefined)[],
   const graph = ctx.graph;
   const def = opOf(graph, node);
   if (!def) return 'unknown op';
-  const outs = ctx.run(node, def, node.resolved!.opset, ins);
+  const outs = ctx.run(node, def, node.resolvedOpset, ins);
   if (!outs) return 'unresolved';
   for (let i = 0; i < outValues.length; i++) {
     const v = outValues[i];

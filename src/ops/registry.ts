@@ -48,10 +48,10 @@ export function resolveOp(domain: string, opType: string, opset: number): OpDef<
 /** The definition a graph's node binds to (cached on the node until its op or opset changes). */
 export function opOf(graph: Graph, node: Node): OpDef<unknown> | undefined {
   const opset = graph.opset(node.domain) ?? 1;
-  const r = node.resolved;
-  if (r && r.opset === opset) return r.def as OpDef<unknown> | undefined;
+  if (node.resolvedOpset === opset) return node.resolvedDef as OpDef<unknown> | undefined;
   const def = resolveOp(node.domain, node.opType, opset);
-  node.resolved = { opset, def };
+  node.resolvedDef = def;
+  node.resolvedOpset = opset;
   return def;
 }
 

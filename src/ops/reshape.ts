@@ -57,12 +57,15 @@ function squeezeShape(ctx: InferContext<unknown>, axes: readonly number[] | unde
 function unsqueezeShape(ctx: InferContext<unknown>, axes: readonly number[]): Dim[] {
   const x = ctx.shape(0);
   const rank = x.length + axes.length;
-  const set = new Set(axes.map((a) => normAxis(ctx.node, a, rank)));
-  if (set.size !== axes.length) ctx.fail(`axes ${listString(axes)} repeat`);
-  const out: Dim[] = [];
+  const out = new Array<Dim | undefined>(rank);
+  for (let k = 0; k < axes.length; k++) {
+    const a = normAxis(ctx.node, axes[k]!, rank);
+    if (out[a] !== undefined) ctx.fail(`axes ${listString(axes)} repeat`);
+    out[a] = 1;
+  }
   let j = 0;
-  for (let i = 0; i < rank; i++) out.push(set.has(i) ? 1 : x[j++]!);
-  return out;
+  for (let i = 0; i < rank; i++) if (out[i] === undefined) out[i] = x[j++]!;
+  return out as Dim[];
 }
 
 const squeezeV1 = view('Squeeze', 1, (ctx) => pass(ctx, squeezeShape(ctx, attrInts(ctx.node, 'axes'))));

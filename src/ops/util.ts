@@ -4,11 +4,13 @@ import type { InferContext, OutputInfo } from './types.js';
 
 /** Numpy-style multidirectional broadcasting; symbolic dims broadcast when equal or against 1. */
 export function broadcast(shapes: readonly Shape[], fail: (m: string) => never, label = 'inputs'): Dim[] {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
-  const out: Dim[] = [];
+  let rank = 0;
+  for (let k = 0; k < shapes.length; k++) rank = Math.max(rank, shapes[k]!.length);
+  const out = new Array<Dim>(rank);
   for (let i = 0; i < rank; i++) {
     let dim: Dim = 1;
-    for (const s of shapes) {
+    for (let k = 0; k < shapes.length; k++) {
+      const s = shapes[k]!;
       const d = s[s.length - rank + i];
       if (d === undefined || d === 1) continue;
       if (dim === 1) dim = d;
@@ -20,7 +22,7 @@ export function broadcast(shapes: readonly Shape[], fail: (m: string) => never, 
         if (typeof d === 'number') dim = d;
       }
     }
-    out.push(dim);
+    out[i] = dim;
   }
   return out;
 }

@@ -1,7 +1,7 @@
 /** AttributeProto <-> Attribute. */
 import { ModelFormatError } from '../../errors.js';
-import type { Attribute } from '../../ir/index.js';
-import { has, type AttributeMsg } from './proto.js';
+import type { Attribute, Tensor } from '../../ir/index.js';
+import { has, type AttributeMsg, type NodeProtoMsg, type TensorProtoMsg } from './proto.js';
 import { decodeTensor, encodeTensor, int64Out, type ExternalResolver, type TensorSink } from './tensor-proto.js';
 
 const utf8 = new TextDecoder();
@@ -25,9 +25,19 @@ function guessType(a: AttributeMsg): number {
   return 0;
 }
 
-export function decodeAttribute(a: AttributeMsg, where: string, external?: ExternalResolver): Attribute {
+/** How messages name node number `index` of the file. */
+export function nodeWhere(n: NodeProtoMsg, index: number): string {
+  return `node ${n.name ? `'${n.name}'` : `#${index}`} (${n.op_type})`;
+}
+
+/** A tensor held by an attribute (a function of its own: its message closure costs an allocation). */
+function tensorAttribute(t: TensorProtoMsg, a: AttributeMsg, n: NodeProtoMsg, index: number, external?: ExternalResolver, item?: number): Tensor {
+  return decodeTensor(t, () => `${nodeWhere(n, index)} attribute '${a.name}'${item === undefined ? '' : `[${item}]`}`, external);
+}
+
+/** Decode one attribute of node `n` (number `index` in the file, named only in messages). */
+export function decodeAttribute(a: AttributeMsg, n: NodeProtoMsg, index: number, external?: ExternalResolver): Attribute {
   if (a.ref_attr_name) return { type: 'opaque', value: a };
-  const what = `${where} attribute '${a.name}'`;
   switch (a.type || guessType(a)) {
     case 1:
       return { type: 'float', value: a.f };
@@ -36,8 +46,8 @@ export function decodeAttribute(a: AttributeMsg, where: string, external?: Exter
     case 3:
       return { type: 'string', value: utf8.decode(a.s) };
     case 4:
-      if (!a.t) throw new ModelFormatError(`${what} is a tensor attribute without a tensor`);
-      return { type: 'tensor', value: decodeTensor(a.t, what, external) };
+      if (!a.t) throw new ModelFormatError(`${nodeWhere(n, index)} attribute '${a.name}' is a tensor attribute without a tensor`);
+      return { type: 'tensor', value: tensorAttribute(a.t, a, n, index, external) };
     case 5:
       return { type: 'graph', value: a.g };
     case 6:
@@ -47,7 +57,7 @@ export function decodeAttribute(a: AttributeMsg, where: string, external?: Exter
     case 8:
       return { type: 'strings', value: a.strings.map((s) => utf8.decode(s)) };
     case 9:
-      return { type: 'tensors', value: a.tensors.map((t, i) => decodeTensor(t, `${what}[${i}]`, external)) };
+      return { type: 'tensors', value: a.tensors.map((t, i) => tensorAttribute(t, a, n, index, external, i)) };
     case 10:
       return { type: 'graphs', value: a.graphs };
     case 0:

@@ -5,7 +5,7 @@
  */
 import { ModelFormatError } from '../../errors.js';
 import { Graph, Node, type Attribute } from '../../ir/index.js';
-import { decodeAttribute } from './attributes.js';
+import { decodeAttribute, nodeWhere } from './attributes.js';
 import { decodeModel, has, type GraphProtoMsg, type ModelProtoMsg, type NodeProtoMsg } from './proto.js';
 import { decodeTensor, type ExternalResolver } from './tensor-proto.js';
 import { decodeValueInfo } from './types.js';
@@ -74,14 +74,20 @@ export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}):
     initializersAsInputs: false,
   };
 
-  for (const t of g.initializer) {
-    if (!t.name) throw new ModelFormatError(`${source}: an initializer has no name`);
-    if (graph.initializers.has(t.name)) throw new ModelFormatError(`${source}: initializer '${t.name}' appears twice`);
-    graph.setInitializer(t.name, decodeTensor(t, `initializer '${t.name}'`, options.external));
+  // Indexed loops throughout: this runs once per model, mostly before V8 optimises it, and
+  // for…of then allocates an iterator result per element.
+  const initializers = g.initializer;
+  for (let i = 0; i < initializers.length; i++) {
+    const t = initializers[i]!;
+    const name = t.name;
+    if (!name) throw new ModelFormatError(`${source}: an initializer has no name`);
+    if (graph.initializers.has(name)) throw new ModelFormatError(`${source}: initializer '${name}' appears twice`);
+    graph.setInitializer(name, decodeTensor(t, undefined, options.external));
   }
 
   let listed = 0;
-  for (const vi of g.input) {
+  for (let i = 0; i < g.input.length; i++) {
+    const vi = g.input[i]!;
     // An initializer listed as an input: its tensor already says its type (the writer lists it again).
     if (graph.initializers.has(vi.name)) {
       listed++;
@@ -105,8 +111,9 @@ export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}):
 
   const names = new Set<string>();
   let renamed = 0;
-  g.node.forEach((n, index) => {
-    const node = readNode(n, index, options.external);
+  const nodes = g.node;
+  for (let index = 0; index < nodes.length; index++) {
+    const node = readNode(nodes[index]!, index, options.external);
     if (!node.name || names.has(node.name)) {
       if (node.name) renamed++;
       let k = index;
@@ -116,17 +123,17 @@ export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}):
     }
     names.add(node.name);
     graph.nodes.push(node);
-  });
+  }
   if (renamed) graph.notes.push(`${renamed} node(s) had duplicate names and were renamed`);
   graph.touch();
   return graph;
 }
 
 function readNode(n: NodeProtoMsg, index: number, external?: ExternalResolver): Node {
-  const where = `node ${n.name ? `'${n.name}'` : `#${index}`} (${n.op_type})`;
-  if (!n.op_type) throw new ModelFormatError(`${where} has no op_type`);
+  if (!n.op_type) throw new ModelFormatError(`${nodeWhere(n, index)} has no op_type`);
   const attrs = new Map<string, Attribute>();
-  for (const a of n.attribute) attrs.set(a.name, decodeAttribute(a, where, external));
+  const list = n.attribute;
+  for (let i = 0; i < list.length; i++) attrs.set(list[i]!.name, decodeAttribute(list[i]!, n, index, external));
   // The decoded arrays belong to this message alone; the node takes them over.
   const node = new Node(n.op_type, n.name, n.input, n.output, attrs, n.domain === 'ai.onnx' ? '' : n.domain);
   node.docString = n.doc_string;

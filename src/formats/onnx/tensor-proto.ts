@@ -2,7 +2,7 @@
 import { ModelFormatError } from '../../errors.js';
 import { Tensor, byteSize, dtypeFromOnnx, DTYPES, type DType, type ValueField } from '../../ir/index.js';
 import { has, type TensorProtoMsg } from './proto.js';
-import { checkDims } from './types.js';
+import { described, dimsProblem, type Describe } from './types.js';
 
 /** Opens external data for a tensor; validates eagerly, reads lazily. */
 export type ExternalResolver = (req: { location: string; offset: number; length: number; tensor: string }) => () => Uint8Array;
@@ -30,33 +30,39 @@ function fieldFor(dtype: DType): ValueField {
   }
 }
 
-/** Decode a TensorProto; `what` names it in messages (for example `initializer 'conv1.weight'`). */
-export function decodeTensor(t: TensorProtoMsg, what: string, external?: ExternalResolver): Tensor {
+
+/**
+ * Decode a TensorProto; `describe` names it in messages (by default `initializer '<name>'`).
+ * The name is built only for a message: most tensors are read without one.
+ */
+export function decodeTensor(t: TensorProtoMsg, describe: Describe | undefined, external?: ExternalResolver): Tensor {
   const dtype = dtypeFromOnnx(t.data_type);
-  if (!dtype) throw new ModelFormatError(`${what} has unknown data_type ${t.data_type}`);
-  const dims = checkDims(t.dims, what, true);
-  const n = dims.reduce((a, b) => a * b, 1);
-  if (!Number.isSafeInteger(n)) throw new ModelFormatError(`${what} dims [${dims.join(',')}] have more than 2^53 elements`);
-  if (t.segment) throw new ModelFormatError(`${what} is a segmented tensor, which leannet does not read`);
+  if (!dtype) throw new ModelFormatError(`${nameOf(t, describe)} has unknown data_type ${t.data_type}`);
+  const dims = t.dims;
+  const problem = dimsProblem(dims, true);
+  if (problem) throw new ModelFormatError(`${nameOf(t, describe)} ${problem}`);
+  let n = 1;
+  for (let i = 0; i < dims.length; i++) n *= dims[i]!;
+  if (t.segment) throw new ModelFormatError(`${nameOf(t, describe)} is a segmented tensor, which leannet does not read`);
   const need = byteSize(dtype, n);
 
   if (t.data_location === 1) {
-    if (!external) throw new ModelFormatError(`${what} uses external data, but the model was read from bytes without a folder`);
+    if (!external) throw new ModelFormatError(`${nameOf(t, describe)} uses external data, but the model was read from bytes without a folder`);
     const entry = (key: string) => t.external_data.find((e) => e.key === key)?.value;
     const location = entry('location');
-    if (!location) throw new ModelFormatError(`${what} has external data without a location`);
-    const offset = parseSize(entry('offset') ?? '0', `${what} external offset`);
-    const length = entry('length') !== undefined ? parseSize(entry('length')!, `${what} external length`) : need;
+    if (!location) throw new ModelFormatError(`${nameOf(t, describe)} has external data without a location`);
+    const offset = parseSize(entry('offset') ?? '0', `${nameOf(t, describe)} external offset`);
+    const length = entry('length') !== undefined ? parseSize(entry('length')!, `${nameOf(t, describe)} external length`) : need;
     if (length !== need) {
-      throw new ModelFormatError(`${what} external length ${length} does not match ${need} bytes for ${dtype} [${dims.join(',')}]`);
+      throw new ModelFormatError(`${nameOf(t, describe)} external length ${length} does not match ${need} bytes for ${dtype} [${dims.join(',')}]`);
     }
-    const read = external({ location, offset, length, tensor: what });
+    const read = external({ location, offset, length, tensor: nameOf(t, describe) });
     return new Tensor(dtype, dims, { kind: 'external', location, offset, length, read });
   }
   if (has(t, 'raw_data')) {
-    if (dtype === 'string') throw new ModelFormatError(`${what}: string tensors cannot use raw_data`);
+    if (dtype === 'string') throw new ModelFormatError(`${nameOf(t, describe)}: string tensors cannot use raw_data`);
     if (t.raw_data.length !== need) {
-      throw new ModelFormatError(`${what} has ${t.raw_data.length} bytes of raw_data; ${dtype} [${dims.join(',')}] needs ${need}`);
+      throw new ModelFormatError(`${nameOf(t, describe)} has ${t.raw_data.length} bytes of raw_data; ${dtype} [${dims.join(',')}] needs ${need}`);
     }
     return new Tensor(dtype, dims, { kind: 'raw', bytes: t.raw_data });
   }
@@ -65,13 +71,17 @@ export function decodeTensor(t: TensorProtoMsg, what: string, external?: Externa
     if (values && values.length > 0) {
       const expected = dtype === 'complex64' || dtype === 'complex128' ? 2 * n : n;
       if (values.length !== expected) {
-        throw new ModelFormatError(`${what} has ${values.length} values in ${field}; [${dims.join(',')}] needs ${expected}`);
+        throw new ModelFormatError(`${nameOf(t, describe)} has ${values.length} values in ${field}; [${dims.join(',')}] needs ${expected}`);
       }
       return new Tensor(dtype, dims, { kind: 'values', field, values });
     }
   }
   if (n === 0) return new Tensor(dtype, dims, { kind: 'raw', bytes: new Uint8Array(0) });
-  throw new ModelFormatError(`${what} (${dtype} [${dims.join(',')}]) has no data`);
+  throw new ModelFormatError(`${nameOf(t, describe)} (${dtype} [${dims.join(',')}]) has no data`);
+}
+
+function nameOf(t: TensorProtoMsg, describe: Describe | undefined): string {
+  return describe === undefined ? `initializer '${t.name}'` : described(describe);
 }
 
 function parseSize(text: string, what: string): number {

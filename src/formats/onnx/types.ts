@@ -3,17 +3,23 @@ import { ModelFormatError } from '../../errors.js';
 import { DTYPES, dtypeFromOnnx, type Dim, type TypeInfo } from '../../ir/index.js';
 import { has, type TypeProtoMsg, type ValueInfoMsg } from './proto.js';
 
-/** Check tensor dims: integers, not negative, element count exact. */
-export function checkDims(dims: readonly number[], what: string, allowZero: boolean): readonly number[] {
+/** How a message names the thing being read; a function where building the name costs more than reading. */
+export type Describe = string | (() => string);
+
+export function described(d: Describe): string {
+  return typeof d === 'string' ? d : d();
+}
+
+/** What is wrong with tensor dims (non-integer, negative, too many elements), or undefined. */
+export function dimsProblem(dims: readonly number[], allowZero: boolean): string | undefined {
   let n = 1;
-  for (const d of dims) {
-    if (!Number.isSafeInteger(d) || d < 0 || (!allowZero && d === 0)) {
-      throw new ModelFormatError(`${what} has an invalid dim ${d} in [${dims.join(',')}]`);
-    }
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i]!;
+    if (!Number.isSafeInteger(d) || d < 0 || (!allowZero && d === 0)) return `has an invalid dim ${d} in [${dims.join(',')}]`;
     n *= d;
   }
-  if (!Number.isSafeInteger(n)) throw new ModelFormatError(`${what} shape [${dims.join(',')}] has more than 2^53 elements`);
-  return dims;
+  if (!Number.isSafeInteger(n)) return `shape [${dims.join(',')}] has more than 2^53 elements`;
+  return undefined;
 }
 
 /**
