@@ -29,6 +29,32 @@ describe('tensors stay views on the file', () => {
   });
 });
 
+describe('small constants read as numbers', () => {
+  // Read in place at any byte offset (raw_data inside a protobuf buffer is rarely aligned);
+  // the reference is DataView, which reads each element independently of alignment.
+  const unaligned = (data: ArrayBufferView) => {
+    const padded = new Uint8Array(data.byteLength + 3);
+    padded.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 3);
+    return padded.subarray(3);
+  };
+  it('int64 edge values convert as Number(BigInt) does', () => {
+    const vals = [0n, 1n, -1n, 2n ** 53n - 1n, -(2n ** 53n), 2n ** 32n, -(2n ** 32n) - 1n, 2n ** 63n - 1n, -(2n ** 63n), 123456789012n];
+    const bytes = unaligned(BigInt64Array.from(vals));
+    const t = new Tensor('int64', [vals.length], { kind: 'raw', bytes });
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    expect(t.toNumbers()).toEqual(vals.map((_, i) => Number(view.getBigInt64(i * 8, true))));
+    expect(t.toNumbers().slice(0, 7)).toEqual([0, 1, -1, 2 ** 53 - 1, -(2 ** 53), 2 ** 32, -(2 ** 32) - 1]);
+  });
+  it('int32 and float32 at an odd offset', () => {
+    const ints = unaligned(new Int32Array([0, -1, 2147483647, -2147483648, 12345]));
+    const floats = unaligned(new Float32Array([1.5, -2.25, 3.4028234663852886e38, 1e-45, -0, 0.1]));
+    const iv = new DataView(ints.buffer, ints.byteOffset);
+    const fv = new DataView(floats.buffer, floats.byteOffset);
+    expect(new Tensor('int32', [5], { kind: 'raw', bytes: ints }).toNumbers()).toEqual([0, 1, 2, 3, 4].map((i) => iv.getInt32(i * 4, true)));
+    expect(new Tensor('float32', [6], { kind: 'raw', bytes: floats }).toNumbers()).toEqual([0, 1, 2, 3, 4, 5].map((i) => fv.getFloat32(i * 4, true)));
+  });
+});
+
 describe('topological order', () => {
   it('keeps a sorted file as it is and sorts an unsorted one', () => {
     const g = relu2();

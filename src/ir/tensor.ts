@@ -107,14 +107,22 @@ export class Tensor {
       return (s.values as readonly number[]).slice();
     }
     if (this.dtype === 'float16') return Array.from(float16ToFloat32(this.typed() as Uint16Array));
-    if (s.kind === 'raw' && (this.dtype === 'int64' || this.dtype === 'int32')) {
-      // Shape constants: read in place, whatever the alignment of the view.
+    if (s.kind === 'raw' && (this.dtype === 'int64' || this.dtype === 'int32' || this.dtype === 'float32')) {
+      // Shape constants and scalars: read in place, whatever the alignment of the view, with no
+      // typed array or DataView per call (thousands of these in one model).
       const b = s.bytes;
-      const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
       const out = new Array<number>(this.numel);
-      // int64 as high·2^32 + low: exact below 2^53, and the nearest double above (as Number(BigInt) gives), without BigInts.
-      if (this.dtype === 'int64') for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 8 + 4, true) * 4294967296 + view.getUint32(i * 8, true);
-      else for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 4, true);
+      if (this.dtype === 'int64') {
+        // high·2^32 + low: exact below 2^53, and the nearest double above (as Number(BigInt) gives).
+        for (let i = 0; i < out.length; i++) out[i] = int32At(b, i * 8 + 4) * 4294967296 + (int32At(b, i * 8) >>> 0);
+      } else if (this.dtype === 'int32') {
+        for (let i = 0; i < out.length; i++) out[i] = int32At(b, i * 4);
+      } else {
+        for (let i = 0; i < out.length; i++) {
+          SCRATCH_I32[0] = int32At(b, i * 4);
+          out[i] = SCRATCH_F32[0]!;
+        }
+      }
       return out;
     }
     const t = this.typed() as unknown as ArrayLike<number | bigint>;
@@ -135,6 +143,15 @@ export class Tensor {
     return new Uint8Array(arr.buffer);
   }
 }
+
+/** The little-endian int32 at byte `o` of `b`. */
+function int32At(b: Uint8Array, o: number): number {
+  return b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
+}
+
+/** Reinterprets int32 bits as float32 (little-endian hosts, as every platform Node runs on). */
+const SCRATCH_I32 = new Int32Array(1);
+const SCRATCH_F32 = new Float32Array(SCRATCH_I32.buffer);
 
 /** Convert a protobuf typed field to little-endian bytes of `dtype`. */
 function valuesToBytes(dtype: DType, field: ValueField, values: readonly number[] | readonly Uint8Array[], n: number): Uint8Array {
