@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PerformanceObserver } from 'node:perf_hooks';
 import * as L from '../dist/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -36,7 +37,24 @@ function generateLarge(file) {
   L.saveOnnx(g, file);
 }
 
-function median(fn, budgetMs = 1500, minRuns = 15) {
+/** Garbage-collection pauses, summed by the observer (entries arrive when the event loop turns). */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
+// GC entries are queued by the runtime and delivered a few event-loop turns later.
+const turn = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+/**
+ * Median (p10–p90) of `fn` over a time budget, after a warm-up that lets V8 optimise the code
+ * (a CLI run is colder than this; the comparison is between two equally warm loops). Also the
+ * share of the measured time spent in GC pauses: each side pays for collecting its own garbage.
+ */
+async function median(fn, budgetMs = 1500, minRuns = 15) {
+  const warm = performance.now();
+  while (performance.now() - warm < 300) fn();
+  await turn();
+  gcMs = 0;
   const times = [];
   const start = performance.now();
   while (times.length < minRuns || (performance.now() - start < budgetMs && times.length < 2000)) {
@@ -44,9 +62,12 @@ function median(fn, budgetMs = 1500, minRuns = 15) {
     fn();
     times.push(performance.now() - t);
   }
+  const total = times.reduce((a, b) => a + b, 0);
+  await turn();
+  const gcShare = gcMs / total;
   times.sort((a, b) => a - b);
   const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { median: q(0.5), p10: q(0.1), p90: q(0.9), runs: times.length };
+  return { median: q(0.5), p10: q(0.1), p90: q(0.9), runs: times.length, gcShare };
 }
 
 /**
@@ -70,13 +91,14 @@ generateLarge(large);
 const files = [...fs.readdirSync(shared).filter((f) => f.endsWith('.onnx')).map((f) => path.join(shared, f)), large];
 
 console.log(`leannet bench:analyze — ${new Date().toISOString()} · ${os.cpus()[0]?.model} · node ${process.version}`);
-console.log('times are medians (p10–p90) over repeated runs on bytes already in memory; ratio = (read+shapes+cost) / decode');
+console.log('times are medians (p10–p90) over repeated runs on bytes already in memory, after 300 ms of warm-up; ratio = (read+shapes+cost) / decode');
+console.log('GC %: share of each loop\'s time spent in garbage-collection pauses (each loop pays for its own garbage)');
 console.log('(the bare decode keeps tensor bytes as views, so for weight-heavy files it costs almost nothing; node count drives both)\n');
 const rows = [];
 for (const file of files) {
   const bytes = fs.readFileSync(file);
-  const decode = median(() => L.decodeModel(bytes));
-  const full = median(() => L.analyzeGraph(L.readOnnx(bytes)));
+  const decode = await median(() => L.decodeModel(bytes));
+  const full = await median(() => L.analyzeGraph(L.readOnnx(bytes)));
   const rss = peakRss(file);
   const sizeMb = bytes.length / MB;
   const budget = 2 * sizeMb + 100;
@@ -87,6 +109,7 @@ for (const file of files) {
     'read+shapes+cost ms': `${full.median.toFixed(3)} (${full.p10.toFixed(3)}–${full.p90.toFixed(3)})`,
     ratio: (full.median / decode.median).toFixed(2),
     'ratio ≤ 1.5': full.median / decode.median <= 1.5 ? 'yes' : 'NO',
+    'GC % decode/full': `${(100 * decode.gcShare).toFixed(0)}/${(100 * full.gcShare).toFixed(0)}`,
     'peak RSS MB': rss.toFixed(0),
     'RSS budget MB': budget.toFixed(0),
     'RSS ok': rss <= budget ? 'yes' : 'NO',

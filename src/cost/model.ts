@@ -42,15 +42,15 @@ export function costModel(graph: Graph): ModelCost {
   graph.index();
   const list = graph.nodes;
   // Weights charged per node position (each stored tensor once, to the node that uses it).
-  const paramsAt = new Float64Array(list.length);
-  const buffersAt = new Float64Array(list.length);
+  const paramsAt = new Array<number>(list.length).fill(0);
+  const buffersAt = new Array<number>(list.length).fill(0);
   valueRoles(graph).forEach((r, v) => {
     const numel = v.tensor?.numel ?? 0;
     if (r.role === 'param') paramsAt[r.owner.position] += numel;
     else buffersAt[r.owner.position] += numel;
   });
   const nodes = new Array<NodeCost>(list.length);
-  for (let i = 0; i < list.length; i++) nodes[i] = nodeCost(graph, list[i]!, paramsAt[i], buffersAt[i]);
+  for (let i = 0; i < list.length; i++) nodes[i] = nodeCost(graph, list[i]!, paramsAt[i]!, buffersAt[i]!);
   // Initializers nothing reads still occupy the file; count them as buffers.
   let orphan = 0;
   graph.initializers.forEach((tensor, name) => {

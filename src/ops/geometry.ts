@@ -102,6 +102,12 @@ export function windowGeometry(attrs: WindowAttrs, spatialIn: readonly number[],
   return { kernel, strides, dilations, effKernel, padsBegin, padsEnd, out };
 }
 
+function readAutoPad(node: Node): AutoPad {
+  const value = attrString(node, 'auto_pad', 'NOTSET');
+  // The failing callback is made only when the value is bad (a closure per conv adds up).
+  return value === 'NOTSET' ? value : parseAutoPad(value, nodeFail(node));
+}
+
 /** Read the window attributes every conv/pool op shares. */
 export function readWindowAttrs(node: Node): WindowAttrs {
   return {
@@ -109,6 +115,6 @@ export function readWindowAttrs(node: Node): WindowAttrs {
     strides: attrInts(node, 'strides'),
     dilations: attrInts(node, 'dilations'),
     pads: attrInts(node, 'pads'),
-    autoPad: parseAutoPad(attrString(node, 'auto_pad', 'NOTSET'), nodeFail(node)),
+    autoPad: readAutoPad(node),
   };
 }
