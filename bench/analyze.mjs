@@ -46,28 +46,40 @@ new PerformanceObserver((list) => {
 const turn = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 /**
- * Median (p10–p90) of `fn` over a time budget, after a warm-up that lets V8 optimise the code
- * (a CLI run is colder than this; the comparison is between two equally warm loops). Also the
- * share of the measured time spent in GC pauses: each side pays for collecting its own garbage.
+ * Medians (p10–p90) of `a` and `b`, measured in alternating blocks of 300 ms (five of each, after
+ * a warm-up that lets V8 optimise both), so that both see the same machine and heap states: this
+ * VM's timings drift between minutes, and a block's GC cost depends on what the heap holds.
+ * Also each side's share of time in GC pauses: each loop pays for collecting its own garbage.
  */
-async function median(fn, budgetMs = 1500, minRuns = 15) {
-  const warm = performance.now();
-  while (performance.now() - warm < 300) fn();
-  await turn();
-  gcMs = 0;
-  const times = [];
-  const start = performance.now();
-  while (times.length < minRuns || (performance.now() - start < budgetMs && times.length < 2000)) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
+async function compareLoops(a, b, blocks = 5, blockMs = 300) {
+  const sides = [a, b].map((fn) => ({ fn, times: [], gc: 0, total: 0 }));
+  for (const s of sides) {
+    const warm = performance.now();
+    while (performance.now() - warm < blockMs) s.fn();
   }
-  const total = times.reduce((a, b) => a + b, 0);
-  await turn();
-  const gcShare = gcMs / total;
-  times.sort((a, b) => a - b);
-  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { median: q(0.5), p10: q(0.1), p90: q(0.9), runs: times.length, gcShare };
+  for (let k = 0; k < blocks; k++) {
+    for (const s of sides) {
+      await turn();
+      gcMs = 0;
+      const start = performance.now();
+      let runs = 0;
+      while (runs < 3 || performance.now() - start < blockMs) {
+        const t = performance.now();
+        s.fn();
+        const dt = performance.now() - t;
+        s.times.push(dt);
+        s.total += dt;
+        runs++;
+      }
+      await turn();
+      s.gc += gcMs;
+    }
+  }
+  return sides.map((s) => {
+    const times = s.times.sort((x, y) => x - y);
+    const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+    return { median: q(0.5), p10: q(0.1), p90: q(0.9), runs: times.length, gcShare: s.gc / s.total };
+  });
 }
 
 /**
@@ -91,14 +103,16 @@ generateLarge(large);
 const files = [...fs.readdirSync(shared).filter((f) => f.endsWith('.onnx')).map((f) => path.join(shared, f)), large];
 
 console.log(`leannet bench:analyze — ${new Date().toISOString()} · ${os.cpus()[0]?.model} · node ${process.version}`);
-console.log('times are medians (p10–p90) over repeated runs on bytes already in memory, after 300 ms of warm-up; ratio = (read+shapes+cost) / decode');
+console.log('times are medians (p10–p90) over repeated runs on bytes already in memory, in five alternating 300 ms blocks after a warm-up; ratio = (read+shapes+cost) / decode');
 console.log('GC %: share of each loop\'s time spent in garbage-collection pauses (each loop pays for its own garbage)');
 console.log('(the bare decode keeps tensor bytes as views, so for weight-heavy files it costs almost nothing; node count drives both)\n');
 const rows = [];
 for (const file of files) {
   const bytes = fs.readFileSync(file);
-  const decode = await median(() => L.decodeModel(bytes));
-  const full = await median(() => L.analyzeGraph(L.readOnnx(bytes)));
+  const [decode, full] = await compareLoops(
+    () => L.decodeModel(bytes),
+    () => L.analyzeGraph(L.readOnnx(bytes)),
+  );
   const rss = peakRss(file);
   const sizeMb = bytes.length / MB;
   const budget = 2 * sizeMb + 100;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import ort from 'onnxruntime-node';
-import { analyzeGraph, decodeModel, encodeModel, floatToHalf, readOnnx, writeOnnx } from '../src/index.js';
+import { analyzeGraph, decodeModel, encodeModel, findProblems, floatToHalf, readOnnx, writeOnnx } from '../src/index.js';
 import { runBytes, seededFloats } from './helpers/ort.js';
 import { floatInit, valueInfo } from './helpers/tiny.js';
 
@@ -160,6 +160,33 @@ describe('domains and unknown ops', () => {
     expect(back.metadata_props).toEqual([{ key: 'author', value: 'leannet' }]);
     expect(back.producer_name).toBe('formats-test');
     expect(back.graph!.value_info.map((v) => v.name)).toEqual(['a']);
+  });
+});
+
+describe('node names', () => {
+  const relus = (names: string[]) =>
+    model(
+      names.map((name, i) => ({ name, op_type: 'Relu', input: [i === 0 ? 'x' : `v${i}`], output: [i === names.length - 1 ? 'y' : `v${i + 1}`] })),
+      [],
+      [['', 13]],
+    );
+
+  it('a file without names gets <op>_<index>, and no note', () => {
+    const g = readOnnx(relus(['', '', '']));
+    expect(g.nodes.map((n) => n.name)).toEqual(['Relu_0', 'Relu_1', 'Relu_2']);
+    expect(g.notes).toEqual([]);
+    analyzeGraph(g);
+  });
+
+  it('unnamed nodes never take a name a named node has; duplicates are renamed and noted', () => {
+    const g = readOnnx(relus(['Relu_1', '', 'a', 'a']));
+    const names = g.nodes.map((n) => n.name);
+    expect(new Set(names).size).toBe(4);
+    expect(names[0]).toBe('Relu_1');
+    expect(names[1]).not.toBe('Relu_1');
+    expect(names[2]).toBe('a');
+    expect(g.notes).toEqual(['1 node(s) had duplicate names and were renamed']);
+    expect(findProblems(g)).toEqual([]);
   });
 });
 

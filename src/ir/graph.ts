@@ -147,6 +147,7 @@ export class Graph {
   private epoch = 1;
   private indexedAt = 0;
   private usersAt = 0;
+  private namesUniqueAt = 0;
   private indexInfo: GraphIndex = { sorted: true, definedTwice: [] };
   /** A topological order computed since the last `touch`, for `topoOrder`. */
   orderCache: Node[] | undefined;
@@ -177,7 +178,17 @@ export class Graph {
     return this.values.get(name)?.users ?? NONE;
   }
 
-  /** Call after editing `nodes` or their inputs/outputs directly. */
+  /** Record that every node has a name and no two share one (true until the next `touch`). */
+  markNamesUnique(): void {
+    this.namesUniqueAt = this.epoch;
+  }
+
+  /** True when node names were checked unique since the last `touch` (the validator then skips them). */
+  get namesKnownUnique(): boolean {
+    return this.namesUniqueAt === this.epoch;
+  }
+
+  /** Call after editing `nodes`, their names, or their inputs/outputs directly. */
   touch(): void {
     this.epoch++;
     this.orderCache = undefined;

@@ -23,13 +23,22 @@ export function findProblems(graph: Graph): string[] {
     // A value that is also an input or initializer is reported below, once per producer.
     if (!defined(value.name)) problems.push(`value '${value.name}' is defined twice: by ${first.label} and by ${second.label}`);
   }
-  const nodeNames = new Map<string, string>();
+  // Node names: checked once per change of the graph (the reader makes them unique).
+  const checkNames = !graph.namesKnownUnique;
+  const nodeNames = checkNames ? new Map<string, string>() : undefined;
+  let namesOk = true;
   const nodes = graph.nodes;
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
-    if (!n.name) problems.push(`a ${n.opType} node has no name`);
-    else if (nodeNames.has(n.name)) problems.push(`two nodes are named '${n.name}' (${nodeNames.get(n.name)} and ${n.opType})`);
-    else nodeNames.set(n.name, n.opType);
+    if (nodeNames) {
+      if (!n.name) {
+        problems.push(`a ${n.opType} node has no name`);
+        namesOk = false;
+      } else if (nodeNames.has(n.name)) {
+        problems.push(`two nodes are named '${n.name}' (${nodeNames.get(n.name)} and ${n.opType})`);
+        namesOk = false;
+      } else nodeNames.set(n.name, n.opType);
+    }
     const outs = n.outValues;
     for (let k = 0; k < outs.length; k++) {
       const v = outs[k];
@@ -56,6 +65,7 @@ export function findProblems(graph: Graph): string[] {
       problems.push(`value '${v.name}' is declared ${declared} but ${by ? by.label + ' produces' : 'holds'} ${v.dtype}`);
     }
   });
+  if (checkNames && namesOk) graph.markNamesUnique();
   if (problems.length === 0 && !index.sorted) {
     try {
       topoOrder(graph);

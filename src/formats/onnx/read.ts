@@ -109,23 +109,31 @@ export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}):
   }
   for (const vi of g.value_info) graph.value(vi.name).declared ??= decodeValueInfo(vi, `value_info '${vi.name}'`);
 
-  const names = new Set<string>();
-  let renamed = 0;
   const nodes = g.node;
+  let named = false;
+  for (let index = 0; index < nodes.length && !named; index++) named = !!nodes[index]!.name;
+  // Unnamed nodes are named `<op>_<index>`; those names cannot collide with each other (the
+  // digits after the last '_' are the index), so a file without any names needs no set of them.
+  const names = named ? new Set<string>() : undefined;
+  let renamed = 0;
   for (let index = 0; index < nodes.length; index++) {
     const node = readNode(nodes[index]!, index, options.external);
-    if (!node.name || names.has(node.name)) {
-      if (node.name) renamed++;
-      let k = index;
-      let candidate = node.name ? `${node.name}_${k}` : `${node.opType}_${k}`;
-      while (names.has(candidate)) candidate = `${node.opType}_${++k}`;
-      node.name = candidate;
+    if (!names) node.name = `${node.opType}_${index}`;
+    else {
+      if (!node.name || names.has(node.name)) {
+        if (node.name) renamed++;
+        let k = index;
+        let candidate = node.name ? `${node.name}_${k}` : `${node.opType}_${k}`;
+        while (names.has(candidate)) candidate = `${node.opType}_${++k}`;
+        node.name = candidate;
+      }
+      names.add(node.name);
     }
-    names.add(node.name);
     graph.nodes.push(node);
   }
   if (renamed) graph.notes.push(`${renamed} node(s) had duplicate names and were renamed`);
   graph.touch();
+  graph.markNamesUnique();
   return graph;
 }
 
