@@ -110,14 +110,14 @@ export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}):
   for (const vi of g.value_info) graph.value(vi.name).declared ??= decodeValueInfo(vi, `value_info '${vi.name}'`);
 
   const nodes = g.node;
-  let named = false;
-  for (let index = 0; index < nodes.length && !named; index++) named = !!nodes[index]!.name;
   // Unnamed nodes are named `<op>_<index>`; those names cannot collide with each other (the
-  // digits after the last '_' are the index), so a file without any names needs no set of them.
-  const names = named ? new Set<string>() : undefined;
+  // digits after the last '_' are the index), so names go into a set only from the first node
+  // that has its own name (many files name none).
+  let names: Set<string> | undefined;
   let renamed = 0;
   for (let index = 0; index < nodes.length; index++) {
     const node = readNode(nodes[index]!, index, options.external);
+    if (node.name && !names) names = new Set(graph.nodes.map((n) => n.name));
     if (!names) node.name = `${node.opType}_${index}`;
     else {
       if (!node.name || names.has(node.name)) {
