@@ -53,15 +53,17 @@ export function costModel(graph: Graph): ModelCost {
   for (let i = 0; i < list.length; i++) nodes[i] = nodeCost(graph, list[i]!, paramsAt[i]!, buffersAt[i]!);
   // Initializers nothing reads still occupy the file; count them as buffers.
   let orphan = 0;
-  graph.initializers.forEach((tensor, name) => {
-    const v = graph.values.get(name);
-    if (!v?.useCount && !graph.outputs.includes(name) && isWeightType(graph, name)) orphan += tensor.numel;
+  graph.values.forEach((v) => {
+    const tensor = v.tensor;
+    if (tensor === undefined || v.useCount > 0 || v.producedBy || graph.initializers.get(v.name) !== tensor) return;
+    if (!graph.outputs.includes(v.name) && isWeightType(graph, v.name)) orphan += tensor.numel;
   });
   const t: CostTotals = { params: 0, buffers: orphan, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, elementwiseShare: 0, intensity: 0 };
   let ewAccess = 0;
-  const kinds = new Map<ConvKind, KindBreakdown>();
-  const cats = new Map<OpCategory | 'unknown', { category: OpCategory | 'unknown'; count: number; memAccess: number; flops: number }>();
-  const unknownMap = new Map<string, ModelCost['unknown'][number]>();
+  // A handful of kinds and categories: small arrays searched by (interned) string, not maps.
+  const kinds: KindBreakdown[] = [];
+  const cats: ModelCost['byCategory'] = [];
+  let unknownMap: Map<string, ModelCost['unknown'][number]> | undefined;
   for (let i = 0; i < nodes.length; i++) {
     const c = nodes[i]!;
     t.params += c.params;
@@ -73,20 +75,21 @@ export function costModel(graph: Graph): ModelCost {
     t.elementwise += c.elementwise;
     if (c.category === 'elementwise') ewAccess += c.memAccess;
     if (c.kind) {
-      const k = kinds.get(c.kind) ?? { kind: c.kind, count: 0, params: 0, madds: 0, share: 0 };
+      let k = kinds.find((x) => x.kind === c.kind);
+      if (!k) kinds.push((k = { kind: c.kind, count: 0, params: 0, madds: 0, share: 0 }));
       k.count++;
       k.params += c.params;
       k.madds += c.madds;
-      kinds.set(c.kind, k);
     }
-    const e = cats.get(c.category) ?? { category: c.category, count: 0, memAccess: 0, flops: 0 };
+    let e = cats.find((x) => x.category === c.category);
+    if (!e) cats.push((e = { category: c.category, count: 0, memAccess: 0, flops: 0 }));
     e.count++;
     e.memAccess += c.memAccess;
     e.flops += c.flops;
-    cats.set(c.category, e);
     if (!c.known) {
       const reason = c.category === 'unknown' ? 'unknown op' : 'unknown shape';
       const key = `${c.node.domain}::${c.node.opType}::${reason}`;
+      unknownMap ??= new Map();
       const u = unknownMap.get(key) ?? { opType: c.node.opType, domain: c.node.domain, count: 0, reason };
       u.count++;
       unknownMap.set(key, u);
@@ -96,10 +99,10 @@ export function costModel(graph: Graph): ModelCost {
   t.intensity = t.memAccessBytes ? t.flops / t.memAccessBytes : 0;
   const convKinds: KindBreakdown[] = [];
   for (const kind of KINDS) {
-    const k = kinds.get(kind);
+    const k = kinds.find((x) => x.kind === kind);
     if (!k) continue;
     k.share = t.madds ? k.madds / t.madds : 0;
     convKinds.push(k);
   }
-  return { nodes, totals: t, convKinds, byCategory: [...cats.values()], unknown: [...unknownMap.values()] };
+  return { nodes, totals: t, convKinds, byCategory: cats, unknown: unknownMap ? [...unknownMap.values()] : [] };
 }

@@ -57,11 +57,13 @@ export const DTYPES = {
 
 export type DType = keyof typeof DTYPES;
 
-const BY_CODE = new Map<number, DType>(Object.entries(DTYPES).map(([k, v]) => [v.onnx, k as DType]));
+/** DType by ONNX code (an array: the codes are small integers). */
+const BY_CODE: (DType | undefined)[] = [];
+for (const [k, v] of Object.entries(DTYPES)) BY_CODE[v.onnx] = k as DType;
 
 /** The DType of an ONNX TensorProto.DataType code, or undefined for 0 / unknown codes. */
 export function dtypeFromOnnx(code: number): DType | undefined {
-  return BY_CODE.get(code);
+  return Number.isInteger(code) && code >= 0 ? BY_CODE[code] : undefined;
 }
 
 export function dtypeInfo(dtype: DType): DTypeInfo {

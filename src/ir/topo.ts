@@ -25,27 +25,33 @@ function computeOrder(graph: Graph): Node[] {
   const nodes = graph.nodes;
   const state = new Uint8Array(nodes.length);
   const order: Node[] = [];
-  // Explicit stack of [node, next input to look at]: deep graphs must not overflow the JS stack.
-  const stack: [number, number][] = [];
+  // Explicit stack (node, next input to look at): deep graphs must not overflow the JS stack.
+  const stackNode = new Int32Array(nodes.length);
+  const stackInput = new Int32Array(nodes.length);
+  let depth = 0;
   for (let root = 0; root < nodes.length; root++) {
     if (state[root] !== WHITE) continue;
-    stack.push([root, 0]);
+    stackNode[0] = root;
+    stackInput[0] = 0;
+    depth = 1;
     state[root] = GREY;
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const [i, k] = top;
+    while (depth > 0) {
+      const i = stackNode[depth - 1]!;
+      const k = stackInput[depth - 1]!;
       const inputs = nodes[i]!.inValues;
       if (k < inputs.length) {
-        top[1]++;
+        stackInput[depth - 1] = k + 1;
         const p = inputs[k]?.producedBy?.position;
         if (p === undefined || state[p] === BLACK) continue;
-        if (state[p] === GREY) throw new GraphError(`graph has a cycle: ${describeCycle(nodes, stack, p)}`);
+        if (state[p] === GREY) throw new GraphError(`graph has a cycle: ${describeCycle(nodes, stackNode.subarray(0, depth), p)}`);
         state[p] = GREY;
-        stack.push([p, 0]);
+        stackNode[depth] = p;
+        stackInput[depth] = 0;
+        depth++;
       } else {
         state[i] = BLACK;
         order.push(nodes[i]!);
-        stack.pop();
+        depth--;
       }
     }
   }
@@ -59,9 +65,9 @@ export function sortGraph(graph: Graph): void {
 }
 
 /** The loop is the part of the DFS stack from `p` to the top, closed back to `p`. */
-function describeCycle(nodes: Node[], stack: [number, number][], p: number): string {
-  const from = stack.findIndex(([i]) => i === p);
-  const loop = stack.slice(from).map(([i]) => i);
+function describeCycle(nodes: Node[], stack: Int32Array, p: number): string {
+  const from = stack.indexOf(p);
+  const loop = Array.from(stack.subarray(from));
   // The stack runs consumer → producer; print it in data-flow order.
   loop.reverse();
   loop.push(loop[0]!);
