@@ -29,7 +29,7 @@ export interface TypeInfo {
 }
 
 /** Before a graph indexes a node, it has no resolved values. */
-const NO_VALUES: (Value | undefined)[] = [];
+const NO_VALUES = Object.freeze([]) as unknown as (Value | undefined)[];
 
 /** A named value: a graph input, an initializer, or a node output. */
 export class Value {
