@@ -75,11 +75,7 @@ async function compareLoops(a, b, blocks = 5, blockMs = 300) {
       s.gc += gcMs;
     }
   }
-  return sides.map((s) => {
-    const times = s.times.sort((x, y) => x - y);
-    const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-    return { median: q(0.5), p10: q(0.1), p90: q(0.9), runs: times.length, gcShare: s.gc / s.total };
-  });
+  return sides.map((s) => ({ ...L.summarize(s.times), gcShare: s.gc / s.total }));
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { Graph } from '../ir/index.js';
 import type { ConvKind, OpCategory } from '../ops/index.js';
 import { nodeCost, type NodeCost } from './node-cost.js';
-import { isWeightType, valueRoles } from './weights.js';
+import { holdsWeights, valueRoles } from './weights.js';
 
 export interface CostTotals {
   params: number;
@@ -56,7 +56,7 @@ export function costModel(graph: Graph): ModelCost {
   graph.values.forEach((v) => {
     const tensor = v.tensor;
     if (tensor === undefined || v.useCount > 0 || v.producedBy || graph.initializers.get(v.name) !== tensor) return;
-    if (!graph.outputs.includes(v.name) && isWeightType(graph, v.name)) orphan += tensor.numel;
+    if (holdsWeights(v) && !graph.outputs.includes(v.name)) orphan += tensor.numel;
   });
   const t: CostTotals = { params: 0, buffers: orphan, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, elementwiseShare: 0, intensity: 0 };
   let ewAccess = 0;

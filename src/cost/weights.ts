@@ -32,7 +32,7 @@ function storedConstant(v: Value | undefined, depth = 0): Value | undefined {
   return undefined;
 }
 
-/** True for a value stored in the model: an initializer, or the output of Constant / ConstantOfShape. */
+/** `isStoredConstant` for a value of an indexed graph. */
 function stored(v: Value): boolean {
   const p = v.producedBy;
   return v.tensor !== undefined && (!p || p.opType === 'Constant' || p.opType === 'ConstantOfShape');
@@ -67,7 +67,7 @@ export function valueRoles(graph: Graph): Map<Value, WeightRole> {
       const v = ins[slot];
       if (!v || !v.tensor || role.has(v) || (shapeSlots !== undefined && shapeSlots.includes(slot))) continue;
       if (slot === 0 && WEIGHT_PATH.has(n.opType) && isParamPath(n.outValues[0], role)) continue;
-      if (stored(v) && weightType(v)) role.set(v, { role: 'buffer', owner: n });
+      if (stored(v) && holdsWeights(v)) role.set(v, { role: 'buffer', owner: n });
     }
   }
   return role;
@@ -86,12 +86,13 @@ export function weightRoles(graph: Graph): WeightRoles {
 }
 
 /** Floating-point and 8-bit (quantised) tensors hold weights; wider integers hold shapes and indices. */
-function weightType(v: Value): boolean {
+export function holdsWeights(v: Value): boolean {
   const dtype = v.tensor?.dtype;
   return dtype !== undefined && (isFloat(dtype) || dtype === 'int8' || dtype === 'uint8' || dtype === 'int4' || dtype === 'uint4');
 }
 
+/** `holdsWeights` by value name. */
 export function isWeightType(graph: Graph, name: string): boolean {
   const v = graph.values.get(name);
-  return v !== undefined && weightType(v);
+  return v !== undefined && holdsWeights(v);
 }

@@ -54,19 +54,21 @@ function binary(opType: string, fn: Fn | undefined, opts: { bool?: boolean; intF
     infer(ctx): OutputInfo[] {
       const n = ctx.node.inputs.length;
       const shapes = new Array<Shape>(n);
+      const vals = new Array<readonly number[]>(n);
       const dtype = ctx.dtype(0);
       let allFolded = true;
       for (let i = 0; i < n; i++) {
         shapes[i] = ctx.shape(i);
         const d = ctx.dtype(i);
         if (d !== dtype && opType !== 'Pow' && opType !== 'BitShift') ctx.fail(`input types differ (${dtype} vs ${d})`);
-        if (allFolded && !ctx.folded(i)) allFolded = false;
+        const v = ctx.folded(i);
+        if (v) vals[i] = v;
+        else allFolded = false;
       }
       const shape = legacyShape(ctx) ?? broadcast(shapes, ctx.fail);
       let folded: number[] | undefined;
       if (fn && allFolded && isStatic(shape) && product(shape) <= 4096) {
         const f = isIntType(dtype) && opts.intFn ? opts.intFn : fn;
-        const vals = shapes.map((_, i) => ctx.folded(i)!);
         folded = foldBroadcast(shapes, vals, shape, (xs) => xs.slice(1).reduce((acc, x) => f(acc, x), xs[0]!));
       }
       return [{ dtype: opts.bool ? 'bool' : dtype, shape, folded }];

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { analyzeGraph, openModel } from '../analysis/index.js';
-import type { CostTotals } from '../cost/index.js';
+import { costModel, type CostTotals } from '../cost/index.js';
 import { compare, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type VerifyResult } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { saveOnnx } from '../formats/onnx/index.js';
@@ -47,7 +47,8 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
   const before = analyzeGraph(original, o.bind);
   const graph = openModel(spec);
   const reports = runPasses(graph, passes, { ...(o.only ? { only: o.only } : {}), seed: o.seed ?? 0, ...(o.bind ? { bind: o.bind } : {}) });
-  const after = analyzeGraph(graph, o.bind);
+  // runPasses has inferred and validated the graph after its last pass: only the cost is new.
+  const after = { cost: costModel(graph) };
   const exact = passes.every((p) => p.pass.exact);
   const label = (s: string) => (spec.startsWith('zoo:') ? `${spec} (${s})` : `${path.basename(spec)} (${s})`);
   let verification: VerifyResult | undefined;

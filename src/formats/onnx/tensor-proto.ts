@@ -2,7 +2,7 @@
 import { ModelFormatError } from '../../errors.js';
 import { Tensor, byteSize, dtypeFromOnnx, DTYPES, type DType, type ValueField } from '../../ir/index.js';
 import { has, type TensorProtoMsg } from './proto.js';
-import { described, dimsProblem, type Describe } from './types.js';
+import { dimsProblem } from './types.js';
 
 /** Opens external data for a tensor; validates eagerly, reads lazily. */
 export type ExternalResolver = (req: { location: string; offset: number; length: number; tensor: string }) => () => Uint8Array;
@@ -30,12 +30,11 @@ function fieldFor(dtype: DType): ValueField {
   }
 }
 
-
 /**
  * Decode a TensorProto; `describe` names it in messages (by default `initializer '<name>'`).
- * The name is built only for a message: most tensors are read without one.
+ * It is a function because the name is built only for a message: most tensors are read without one.
  */
-export function decodeTensor(t: TensorProtoMsg, describe: Describe | undefined, external?: ExternalResolver): Tensor {
+export function decodeTensor(t: TensorProtoMsg, describe: (() => string) | undefined, external?: ExternalResolver): Tensor {
   const dtype = dtypeFromOnnx(t.data_type);
   if (!dtype) throw new ModelFormatError(`${nameOf(t, describe)} has unknown data_type ${t.data_type}`);
   const dims = t.dims;
@@ -80,8 +79,8 @@ export function decodeTensor(t: TensorProtoMsg, describe: Describe | undefined, 
   throw new ModelFormatError(`${nameOf(t, describe)} (${dtype} [${dims.join(',')}]) has no data`);
 }
 
-function nameOf(t: TensorProtoMsg, describe: Describe | undefined): string {
-  return describe === undefined ? `initializer '${t.name}'` : described(describe);
+function nameOf(t: TensorProtoMsg, describe: (() => string) | undefined): string {
+  return describe ? describe() : `initializer '${t.name}'`;
 }
 
 function parseSize(text: string, what: string): number {

@@ -3,13 +3,6 @@ import { ModelFormatError } from '../../errors.js';
 import { DTYPES, dtypeFromOnnx, type Dim, type TypeInfo } from '../../ir/index.js';
 import { has, type TypeProtoMsg, type ValueInfoMsg } from './proto.js';
 
-/** How a message names the thing being read; a function where building the name costs more than reading. */
-export type Describe = string | (() => string);
-
-export function described(d: Describe): string {
-  return typeof d === 'string' ? d : d();
-}
-
 /** What is wrong with tensor dims (non-integer, negative, too many elements), or undefined. */
 export function dimsProblem(dims: readonly number[], allowZero: boolean): string | undefined {
   let n = 1;
