@@ -46,36 +46,68 @@ new PerformanceObserver((list) => {
 const turn = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 /**
- * Medians (p10–p90) of `a` and `b`, measured in alternating blocks of 300 ms (five of each, after
- * a warm-up that lets V8 optimise both), so that both see the same machine and heap states: this
- * VM's timings drift between minutes, and a block's GC cost depends on what the heap holds.
- * Also each side's share of time in GC pauses: each loop pays for collecting its own garbage.
+ * Each function timed in alternating blocks of 120 ms (twelve of each, after a warm-up that lets
+ * V8 optimise them all), so that all see the same machine and heap states: this VM's timings
+ * drift by 2× between minutes, and a block's GC cost depends on what the heap holds. Returns,
+ * per function, the summary of all its runs, its median in each block (ratios are taken block
+ * by block), and its share of time in GC pauses (each loop pays for collecting its own garbage).
  */
-async function compareLoops(a, b, blocks = 5, blockMs = 300) {
-  const sides = [a, b].map((fn) => ({ fn, times: [], gc: 0, total: 0 }));
+async function compareLoops(fns, blocks = 12, blockMs = 120) {
+  const sides = fns.map((fn) => ({ fn, times: [], blockMedians: [], gc: 0, total: 0 }));
   for (const s of sides) {
     const warm = performance.now();
-    while (performance.now() - warm < blockMs) s.fn();
+    while (performance.now() - warm < 2 * blockMs) s.fn();
   }
   for (let k = 0; k < blocks; k++) {
     for (const s of sides) {
       await turn();
       gcMs = 0;
+      const block = [];
       const start = performance.now();
-      let runs = 0;
-      while (runs < 3 || performance.now() - start < blockMs) {
+      while (block.length < 3 || performance.now() - start < blockMs) {
         const t = performance.now();
         s.fn();
         const dt = performance.now() - t;
-        s.times.push(dt);
+        block.push(dt);
         s.total += dt;
-        runs++;
       }
       await turn();
       s.gc += gcMs;
+      s.times.push(...block);
+      s.blockMedians.push(L.summarize(block).median);
     }
   }
-  return sides.map((s) => ({ ...L.summarize(s.times), gcShare: s.gc / s.total }));
+  return sides.map((s) => ({ ...L.summarize(s.times), blockMedians: s.blockMedians, gcShare: s.gc / s.total }));
+}
+
+/** Median of the block-by-block ratios a/b, with its 95% distribution-free interval. */
+function blockRatio(a, b) {
+  return L.medianInterval(a.blockMedians.map((x, i) => x / b.blockMedians[i]));
+}
+
+/**
+ * The floor: the bare decode plus the least work any analysis that follows data flow must do —
+ * one walk over the decoded nodes that maps every initializer and node output name to what
+ * defines it and looks up every node input (a Map, no object per value, no shapes, no costs).
+ * It shows how much of the 1.5× budget resolving names alone takes on this machine.
+ */
+function decodeAndLinkNames(bytes) {
+  const g = L.decodeModel(bytes).graph;
+  const defined = new Map();
+  const inits = g.initializer;
+  for (let i = 0; i < inits.length; i++) defined.set(inits[i].name, inits[i]);
+  const inputs = g.input;
+  for (let i = 0; i < inputs.length; i++) if (!defined.has(inputs[i].name)) defined.set(inputs[i].name, inputs[i]);
+  const nodes = g.node;
+  let linked = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    const ins = n.input;
+    for (let k = 0; k < ins.length; k++) if (defined.get(ins[k]) !== undefined) linked++;
+    const outs = n.output;
+    for (let k = 0; k < outs.length; k++) defined.set(outs[k], n);
+  }
+  return linked;
 }
 
 /**
@@ -99,31 +131,39 @@ generateLarge(large);
 const files = [...fs.readdirSync(shared).filter((f) => f.endsWith('.onnx')).map((f) => path.join(shared, f)), large];
 
 console.log(`leannet bench:analyze — ${new Date().toISOString()} · ${os.cpus()[0]?.model} · node ${process.version}`);
-console.log('times are medians (p10–p90) over repeated runs on bytes already in memory, in five alternating 300 ms blocks after a warm-up; ratio = (read+shapes+cost) / decode');
+console.log('times are medians (p10–p90) of single runs on bytes already in memory, in twelve alternating 120 ms blocks after a warm-up');
+console.log('ratio = (read+shapes+cost) / decode, block by block: the median of the twelve block ratios and its 95% distribution-free interval; ≤ 1.5 is yes or NO only when the whole interval says so');
+console.log('floor = decode + one walk linking every node input name to its definition (a Map, nothing else): the least any analysis must do; floor ratio = floor / decode, the same way');
 console.log('GC %: share of each loop\'s time spent in garbage-collection pauses (each loop pays for its own garbage)');
 console.log('(the bare decode keeps tensor bytes as views, so for weight-heavy files it costs almost nothing; node count drives both)\n');
 const rows = [];
 for (const file of files) {
   const bytes = fs.readFileSync(file);
-  const [decode, full] = await compareLoops(
+  const [decode, floor, full] = await compareLoops([
     () => L.decodeModel(bytes),
+    () => decodeAndLinkNames(bytes),
     () => L.analyzeGraph(L.readOnnx(bytes)),
-  );
+  ]);
   const rss = peakRss(file);
   const sizeMb = bytes.length / MB;
   const budget = 2 * sizeMb + 100;
+  const ratio = blockRatio(full, decode);
+  const floorRatio = blockRatio(floor, decode);
+  const verdict = ratio.hi <= 1.5 ? 'yes' : ratio.lo > 1.5 ? 'NO' : 'unclear';
   rows.push({
     model: path.basename(file),
     'size MB': sizeMb.toFixed(2),
     'decode ms': `${decode.median.toFixed(3)} (${decode.p10.toFixed(3)}–${decode.p90.toFixed(3)})`,
     'read+shapes+cost ms': `${full.median.toFixed(3)} (${full.p10.toFixed(3)}–${full.p90.toFixed(3)})`,
-    ratio: (full.median / decode.median).toFixed(2),
-    'ratio ≤ 1.5': full.median / decode.median <= 1.5 ? 'yes' : 'NO',
+    'ratio (95% CI)': `${ratio.median.toFixed(2)} (${ratio.lo.toFixed(2)}–${ratio.hi.toFixed(2)})`,
+    '≤ 1.5': verdict,
+    'floor ratio': floorRatio.median.toFixed(2),
     'GC % decode/full': `${(100 * decode.gcShare).toFixed(0)}/${(100 * full.gcShare).toFixed(0)}`,
-    'peak RSS MB': rss.toFixed(0),
-    'RSS budget MB': budget.toFixed(0),
+    'peak RSS MB (budget)': `${rss.toFixed(0)} (${budget.toFixed(0)})`,
     'RSS ok': rss <= budget ? 'yes' : 'NO',
   });
 }
 console.table(rows);
+const count = (key, value) => rows.filter((r) => r[key] === value).length;
+console.log(`ratio ≤ 1.5: ${count('≤ 1.5', 'yes')} yes, ${count('≤ 1.5', 'NO')} NO, ${count('≤ 1.5', 'unclear')} unclear of ${rows.length}; peak RSS within budget: ${count('RSS ok', 'yes')} of ${rows.length}`);
 fs.rmSync(tmp, { recursive: true, force: true });
