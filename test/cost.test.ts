@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { costModel, decodeModel, inferShapes, loadOnnx } from '../src/index.js';
+import { analyzeGraph, buildFromSpec, costModel, decodeModel, inferShapes, loadOnnx, nodeCost } from '../src/index.js';
 import { sharedModel, sharedModelFiles } from './helpers/models.js';
 import { feedsFor, ortShapes } from './helpers/ort.js';
 
@@ -62,6 +62,31 @@ describe('cost model vs independent references', () => {
       const t = costModel(graph).totals;
       expect(t.params).toBeGreaterThan(0);
       expect(t.params + t.buffers).toBe(stored);
+    });
+  }
+});
+
+describe('per-node costs and the totals', () => {
+  // Every conv kind occurs; ShuffleNet V1 has group convs as well as the other three.
+  const cases: [string, string[]][] = [
+    ['mobilenet_v2?width=0.5', ['depthwise', 'pointwise', 'standard']],
+    ['shufflenet_v1?groups=3', ['depthwise', 'group', 'pointwise', 'standard']],
+  ];
+  for (const [spec, expectedKinds] of cases) {
+    it(`${spec}: every node's row equals its cost computed alone, and the rows sum to the totals`, () => {
+      const { graph, cost } = analyzeGraph(buildFromSpec(spec));
+      expect(cost.nodes.map((c) => c.node)).toEqual(graph.nodes);
+      const sum = { params: 0, buffers: 0, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0 };
+      const kinds = new Map<string, number>();
+      for (const c of cost.nodes) {
+        expect(c).toEqual(nodeCost(graph, c.node, c.params, c.buffers));
+        for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += c[k];
+        if (c.kind) kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+      }
+      for (const k of Object.keys(sum) as (keyof typeof sum)[]) expect(sum[k]).toBe(cost.totals[k]);
+      expect(new Map(cost.convKinds.map((k) => [k.kind, k.count]))).toEqual(kinds);
+      expect([...kinds.keys()].sort()).toEqual(expectedKinds);
+      expect(cost.nodes.filter((c) => !c.known)).toEqual([]);
     });
   }
 });

@@ -131,6 +131,11 @@ describe('domains and unknown ops', () => {
       { opType: 'Frobnicate', domain: 'com.example.custom', count: 1, reason: 'unknown op' },
       { opType: 'Relu', domain: '', count: 1, reason: 'unknown shape' },
     ]);
+    expect(a.cost.nodes.map((c) => [c.node.name, c.category, c.known, c.elementwise])).toEqual([
+      ['r1', 'elementwise', true, 192],
+      ['magic', 'unknown', false, 0],
+      ['r2', 'elementwise', false, 0],
+    ]);
     expect(a.cost.totals.elementwise).toBe(192);
     const back = decodeModel(writeOnnx(a.graph).model);
     expect(back.opset_import.map((o) => [o.domain, o.version])).toEqual([['', 13], ['com.example.custom', 2], ['com.microsoft', 1]]);

@@ -1,7 +1,7 @@
 /** Per-node costs summed into per-model totals, a conv breakdown by kind, and what is unknown. */
-import type { Graph } from '../ir/index.js';
+import type { Graph, Node } from '../ir/index.js';
 import type { ConvKind, OpCategory } from '../ops/index.js';
-import { nodeCost, type NodeCost } from './node-cost.js';
+import { intensityOf, measureNode, newCostRecord, type CostRecord, type NodeCost } from './node-cost.js';
 import { holdsWeights, valueRoles } from './weights.js';
 
 export interface CostTotals {
@@ -27,7 +27,8 @@ export interface KindBreakdown {
 }
 
 export interface ModelCost {
-  nodes: NodeCost[];
+  /** One entry per node, in the graph's node order at the time of costing. */
+  readonly nodes: NodeCost[];
   totals: CostTotals;
   convKinds: KindBreakdown[];
   byCategory: { category: OpCategory | 'unknown'; count: number; memAccess: number; flops: number }[];
@@ -36,21 +37,113 @@ export interface ModelCost {
 }
 
 const KINDS: ConvKind[] = ['standard', 'pointwise', 'group', 'depthwise'];
+/** Codes stored in the category and kind fields. */
+const CATEGORY_CODES: readonly NodeCost['category'][] = ['conv', 'gemm', 'elementwise', 'reduce', 'movement', 'view', 'shape', 'unknown'];
+const KIND_CODES: readonly (ConvKind | undefined)[] = [undefined, ...KINDS];
+
+/** The fields of one node's row in NodeCostRows. */
+const PARAMS = 0;
+const BUFFERS = 1;
+const MADDS = 2;
+const FLOPS = 3;
+const MEM = 4;
+const MEM_BYTES = 5;
+const ELEMENTWISE = 6;
+/** Indexes into CATEGORY_CODES and KIND_CODES; 1 when the cost is known. */
+const CATEGORY = 7;
+const KIND = 8;
+const KNOWN = 9;
+const FIELDS = 10;
+
+/**
+ * Per-node costs as rows of one Float64Array, by node position. A model has thousands of nodes:
+ * an object per node, whose numbers V8 boxed one by one, was a large part of what an analysis
+ * kept alive, and one array per field would be as many off-heap buffers. `nodes` makes the
+ * objects on first use (reports and lint ask; totals do not).
+ */
+class NodeCostRows {
+  readonly data: Float64Array;
+
+  constructor(readonly list: readonly Node[]) {
+    this.data = new Float64Array(FIELDS * list.length);
+  }
+
+  addWeights(i: number, role: 'param' | 'buffer', numel: number): void {
+    this.data[FIELDS * i + (role === 'param' ? PARAMS : BUFFERS)] += numel;
+  }
+
+  params(i: number): number {
+    return this.data[FIELDS * i + PARAMS]!;
+  }
+
+  buffers(i: number): number {
+    return this.data[FIELDS * i + BUFFERS]!;
+  }
+
+  set(i: number, r: CostRecord): void {
+    const d = this.data;
+    const at = FIELDS * i;
+    d[at + MADDS] = r.madds;
+    d[at + FLOPS] = r.flops;
+    d[at + MEM] = r.memAccess;
+    d[at + MEM_BYTES] = r.memAccessBytes;
+    d[at + ELEMENTWISE] = r.elementwise;
+    d[at + CATEGORY] = CATEGORY_CODES.indexOf(r.category);
+    d[at + KIND] = KIND_CODES.indexOf(r.kind);
+    d[at + KNOWN] = r.known ? 1 : 0;
+  }
+
+  row(i: number): NodeCost {
+    const d = this.data;
+    const at = FIELDS * i;
+    return {
+      node: this.list[i]!,
+      category: CATEGORY_CODES[d[at + CATEGORY]!]!,
+      kind: KIND_CODES[d[at + KIND]!],
+      known: d[at + KNOWN] === 1,
+      params: d[at + PARAMS]!,
+      buffers: d[at + BUFFERS]!,
+      madds: d[at + MADDS]!,
+      flops: d[at + FLOPS]!,
+      memAccess: d[at + MEM]!,
+      memAccessBytes: d[at + MEM_BYTES]!,
+      elementwise: d[at + ELEMENTWISE]!,
+      intensity: intensityOf(d[at + FLOPS]!, d[at + MEM_BYTES]!),
+    };
+  }
+}
+
+class ComputedModelCost implements ModelCost {
+  private objects: NodeCost[] | undefined;
+
+  constructor(
+    private readonly rows: NodeCostRows,
+    readonly totals: CostTotals,
+    readonly convKinds: KindBreakdown[],
+    readonly byCategory: ModelCost['byCategory'],
+    readonly unknown: ModelCost['unknown'],
+  ) {}
+
+  get nodes(): NodeCost[] {
+    if (!this.objects) {
+      const rows = this.rows;
+      this.objects = new Array<NodeCost>(rows.list.length);
+      for (let i = 0; i < this.objects.length; i++) this.objects[i] = rows.row(i);
+    }
+    return this.objects;
+  }
+}
 
 /** Cost every node of a graph whose shapes have been inferred. */
 export function costModel(graph: Graph): ModelCost {
   graph.index();
   const list = graph.nodes;
+  const cols = new NodeCostRows(list.slice());
   // Weights charged per node position (each stored tensor once, to the node that uses it).
-  const paramsAt = new Array<number>(list.length).fill(0);
-  const buffersAt = new Array<number>(list.length).fill(0);
   valueRoles(graph).forEach((r, v) => {
     const numel = v.tensor?.numel ?? 0;
-    if (r.role === 'param') paramsAt[r.owner.position] += numel;
-    else buffersAt[r.owner.position] += numel;
+    cols.addWeights(r.owner.position, r.role, numel);
   });
-  const nodes = new Array<NodeCost>(list.length);
-  for (let i = 0; i < list.length; i++) nodes[i] = nodeCost(graph, list[i]!, paramsAt[i]!, buffersAt[i]!);
   // Initializers nothing reads still occupy the file; count them as buffers.
   let orphan = 0;
   graph.values.forEach((v) => {
@@ -64,10 +157,14 @@ export function costModel(graph: Graph): ModelCost {
   const kinds: KindBreakdown[] = [];
   const cats: ModelCost['byCategory'] = [];
   let unknownMap: Map<string, ModelCost['unknown'][number]> | undefined;
-  for (let i = 0; i < nodes.length; i++) {
-    const c = nodes[i]!;
-    t.params += c.params;
-    t.buffers += c.buffers;
+  const c = newCostRecord();
+  for (let i = 0; i < list.length; i++) {
+    const node = list[i]!;
+    measureNode(graph, node, c);
+    cols.set(i, c);
+    const params = cols.params(i);
+    t.params += params;
+    t.buffers += cols.buffers(i);
     t.madds += c.madds;
     t.flops += c.flops;
     t.memAccess += c.memAccess;
@@ -78,7 +175,7 @@ export function costModel(graph: Graph): ModelCost {
       let k = kinds.find((x) => x.kind === c.kind);
       if (!k) kinds.push((k = { kind: c.kind, count: 0, params: 0, madds: 0, share: 0 }));
       k.count++;
-      k.params += c.params;
+      k.params += params;
       k.madds += c.madds;
     }
     let e = cats.find((x) => x.category === c.category);
@@ -88,15 +185,15 @@ export function costModel(graph: Graph): ModelCost {
     e.flops += c.flops;
     if (!c.known) {
       const reason = c.category === 'unknown' ? 'unknown op' : 'unknown shape';
-      const key = `${c.node.domain}::${c.node.opType}::${reason}`;
+      const key = `${node.domain}::${node.opType}::${reason}`;
       unknownMap ??= new Map();
-      const u = unknownMap.get(key) ?? { opType: c.node.opType, domain: c.node.domain, count: 0, reason };
+      const u = unknownMap.get(key) ?? { opType: node.opType, domain: node.domain, count: 0, reason };
       u.count++;
       unknownMap.set(key, u);
     }
   }
   t.elementwiseShare = t.memAccess ? ewAccess / t.memAccess : 0;
-  t.intensity = t.memAccessBytes ? t.flops / t.memAccessBytes : 0;
+  t.intensity = intensityOf(t.flops, t.memAccessBytes);
   const convKinds: KindBreakdown[] = [];
   for (const kind of KINDS) {
     const k = kinds.find((x) => x.kind === kind);
@@ -104,5 +201,5 @@ export function costModel(graph: Graph): ModelCost {
     k.share = t.madds ? k.madds / t.madds : 0;
     convKinds.push(k);
   }
-  return { nodes, totals: t, convKinds, byCategory: cats, unknown: unknownMap ? [...unknownMap.values()] : [] };
+  return new ComputedModelCost(cols, t, convKinds, cats, unknownMap ? [...unknownMap.values()] : []);
 }

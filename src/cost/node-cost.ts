@@ -25,8 +25,25 @@ export interface NodeCost {
   readonly intensity: number;
 }
 
-function unknownCost(node: Node, category: NodeCost['category'], params: number, buffers: number): NodeCost {
-  return { node, category, kind: undefined, known: false, params, buffers, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, intensity: 0 };
+/** A node's cost as `measureNode` writes it: one record reused for every node of a model. */
+export interface CostRecord {
+  category: NodeCost['category'];
+  kind: ConvKind | undefined;
+  known: boolean;
+  madds: number;
+  flops: number;
+  memAccess: number;
+  memAccessBytes: number;
+  elementwise: number;
+}
+
+export function newCostRecord(): CostRecord {
+  return { category: 'unknown', kind: undefined, known: false, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0 };
+}
+
+/** flops per byte moved; 0 when nothing moves. */
+export function intensityOf(flops: number, memAccessBytes: number): number {
+  return memAccessBytes > 0 ? flops / memAccessBytes : 0;
 }
 
 /**
@@ -34,14 +51,45 @@ function unknownCost(node: Node, category: NodeCost['category'], params: number,
  * weights charged to it (each stored tensor to one node only, so shared weights count once).
  */
 export function nodeCost(graph: Graph, node: Node, params = 0, buffers = 0): NodeCost {
+  const r = newCostRecord();
+  measureNode(graph, node, r);
+  return {
+    node,
+    category: r.category,
+    kind: r.kind,
+    known: r.known,
+    params,
+    buffers,
+    madds: r.madds,
+    flops: r.flops,
+    memAccess: r.memAccess,
+    memAccessBytes: r.memAccessBytes,
+    elementwise: r.elementwise,
+    intensity: intensityOf(r.flops, r.memAccessBytes),
+  };
+}
+
+/** Write one node's cost (everything but its weights) into `r`, which is overwritten. */
+export function measureNode(graph: Graph, node: Node, r: CostRecord): void {
+  r.kind = undefined;
+  r.known = false;
+  r.madds = 0;
+  r.flops = 0;
+  r.memAccess = 0;
+  r.memAccessBytes = 0;
+  r.elementwise = 0;
   const def = opOf(graph, node);
-  if (!def) return unknownCost(node, 'unknown', params, buffers);
+  if (!def) {
+    r.category = 'unknown';
+    return;
+  }
+  r.category = def.category;
   graph.index();
   const ins = node.inValues;
   const outs = node.outValues;
   const inputs = staticShapes(ins, true, IN_POOL);
   const outputs = staticShapes(outs, false, OUT_POOL);
-  if (!inputs || !outputs || !outputs[0]) return unknownCost(node, def.category, params, buffers);
+  if (!inputs || !outputs || !outputs[0]) return;
 
   let work: Work;
   try {
@@ -54,7 +102,7 @@ export function nodeCost(graph: Graph, node: Node, params = 0, buffers = 0): Nod
       work = def.work(ctx);
     } else work = NO_WORK;
   } catch {
-    return unknownCost(node, def.category, params, buffers);
+    return;
   }
   let memAccess = 0;
   let memAccessBytes = 0;
@@ -77,21 +125,13 @@ export function nodeCost(graph: Graph, node: Node, params = 0, buffers = 0): Nod
   }
   const madds = work.madds ?? 0;
   const elementwise = work.elementwise ?? 0;
-  const flops = work.flops ?? (madds ? 2 * madds : elementwise);
-  return {
-    node,
-    category: def.category,
-    kind: work.kind,
-    known: true,
-    params,
-    buffers,
-    madds,
-    flops,
-    memAccess,
-    memAccessBytes,
-    elementwise,
-    intensity: memAccessBytes > 0 ? flops / memAccessBytes : 0,
-  };
+  r.known = true;
+  r.kind = work.kind;
+  r.madds = madds;
+  r.flops = work.flops ?? (madds ? 2 * madds : elementwise);
+  r.memAccess = memAccess;
+  r.memAccessBytes = memAccessBytes;
+  r.elementwise = elementwise;
 }
 
 const NO_WORK: Work = {};

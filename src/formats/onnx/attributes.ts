@@ -35,7 +35,10 @@ function tensorAttribute(t: TensorProtoMsg, a: AttributeMsg, n: NodeProtoMsg, in
   return decodeTensor(t, () => `${nodeWhere(n, index)} attribute '${a.name}'${item === undefined ? '' : `[${item}]`}`, external);
 }
 
-/** Decode one attribute of node `n` (number `index` in the file, named only in messages). */
+/**
+ * Decode one attribute of node `n` (number `index` in the file, named only in messages). Lists
+ * are copied to their exact size: the decoder grows them by push, leaving room for 16.
+ */
 export function decodeAttribute(a: AttributeMsg, n: NodeProtoMsg, index: number, external?: ExternalResolver): Attribute {
   if (a.ref_attr_name) return { type: 'opaque', value: a };
   switch (a.type || guessType(a)) {
@@ -51,9 +54,9 @@ export function decodeAttribute(a: AttributeMsg, n: NodeProtoMsg, index: number,
     case 5:
       return { type: 'graph', value: a.g };
     case 6:
-      return { type: 'floats', value: a.floats };
+      return { type: 'floats', value: a.floats.slice() };
     case 7:
-      return { type: 'ints', value: a.ints };
+      return { type: 'ints', value: a.ints.slice() };
     case 8:
       return { type: 'strings', value: a.strings.map((s) => utf8.decode(s)) };
     case 9:

@@ -37,7 +37,9 @@ function fieldFor(dtype: DType): ValueField {
 export function decodeTensor(t: TensorProtoMsg, describe: (() => string) | undefined, external?: ExternalResolver): Tensor {
   const dtype = dtypeFromOnnx(t.data_type);
   if (!dtype) throw new ModelFormatError(`${nameOf(t, describe)} has unknown data_type ${t.data_type}`);
-  const dims = t.dims;
+  // Exact-size copies here and below: the decoder grows repeated fields by push, which leaves
+  // room for 16 elements, and the tensor keeps them for as long as the graph lives.
+  const dims = t.dims.slice();
   const problem = dimsProblem(dims, true);
   if (problem) throw new ModelFormatError(`${nameOf(t, describe)} ${problem}`);
   let n = 1;
@@ -72,7 +74,7 @@ export function decodeTensor(t: TensorProtoMsg, describe: (() => string) | undef
       if (values.length !== expected) {
         throw new ModelFormatError(`${nameOf(t, describe)} has ${values.length} values in ${field}; [${dims.join(',')}] needs ${expected}`);
       }
-      return new Tensor(dtype, dims, { kind: 'values', field, values });
+      return new Tensor(dtype, dims, { kind: 'values', field, values: values.slice() });
     }
   }
   if (n === 0) return new Tensor(dtype, dims, { kind: 'raw', bytes: new Uint8Array(0) });
