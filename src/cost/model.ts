@@ -138,11 +138,11 @@ class ComputedModelCost implements ModelCost {
 export function costModel(graph: Graph): ModelCost {
   graph.index();
   const list = graph.nodes;
-  const cols = new NodeCostRows(list.slice());
+  const rows = new NodeCostRows(list.slice());
   // Weights charged per node position (each stored tensor once, to the node that uses it).
   valueRoles(graph).forEach((r, v) => {
     const numel = v.tensor?.numel ?? 0;
-    cols.addWeights(r.owner.position, r.role, numel);
+    rows.addWeights(r.owner.position, r.role, numel);
   });
   // Initializers nothing reads still occupy the file; count them as buffers.
   let orphan = 0;
@@ -161,10 +161,10 @@ export function costModel(graph: Graph): ModelCost {
   for (let i = 0; i < list.length; i++) {
     const node = list[i]!;
     measureNode(graph, node, c);
-    cols.set(i, c);
-    const params = cols.params(i);
+    rows.set(i, c);
+    const params = rows.params(i);
     t.params += params;
-    t.buffers += cols.buffers(i);
+    t.buffers += rows.buffers(i);
     t.madds += c.madds;
     t.flops += c.flops;
     t.memAccess += c.memAccess;
@@ -201,5 +201,5 @@ export function costModel(graph: Graph): ModelCost {
     k.share = t.madds ? k.madds / t.madds : 0;
     convKinds.push(k);
   }
-  return new ComputedModelCost(cols, t, convKinds, cats, unknownMap ? [...unknownMap.values()] : []);
+  return new ComputedModelCost(rows, t, convKinds, cats, unknownMap ? [...unknownMap.values()] : []);
 }

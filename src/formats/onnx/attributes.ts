@@ -1,7 +1,7 @@
 /** AttributeProto <-> Attribute. */
 import { ModelFormatError } from '../../errors.js';
 import type { Attribute, Tensor } from '../../ir/index.js';
-import { has, type AttributeMsg, type NodeProtoMsg, type TensorProtoMsg } from './proto.js';
+import { has, keepList, type AttributeMsg, type NodeProtoMsg, type TensorProtoMsg } from './proto.js';
 import { decodeTensor, encodeTensor, int64Out, type ExternalResolver, type TensorSink } from './tensor-proto.js';
 
 const utf8 = new TextDecoder();
@@ -35,10 +35,7 @@ function tensorAttribute(t: TensorProtoMsg, a: AttributeMsg, n: NodeProtoMsg, in
   return decodeTensor(t, () => `${nodeWhere(n, index)} attribute '${a.name}'${item === undefined ? '' : `[${item}]`}`, external);
 }
 
-/**
- * Decode one attribute of node `n` (number `index` in the file, named only in messages). Lists
- * are copied to their exact size: the decoder grows them by push, leaving room for 16.
- */
+/** Decode one attribute of node `n` (number `index` in the file, named only in messages). */
 export function decodeAttribute(a: AttributeMsg, n: NodeProtoMsg, index: number, external?: ExternalResolver): Attribute {
   if (a.ref_attr_name) return { type: 'opaque', value: a };
   switch (a.type || guessType(a)) {
@@ -54,9 +51,9 @@ export function decodeAttribute(a: AttributeMsg, n: NodeProtoMsg, index: number,
     case 5:
       return { type: 'graph', value: a.g };
     case 6:
-      return { type: 'floats', value: a.floats.slice() };
+      return { type: 'floats', value: keepList(a.floats) };
     case 7:
-      return { type: 'ints', value: a.ints.slice() };
+      return { type: 'ints', value: keepList(a.ints) };
     case 8:
       return { type: 'strings', value: a.strings.map((s) => utf8.decode(s)) };
     case 9:

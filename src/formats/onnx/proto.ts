@@ -120,3 +120,15 @@ export function encodeModel(model: Partial<ModelProtoMsg> | Record<string, unkno
 export function has(msg: object, field: string): boolean {
   return Object.prototype.hasOwnProperty.call(msg, field);
 }
+
+/** Lists up to this long are copied when the graph keeps them (longer ones carry little slack). */
+const SMALL_LIST = 64;
+
+/**
+ * A decoded repeated field as the graph should keep it: short lists copied to their exact size
+ * (the decoder grows them by push, which leaves room for 16 elements, and a graph keeps
+ * thousands of them), long ones (weights in float_data) as they are, never copied twice.
+ */
+export function keepList<L extends readonly unknown[]>(list: L): L {
+  return list.length <= SMALL_LIST ? (list.slice() as unknown as L) : list;
+}

@@ -6,7 +6,7 @@
 import { ModelFormatError } from '../../errors.js';
 import { Graph, Node, type Attribute } from '../../ir/index.js';
 import { decodeAttribute, nodeWhere } from './attributes.js';
-import { decodeModel, has, type GraphProtoMsg, type ModelProtoMsg, type NodeProtoMsg } from './proto.js';
+import { decodeModel, has, keepList, type GraphProtoMsg, type ModelProtoMsg, type NodeProtoMsg } from './proto.js';
 import { decodeTensor, type ExternalResolver } from './tensor-proto.js';
 import { decodeValueInfo } from './types.js';
 
@@ -142,9 +142,7 @@ function readNode(n: NodeProtoMsg, index: number, external?: ExternalResolver): 
   const attrs = new Map<string, Attribute>();
   const list = n.attribute;
   for (let i = 0; i < list.length; i++) attrs.set(list[i]!.name, decodeAttribute(list[i]!, n, index, external));
-  // Exact-size copies: the decoder grows repeated fields by push, which leaves room for 16
-  // names, and the node keeps its lists for as long as the graph lives.
-  const node = new Node(n.op_type, n.name, n.input.slice(), n.output.slice(), attrs, n.domain === 'ai.onnx' ? '' : n.domain);
+  const node = new Node(n.op_type, n.name, keepList(n.input), keepList(n.output), attrs, n.domain === 'ai.onnx' ? '' : n.domain);
   node.docString = n.doc_string;
   if (n.overload || n.metadata_props.length || n.device_configurations.length) {
     node.extra = pick(n, ['overload', 'metadata_props', 'device_configurations']);

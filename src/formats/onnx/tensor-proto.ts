@@ -1,7 +1,7 @@
 /** TensorProto <-> Tensor, with every size checked against the bytes actually present. */
 import { ModelFormatError } from '../../errors.js';
 import { Tensor, byteSize, dtypeFromOnnx, DTYPES, type DType, type ValueField } from '../../ir/index.js';
-import { has, type TensorProtoMsg } from './proto.js';
+import { has, keepList, type TensorProtoMsg } from './proto.js';
 import { dimsProblem } from './types.js';
 
 /** Opens external data for a tensor; validates eagerly, reads lazily. */
@@ -37,9 +37,7 @@ function fieldFor(dtype: DType): ValueField {
 export function decodeTensor(t: TensorProtoMsg, describe: (() => string) | undefined, external?: ExternalResolver): Tensor {
   const dtype = dtypeFromOnnx(t.data_type);
   if (!dtype) throw new ModelFormatError(`${nameOf(t, describe)} has unknown data_type ${t.data_type}`);
-  // Exact-size copies here and below: the decoder grows repeated fields by push, which leaves
-  // room for 16 elements, and the tensor keeps them for as long as the graph lives.
-  const dims = t.dims.slice();
+  const dims = keepList(t.dims);
   const problem = dimsProblem(dims, true);
   if (problem) throw new ModelFormatError(`${nameOf(t, describe)} ${problem}`);
   let n = 1;
@@ -74,7 +72,7 @@ export function decodeTensor(t: TensorProtoMsg, describe: (() => string) | undef
       if (values.length !== expected) {
         throw new ModelFormatError(`${nameOf(t, describe)} has ${values.length} values in ${field}; [${dims.join(',')}] needs ${expected}`);
       }
-      return new Tensor(dtype, dims, { kind: 'values', field, values: values.slice() });
+      return new Tensor(dtype, dims, { kind: 'values', field, values: keepList(values) });
     }
   }
   if (n === 0) return new Tensor(dtype, dims, { kind: 'raw', bytes: new Uint8Array(0) });
