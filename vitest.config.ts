@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // One temporary folder per run, removed at its end (see the file).
+    globalSetup: ['test/helpers/temp-root.ts'],
     // onnxruntime-node is a native addon: separate processes, not worker threads.
     pool: 'forks',
     // One file at a time: several tests time real runs, which must not compete for this machine's two cores.

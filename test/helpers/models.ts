@@ -17,9 +17,13 @@ export function sharedModel(name: string): string {
   return path.join(sharedModels, name);
 }
 
-/** A fresh temporary folder, removed at process exit. */
+/**
+ * A fresh temporary folder inside the test run's own (test/helpers/temp-root.ts removes that one
+ * when the run ends); outside vitest, in the system's, removed at process exit.
+ */
 export function tempDir(prefix = 'leannet-test-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const root = process.env['LEANNET_TEST_TMP'];
+  const dir = fs.mkdtempSync(path.join(root && fs.existsSync(root) ? root : os.tmpdir(), prefix));
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
