@@ -87,8 +87,8 @@ function blockRatio(a, b) {
 
 /**
  * The floor: the bare decode plus the least work any analysis that follows data flow must do —
- * one walk over the decoded nodes that maps every initializer and node output name to what
- * defines it and looks up every node input (a Map, no object per value, no shapes, no costs).
+ * one walk over the decoded nodes that maps every initializer, graph input and node output name
+ * to what defines it and looks up every node input (a Map, no object per value, no shapes, no costs).
  * It shows how much of the 1.5× budget resolving names alone takes on this machine.
  */
 function decodeAndLinkNames(bytes) {
