@@ -46,18 +46,6 @@ export function summarize(values: ArrayLike<number>): Stats {
   };
 }
 
-/** P(X ≤ k) for X ~ Binomial(n, 1/2), computed in log space so large n stays exact enough. */
-function binomCdfHalf(k: number, n: number): number {
-  let logC = 0; // log C(n, 0)
-  let total = 0;
-  const logHalfN = n * Math.log(0.5);
-  for (let i = 0; i <= k; i++) {
-    if (i > 0) logC += Math.log(n - i + 1) - Math.log(i);
-    total += Math.exp(logC + logHalfN);
-  }
-  return total;
-}
-
 /**
  * 95% confidence interval for the median of `values`: [x_(k), x_(n−k+1)] (1-based order
  * statistics) with the largest k such that P(Bin(n, ½) ≤ k−1) ≤ 2.5%. Needs n ≥ 6.
@@ -67,8 +55,17 @@ export function medianInterval(values: ArrayLike<number>, confidence = 0.95): { 
   const n = sorted.length;
   const median = quantile(sorted, 0.5);
   const alpha = (1 - confidence) / 2;
+  // P(X ≤ k) for X ~ Binomial(n, ½), one term added per step (in log space, so large n stays
+  // exact enough): summing from 0 for every k made the search quadratic in the number of values.
+  const logHalfN = n * Math.log(0.5);
+  let logC = 0; // log C(n, k)
+  let cdf = Math.exp(logHalfN);
   let k = 0;
-  while (k + 1 <= n / 2 && binomCdfHalf(k, n) <= alpha) k++;
+  while (k + 1 <= n / 2 && cdf <= alpha) {
+    k++;
+    logC += Math.log(n - k + 1) - Math.log(k);
+    cdf += Math.exp(logC + logHalfN);
+  }
   if (k === 0) return { median, lo: sorted[0] ?? NaN, hi: sorted[n - 1] ?? NaN };
   return { median, lo: sorted[k - 1]!, hi: sorted[n - k]! };
 }

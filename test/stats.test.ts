@@ -1,0 +1,36 @@
+/** The median interval against exact binomial order statistics, counted with BigInt. */
+import { describe, expect, it } from 'vitest';
+import { medianInterval } from '../src/index.js';
+
+/** The largest k with P(Bin(n, ½) ≤ k−1) ≤ 2.5%, from exact binomial coefficients. */
+function exactK(n: number): number {
+  const total = 1n << BigInt(n);
+  let c = 1n; // C(n, 0)
+  let cum = 0n; // P(X ≤ k−1)·2^n
+  let k = 0;
+  while (k + 1 <= n / 2) {
+    cum += c; // now P(X ≤ k)·2^n
+    if (cum * 40n > total) break;
+    k++;
+    c = (c * BigInt(n - k + 1)) / BigInt(k);
+  }
+  return k;
+}
+
+describe('medianInterval', () => {
+  it('picks the order statistics of the published table (n = 10: x2–x9, n = 20: x6–x15, n = 100: x40–x61)', () => {
+    const ranks = (n: number) => medianInterval(Array.from({ length: n }, (_, i) => i + 1));
+    expect(ranks(10)).toMatchObject({ lo: 2, hi: 9 });
+    expect(ranks(20)).toMatchObject({ lo: 6, hi: 15 });
+    expect(ranks(100)).toMatchObject({ lo: 40, hi: 61 });
+  });
+
+  it('agrees with exact binomial sums for n = 6 … 2000 and for 100,000 values', () => {
+    for (const n of [6, 7, 8, 9, 11, 15, 31, 64, 99, 257, 1000, 2000, 100_000]) {
+      // Shuffled values 1…n: the interval's ends are the k-th and (n−k+1)-th smallest.
+      const values = Array.from({ length: n }, (_, i) => ((i * 7919) % n) + 1);
+      const k = exactK(n);
+      expect(medianInterval(values)).toMatchObject({ lo: k, hi: n - k + 1 });
+    }
+  });
+});
