@@ -19,3 +19,4 @@ export { profile, nodeTimes, type ProfileResult, type ProfileRow, type ProfileOp
 export { mapOptimised, type NodeStatus, type Accounting } from './profile-map.js';
 export { summarize, medianInterval, quantile, type Stats } from './stats.js';
 export { environment, type Environment } from './environment.js';
+export { ortNodeVersion } from './ort-node.js';

@@ -1,4 +1,5 @@
 /** onnxruntime-node: the native CPU execution provider (default engine), and WebGPU where an adapter exists. */
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { EngineError } from '../errors.js';
 import { writeOnnx } from '../formats/onnx/index.js';
@@ -6,6 +7,11 @@ import { Graph, Node } from '../ir/index.js';
 import { OrtEngine, sessionOptions } from './ort-common.js';
 import { firstLine } from './registry.js';
 import type { EngineFactory, EngineOptions } from './types.js';
+
+/** onnxruntime-node's version, read from its package.json without loading the native runtime. */
+export function ortNodeVersion(): string {
+  return (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
+}
 
 /** onnxruntime-node, loaded on first use: analysing a model never pays for the native runtime. */
 async function runtime() {
@@ -21,7 +27,7 @@ async function engine(name: string, provider: string, o: EngineOptions) {
     {
       engine: name,
       runtime: 'onnxruntime-node',
-      version: ort.env.versions.node ?? 'unknown',
+      version: ort.env.versions.node ?? ortNodeVersion(),
       provider,
       threads,
       interOpThreads: o.interOpThreads ?? null,

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEngine, environment, prepareGraph, timeRuns, summarize } from '../engine/index.js';
+import { createEngine, environment, ortNodeVersion, prepareGraph, timeRuns, summarize } from '../engine/index.js';
 import { Builder } from '../zoo/index.js';
 
 export interface Ridge {
@@ -67,7 +67,8 @@ export async function measureRidge(threads?: number): Promise<Ridge> {
 /** The cached ridge for this machine, measuring (and caching) it the first time. */
 export async function machineRidge(onMeasure?: () => void): Promise<Ridge> {
   const file = cacheFile();
-  const key = ridgeKey((await createEngine('ort')).info);
+  // The key of the default engine, without loading the native runtime (a cached ridge is the common case).
+  const key = ridgeKey({ version: ortNodeVersion(), threads: os.availableParallelism() });
   try {
     const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Ridge>;
     if (cached[key]) return cached[key]!;
