@@ -47,16 +47,13 @@ export async function compare(a: PreparedModel, b: PreparedModel, engine: Engine
     const tb: number[] = [];
     const t0 = performance.now();
     let last = t0;
-    const timeA = async () => {
+    const time = async (s: typeof sa, feeds: typeof a.feeds) => {
       const t = performance.now();
-      await sa.run(a.feeds);
+      await s.run(feeds);
       return performance.now() - t;
     };
-    const timeB = async () => {
-      const t = performance.now();
-      await sb.run(b.feeds);
-      return performance.now() - t;
-    };
+    const timeA = () => time(sa, a.feeds);
+    const timeB = () => time(sb, b.feeds);
     while (ta.length < maxPairs && (ta.length < minPairs || performance.now() - t0 < budget)) {
       if (ta.length % 2 === 0) {
         ta.push(await timeA());

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { costModel } from '../cost/index.js';
 import { EngineError } from '../errors.js';
 import { loadOnnx } from '../formats/onnx/index.js';
+import { timeRuns } from './bench.js';
 import { environment, type Environment } from './environment.js';
 import type { PreparedModel } from './prepare.js';
 import { mapOptimised, type NodeStatus } from './profile-map.js';
@@ -69,24 +70,15 @@ export async function profile(prepared: PreparedModel, engine: Engine, o: Profil
     const optimizedPath = path.join(dir, 'optimized.onnx');
     const session = await engine.load(prepared.model, { profileDir: dir, optimizedModelPath: optimizedPath });
     const warmup = o.warmup ?? 3;
-    const minRuns = o.minRuns ?? 10;
-    const budget = o.budgetMs ?? 3000;
-    const times: number[] = [];
+    let times: number[];
     let tracePath: string | undefined;
     try {
-      for (let i = 0; i < warmup; i++) await session.run(prepared.feeds);
-      const t0 = performance.now();
-      let last = t0;
-      while (times.length < minRuns || performance.now() - t0 < budget) {
-        const t = performance.now();
-        await session.run(prepared.feeds);
-        const now = performance.now();
-        times.push(now - t);
-        if (o.onProgress && now - last > 100) {
-          last = now;
-          o.onProgress({ runs: times.length, elapsedMs: now - t0, budgetMs: budget });
-        }
-      }
+      times = await timeRuns(session, prepared.feeds, {
+        warmup,
+        minRuns: o.minRuns ?? 10,
+        budgetMs: o.budgetMs ?? 3000,
+        ...(o.onProgress ? { onProgress: (p) => p.phase === 'measure' && o.onProgress!({ runs: p.runs, elapsedMs: p.elapsedMs, budgetMs: p.budgetMs }) } : {}),
+      });
       tracePath = session.endProfiling();
     } finally {
       await session.release();
@@ -101,7 +93,7 @@ export async function profile(prepared: PreparedModel, engine: Engine, o: Profil
     const opOf = new Map(optimised.nodes.map((n) => [n.name, n.opType]));
     const rows: ProfileRow[] = [];
     let total = 0;
-    for (const [name, t] of perNode.median) total += t;
+    for (const t of perNode.median.values()) total += t;
     for (const [name, ms] of perNode.median) {
       const nodes = mapping.groups.get(name) ?? [];
       const madds = nodes.reduce((s, n) => s + (costOf.get(n)?.madds ?? 0), 0);

@@ -178,6 +178,13 @@ export class Graph {
     return this.values.get(name)?.users ?? NONE;
   }
 
+  /** The only node reading `name`, when exactly one does and it is not a graph output (what fusions need). */
+  soleConsumer(name: string): Node | undefined {
+    if (this.outputs.includes(name)) return undefined;
+    const users = this.consumers(name);
+    return users.length === 1 ? users[0] : undefined;
+  }
+
   /** Record that every node has a name and no two share one (true until the next `touch`). */
   markNamesUnique(): void {
     this.namesUniqueAt = this.epoch;

@@ -4,7 +4,7 @@ import type { NodeCost } from '../cost/index.js';
 import type { Node } from '../ir/index.js';
 import { defaultConfig, type LintConfig } from './config.js';
 import { RULES } from './rules/index.js';
-import { severityOf, type Finding, type LintContext, type Rule, type Severity } from './types.js';
+import { operatorCount, severityOf, type Finding, type LintContext, type Rule, type Severity } from './types.js';
 
 export interface LintOptions {
   config?: LintConfig;
@@ -55,7 +55,7 @@ export function lint(analysis: Analysis, o: LintOptions = {}): LintResult {
   }
   const key = (f: Finding) => f.measuredShare ?? f.saving.share;
   findings.sort((a, b) => key(b) - key(a));
-  const operators = analysis.cost.nodes.filter((c) => c.category !== 'shape' && c.category !== 'view').length;
+  const operators = operatorCount(analysis.cost);
   const madds = analysis.cost.totals.madds;
   return {
     findings,

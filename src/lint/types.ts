@@ -56,6 +56,13 @@ export interface Rule {
   match(ctx: LintContext): Omit<Finding, 'severity' | 'rule'>[];
 }
 
+/** Nodes that run as operators (not shape or view ops), counted from the cost's categories. */
+export function operatorCount(cost: Analysis['cost']): number {
+  let n = 0;
+  for (const c of cost.byCategory) if (c.category !== 'shape' && c.category !== 'view') n += c.count;
+  return n;
+}
+
 /** Severity from the estimated saving: ≥ 10% of the model high, ≥ 2% medium, else low. */
 export function severityOf(share: number): Severity {
   return share >= 0.1 ? 'high' : share >= 0.02 ? 'medium' : 'low';

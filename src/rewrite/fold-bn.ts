@@ -5,7 +5,7 @@
 import type { Node } from '../ir/index.js';
 import { bnAffine } from './bn.js';
 import type { Pass } from './types.js';
-import { addWeight, floatWeights, removeNodes, soleConsumer } from './weights.js';
+import { addWeight, floatWeights, removeNodes } from './weights.js';
 
 interface Match {
   conv: Node;
@@ -23,7 +23,7 @@ export const foldBn: Pass<Match> = {
       const conv = graph.producer(bn.inputs[0] ?? '');
       if (!conv || conv.opType !== 'Conv' || conv.domain) continue;
       if (ctx.only && !ctx.only(conv.name) && !ctx.only(bn.name)) continue;
-      if (soleConsumer(graph, conv.outputs[0]!) !== bn) continue;
+      if (graph.soleConsumer(conv.outputs[0]!) !== bn) continue;
       if (!graph.values.get(conv.inputs[1]!)?.tensor) continue;
       out.push({ conv, bn });
     }

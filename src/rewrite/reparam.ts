@@ -8,7 +8,7 @@ import { Node, type Graph } from '../ir/index.js';
 import { parseConv, type ConvAttrs } from '../ops/index.js';
 import { bnAffine } from './bn.js';
 import type { Pass } from './types.js';
-import { addWeight, convAttrsLike, floatWeights, removeNodes, soleConsumer } from './weights.js';
+import { addWeight, convAttrsLike, floatWeights, removeNodes } from './weights.js';
 
 interface Branch {
   conv?: Node;
@@ -29,7 +29,7 @@ function addTree(graph: Graph, root: Node): { adds: Node[]; leaves: string[] } {
   const visit = (n: Node) => {
     for (const i of n.inputs) {
       const p = graph.producer(i);
-      if (p && p.opType === 'Add' && !p.domain && soleConsumer(graph, i) === n) {
+      if (p && p.opType === 'Add' && !p.domain && graph.soleConsumer(i) === n) {
         adds.push(p);
         visit(p);
       } else leaves.push(i);
@@ -41,12 +41,12 @@ function addTree(graph: Graph, root: Node): { adds: Node[]; leaves: string[] } {
 
 function branchOf(graph: Graph, leaf: string): { branch: Branch; x: string } | undefined {
   const p = graph.producer(leaf);
-  if (p?.opType === 'BatchNormalization' && soleConsumer(graph, leaf)) {
+  if (p?.opType === 'BatchNormalization' && graph.soleConsumer(leaf)) {
     const c = graph.producer(p.inputs[0]!);
-    if (c?.opType === 'Conv' && soleConsumer(graph, c.outputs[0]!) === p) return { branch: { conv: c, bn: p }, x: c.inputs[0]! };
+    if (c?.opType === 'Conv' && graph.soleConsumer(c.outputs[0]!) === p) return { branch: { conv: c, bn: p }, x: c.inputs[0]! };
     return { branch: { bn: p }, x: p.inputs[0]! };
   }
-  if (p?.opType === 'Conv' && soleConsumer(graph, leaf)) return { branch: { conv: p }, x: p.inputs[0]! };
+  if (p?.opType === 'Conv' && graph.soleConsumer(leaf)) return { branch: { conv: p }, x: p.inputs[0]! };
   return { branch: {}, x: leaf };
 }
 
@@ -60,7 +60,7 @@ export const reparam: Pass<Match> = {
     for (const n of graph.nodes) {
       if (n.opType !== 'Add' || n.domain || inner.has(n)) continue;
       // Only roots: an Add whose output feeds a single Add belongs to that Add's tree.
-      const parent = soleConsumer(graph, n.outputs[0]!);
+      const parent = graph.soleConsumer(n.outputs[0]!);
       if (parent?.opType === 'Add') continue;
       const { adds, leaves } = addTree(graph, n);
       const parsed = leaves.map((l) => branchOf(graph, l));

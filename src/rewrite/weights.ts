@@ -23,13 +23,6 @@ export function addWeight(graph: Graph, base: string, dims: readonly number[], d
   return name;
 }
 
-/** The only consumer of `value`, when it has exactly one and is not a graph output. */
-export function soleConsumer(graph: Graph, value: string): Node | undefined {
-  if (graph.outputs.includes(value)) return undefined;
-  const users = graph.consumers(value);
-  return users.length === 1 ? users[0] : undefined;
-}
-
 /** Remove nodes and drop whatever initializers and values nothing uses any more. */
 export function removeNodes(graph: Graph, nodes: readonly Node[]): void {
   const set = new Set(nodes);

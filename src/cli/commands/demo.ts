@@ -18,6 +18,7 @@ export function demoCommand(): Command {
   cmd.action(async (network: string, opts, self: Command) => {
     const spec = network.startsWith('zoo:') ? network : `zoo:${network}`;
     const b = budget(opts);
+    const specs = parsePassSpecs([opts.pass]);
     const step = (n: number, title: string) => print(`\n${c.bold(`${n}. ${title}`)}`);
 
     const before = analyzeGraph(openModel(spec));
@@ -31,7 +32,7 @@ export function demoCommand(): Command {
     const l = lint(before);
     print(`   ${l.summary}.`);
     // The findings the chosen passes answer, one per rule, then the biggest others.
-    const chosen = new Set(parsePassSpecs([opts.pass]).map((s) => s.pass.id));
+    const chosen = new Set(specs.map((s) => s.pass.id));
     const shown = new Set<string>();
     const picks = [...l.findings.filter((f) => f.rewrite && chosen.has(f.rewrite)), ...l.findings].filter((f) => !shown.has(f.rule) && shown.add(f.rule)).slice(0, 4);
     for (const f of picks) {
@@ -42,7 +43,7 @@ export function demoCommand(): Command {
     step(3, `rewrite with ${opts.pass}, verify on the runtime, measure before vs after`);
     const engine: Engine = await createEngine(opts.engine, engineOptions(opts, !!self.optsWithGlobals()['verbose']));
     const r = await withProgress('measuring', (update) =>
-      rewriteModel(spec, parsePassSpecs([opts.pass]), engine, {
+      rewriteModel(spec, specs, engine, {
         seed: b.seed,
         compare: { warmup: b.warmup, minPairs: 20, budgetMs: b.budgetMs, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) },
       }),

@@ -3,7 +3,7 @@
  * parallelism and add launch and synchronisation overhead (ShuffleNet V2, G3).
  */
 import { forkJoinBlocks } from '../fork-join.js';
-import type { Rule } from '../types.js';
+import { operatorCount, type Rule } from '../types.js';
 
 export const g3Fragmentation: Rule = {
   id: 'G3-fragmentation',
@@ -13,7 +13,7 @@ export const g3Fragmentation: Rule = {
   defaults: { minBranches: 3, minOps: 16 },
   match(ctx) {
     const { graph, cost } = ctx.analysis;
-    const totalOps = cost.nodes.filter((c) => c.category !== 'shape' && c.category !== 'view').length;
+    const totalOps = operatorCount(cost);
     const totalMadds = cost.totals.madds;
     const byJoin = new Map<string, ReturnType<typeof forkJoinBlocks>[number]>();
     for (const b of forkJoinBlocks(graph)) {

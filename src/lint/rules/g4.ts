@@ -20,11 +20,10 @@ export const g4Elementwise: Rule = {
     const { graph, cost } = ctx.analysis;
     const totalMac = cost.totals.memAccess || 1;
     const share = (n: Node) => (ctx.cost(n)?.memAccess ?? 0) / totalMac;
-    const sole = (v: string) => (graph.outputs.includes(v) ? undefined : graph.consumers(v).length === 1 ? graph.consumers(v)[0] : undefined);
     const items: Item[] = [];
     for (const n of graph.nodes) {
       const producer = graph.producer(n.inputs[0] ?? '');
-      if (n.opType === 'BatchNormalization' && producer?.opType === 'Conv' && sole(producer.outputs[0]!) === n) {
+      if (n.opType === 'BatchNormalization' && producer?.opType === 'Conv' && graph.soleConsumer(producer.outputs[0]!) === n) {
         items.push({
           nodes: [n.name, producer.name],
           message: `${n.label} after ${producer.label} is a separate element-wise pass over ${(share(n) * 100).toFixed(1)}% of the memory access; fold it into the conv`,
@@ -39,7 +38,7 @@ export const g4Elementwise: Rule = {
         const p = graph.producer(n.inputs[1 - constIdx] ?? '');
         const c = graph.values.get(n.inputs[constIdx] ?? '');
         const perChannel = c?.shape && (c.shape as number[]).filter((d) => d !== 1).length <= 1;
-        if (constIdx >= 0 && p && PRODUCERS.has(p.opType) && perChannel && sole(p.outputs[0]!) === n) {
+        if (constIdx >= 0 && p && PRODUCERS.has(p.opType) && perChannel && graph.soleConsumer(p.outputs[0]!) === n) {
           items.push({
             nodes: [n.name, p.name],
             message: `${n.label} adds a constant bias to the output of ${p.label}; as the producer's bias it would cost no pass over memory`,
@@ -48,7 +47,7 @@ export const g4Elementwise: Rule = {
           });
         }
       }
-      if (ACTIVATIONS.has(n.opType) && producer && ACTIVATIONS.has(producer.opType) && sole(producer.outputs[0]!) === n) {
+      if (ACTIVATIONS.has(n.opType) && producer && ACTIVATIONS.has(producer.opType) && graph.soleConsumer(producer.outputs[0]!) === n) {
         items.push({
           nodes: [n.name, producer.name],
           message: `${producer.label} → ${n.label}: a chain of element-wise activations makes two passes over the tensor`,
