@@ -40,8 +40,14 @@ describe('exact passes keep the outputs (≤ 1e-4 relative in onnxruntime)', () 
       expect(reports[0]!.changes).toHaveLength(bns);
       expect(after.nodes.filter((n) => n.opType === 'BatchNormalization')).toHaveLength(0);
       expect(after.nodes.length).toBe(before.nodes.length - bns);
-      // Folding moves BN's shift into a conv bias: params change by −2·c + c per BN.
-      expect(costModel(after).totals.madds).toBe(costModel(before).totals.madds);
+      // Folding moves BN's shift into a conv bias (the convs have none): params change by
+      // −2·c + c per BN of c channels, and its running mean and variance (2·c buffers) go.
+      const channels = before.nodes.filter((n) => n.opType === 'BatchNormalization').reduce((s, n) => s + before.initializers.get(n.inputs[1]!)!.numel, 0);
+      const b = costModel(before).totals;
+      const a = costModel(after).totals;
+      expect(a.madds).toBe(b.madds);
+      expect(b.params - a.params).toBe(channels);
+      expect(b.buffers - a.buffers).toBe(2 * channels);
     });
   }
 
