@@ -30,16 +30,17 @@ describe('bench', () => {
 });
 
 describe('compare', () => {
-  // A statistical check: when A and B are the same model, a 95% interval excludes 1 by chance in
-  // about 1 run in 20; a retry keeps CI from failing on that chance alone.
-  it('a model against itself: the ratio interval contains 1.0', { retry: 2 }, async () => {
+  // A statistical check: two sessions of one model can differ by a few tenths of a percent (one
+  // CI run saw 0.4% in three tries), which hundreds of pairs make significant; compare calls a
+  // difference inside its ±1% noise threshold none. A retry covers the 1-in-20 chance beyond that.
+  it('a model against itself: no difference (the ratio interval reaches into the ±1% noise band)', { retry: 2 }, async () => {
     const p = prepareModel('zoo:mobilenet_v1?width=0.5&resolution=160');
     const q = prepareModel('zoo:mobilenet_v1?width=0.5&resolution=160');
     const r = await compare(p, q, await ort(), { minPairs: 30, budgetMs: 1500 });
-    expect(r.ratio.lo).toBeLessThanOrEqual(1);
-    expect(r.ratio.hi).toBeGreaterThanOrEqual(1);
+    expect(r.ratio.lo).toBeLessThanOrEqual(1.01);
+    expect(r.ratio.hi).toBeGreaterThanOrEqual(1 / 1.01);
     expect(r.outcome).toBe('same');
-    expect(r.verdict).toMatch(/no significant difference/);
+    expect(r.verdict).toMatch(/^no (significant difference|difference beyond the ±1% noise threshold) between /);
   });
 
   it('ResNet-18 at half width is reported faster than at full width', async () => {

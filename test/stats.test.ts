@@ -1,6 +1,6 @@
-/** The median interval against exact binomial order statistics, counted with BigInt. */
+/** The median interval against exact binomial order statistics (counted with BigInt), and compare's verdict from it. */
 import { describe, expect, it } from 'vitest';
-import { medianInterval } from '../src/index.js';
+import { compareOutcome, medianInterval, verdictLine } from '../src/index.js';
 
 /** The largest k with P(Bin(n, ½) ≤ k−1) ≤ 2.5%, from exact binomial coefficients. */
 function exactK(n: number): number {
@@ -32,5 +32,25 @@ describe('medianInterval', () => {
       const k = exactK(n);
       expect(medianInterval(values)).toMatchObject({ lo: k, hi: n - k + 1 });
     }
+  });
+});
+
+describe("compare's verdict from the interval of tA/tB", () => {
+  const ci = (lo: number, hi: number) => ({ lo, hi, median: (lo + hi) / 2 });
+  it('faster or slower only when the whole interval is beyond the ±1% noise threshold', () => {
+    expect(compareOutcome(ci(1.02, 1.05))).toBe('faster');
+    expect(compareOutcome(ci(0.9, 0.95))).toBe('slower');
+    expect(compareOutcome(ci(0.99, 1.01))).toBe('same');
+    // Significant (1 is outside) but small: no difference.
+    expect(compareOutcome(ci(1.002, 1.007))).toBe('same');
+    expect(compareOutcome(ci(0.993, 0.998))).toBe('same');
+    // Beyond a wider threshold only.
+    expect(compareOutcome(ci(1.02, 1.05), 0.03)).toBe('same');
+  });
+
+  it('says which kind of "same" it is', () => {
+    expect(verdictLine('A', 'B', ci(0.99, 1.01), 'same')).toBe('no significant difference between A and B: ratio 1.00 (95% interval 0.99–1.01 contains 1)');
+    expect(verdictLine('A', 'B', ci(1.002, 1.006), 'same')).toBe('no difference beyond the ±1% noise threshold between A and B: ratio 1.004 (95% interval 1.002–1.006)');
+    expect(verdictLine('A', 'B', ci(1.8, 1.9), 'faster')).toBe('B is 1.85× faster than A (1.80–1.90)');
   });
 });

@@ -1,7 +1,9 @@
 /**
  * A/B comparison: A and B run interleaved on the same inputs (A B, B A, A B, … so neither
  * always goes first); the ratio tA/tB of each pair is the measurement. The verdict comes from
- * the 95% interval of the median ratio, not from two separately measured medians.
+ * the 95% interval of the median ratio, not from two separately measured medians, and a
+ * difference inside the noise threshold is no difference (as criterion.rs reports it): two
+ * sessions of one model differ by a few tenths of a percent, which many pairs make significant.
  */
 import { environment, type Environment } from './environment.js';
 import type { PreparedModel } from './prepare.js';
@@ -16,6 +18,15 @@ export interface CompareOptions {
   /** Keep pairing until this much time has passed (default 6000 ms). */
   budgetMs?: number;
   onProgress?: (p: { pairs: number; elapsedMs: number; budgetMs: number }) => void;
+  /** A change smaller than this share counts as none, however significant (default 0.01). */
+  noise?: number;
+}
+
+export type Outcome = 'faster' | 'slower' | 'same';
+
+/** B against A from the interval of tA/tB: faster or slower only when the whole interval is beyond the noise threshold. */
+export function compareOutcome(ci: { lo: number; hi: number }, noise = 0.01): Outcome {
+  return ci.lo > 1 + noise ? 'faster' : ci.hi < 1 / (1 + noise) ? 'slower' : 'same';
 }
 
 export interface CompareResult {
@@ -24,8 +35,8 @@ export interface CompareResult {
   /** tA / tB per pair: above 1 means B is faster. */
   ratio: { median: number; lo: number; hi: number; pairs: number };
   verdict: string;
-  /** 'faster' | 'slower' | 'same' — B relative to A, decided by the interval. */
-  outcome: 'faster' | 'slower' | 'same';
+  /** B relative to A, decided by the interval and the noise threshold. */
+  outcome: Outcome;
   engine: EngineInfo;
   env: Environment;
   ratios: number[];
@@ -70,12 +81,13 @@ export async function compare(a: PreparedModel, b: PreparedModel, engine: Engine
     }
     const ratios = ta.map((t, i) => t / tb[i]!);
     const ci = medianInterval(ratios);
-    const outcome = ci.lo > 1 ? 'faster' : ci.hi < 1 ? 'slower' : 'same';
+    const noise = o.noise ?? 0.01;
+    const outcome = compareOutcome(ci, noise);
     return {
       a: { model: a.label, stats: summarize(ta) },
       b: { model: b.label, stats: summarize(tb) },
       ratio: { ...ci, pairs: ratios.length },
-      verdict: verdictLine(a.label, b.label, ci, outcome),
+      verdict: verdictLine(a.label, b.label, ci, outcome, noise),
       outcome,
       engine: engine.info,
       env: environment(),
@@ -87,10 +99,12 @@ export async function compare(a: PreparedModel, b: PreparedModel, engine: Engine
   }
 }
 
-/** `B is 1.84× faster than A (1.79–1.90)`, or the other way round, or no significant difference. */
-export function verdictLine(a: string, b: string, ci: { median: number; lo: number; hi: number }, outcome: 'faster' | 'slower' | 'same'): string {
+/** `B is 1.84× faster than A (1.79–1.90)`, or the other way round, or no (meaningful) difference. */
+export function verdictLine(a: string, b: string, ci: { median: number; lo: number; hi: number }, outcome: Outcome, noise = 0.01): string {
   const f = (x: number) => x.toFixed(2);
   if (outcome === 'faster') return `${b} is ${f(ci.median)}× faster than ${a} (${f(ci.lo)}–${f(ci.hi)})`;
   if (outcome === 'slower') return `${b} is ${f(1 / ci.median)}× slower than ${a} (${f(1 / ci.hi)}–${f(1 / ci.lo)})`;
-  return `no significant difference between ${a} and ${b}: ratio ${f(ci.median)} (95% interval ${f(ci.lo)}–${f(ci.hi)} contains 1)`;
+  if (ci.lo <= 1 && ci.hi >= 1) return `no significant difference between ${a} and ${b}: ratio ${f(ci.median)} (95% interval ${f(ci.lo)}–${f(ci.hi)} contains 1)`;
+  const x = (v: number) => v.toFixed(3);
+  return `no difference beyond the ±${+(noise * 100).toFixed(2)}% noise threshold between ${a} and ${b}: ratio ${x(ci.median)} (95% interval ${x(ci.lo)}–${x(ci.hi)})`;
 }

@@ -13,7 +13,7 @@ export { OPT_LEVELS } from './types.js';
 export { prepareModel, prepareGraph, checkSameInputs, type PreparedModel } from './prepare.js';
 export { seededInputs, seededTensor } from './inputs.js';
 export { bench, timeRuns, type BenchOptions, type BenchResult } from './bench.js';
-export { compare, verdictLine, type CompareOptions, type CompareResult } from './compare.js';
+export { compare, compareOutcome, verdictLine, type CompareOptions, type CompareResult, type Outcome } from './compare.js';
 export { verifyModels, compareTensors, pairOutputs, DEFAULT_TOLERANCE, type Tolerance, type OutputComparison, type VerifyResult } from './verify.js';
 export { profile, nodeTimes, type ProfileResult, type ProfileRow, type ProfileOptions } from './profile.js';
 export { mapOptimised, type NodeStatus, type Accounting } from './profile-map.js';

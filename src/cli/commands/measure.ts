@@ -45,16 +45,18 @@ export function compareCommand(): Command {
   const cmd = new Command('compare')
     .description('A/B latency: A and B interleaved on the same inputs, the ratio per pair with a 95% interval')
     .argument('<a>', 'baseline model')
-    .argument('<b>', 'candidate model');
+    .argument('<b>', 'candidate model')
+    .option('--noise <percent>', 'a difference smaller than this is reported as none, however significant', '1');
   withShapeOptions(withEngineOptions(cmd, { time: '6' }));
   cmd.action(async (a: string, b: string, opts, self: Command) => {
     const bud = budget(opts);
     const bind = bindOptions(opts);
     const engine = await createEngine(opts.engine, engineOptions(opts, verbose(self)));
+    const noise = nonNegative(opts.noise, '--noise') / 100;
     const pa = prepareModel(a, bind, bud.seed);
     const pb = prepareModel(b, bind, bud.seed);
     const r = await withProgress('compare', (update) =>
-      compare(pa, pb, engine, { warmup: bud.warmup, minPairs: Math.max(bud.minRuns, 20), budgetMs: bud.budgetMs, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) }),
+      compare(pa, pb, engine, { noise, warmup: bud.warmup, minPairs: Math.max(bud.minRuns, 20), budgetMs: bud.budgetMs, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) }),
     );
     if (opts.json) printJson({ schema: 'leannet.compare/1', ...r });
     else print(compareReport(r));
