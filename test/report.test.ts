@@ -1,0 +1,56 @@
+/** The terminal table every report prints: display widths and column alignment. */
+import { stripVTControlCharacters } from 'node:util';
+import stringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import { displayWidth, table } from '../src/report/style.js';
+
+describe('displayWidth', () => {
+  it('agrees with string-width for every character it counts directly, and for others', () => {
+    const ranges: [number, number][] = [
+      [0x20, 0x7e],
+      [0xa0, 0x2ff],
+      [0x2010, 0x2027],
+      [0x2190, 0x21ff],
+    ];
+    let checked = 0;
+    for (const [from, to] of ranges) {
+      for (let cp = from; cp <= to; cp++) {
+        const ch = String.fromCodePoint(cp);
+        expect(displayWidth(ch), `U+${cp.toString(16)}`).toBe(stringWidth(ch));
+        checked++;
+      }
+    }
+    expect(checked).toBe(95 + 608 + 24 + 112);
+    // Outside the direct path: wide, zero-width and combining characters.
+    for (const s of ['名字', 'conv_层1', '\u00ad', 'e\u0301', '\u200b', '🙂']) expect(displayWidth(s), s).toBe(stringWidth(s));
+    expect(displayWidth('名字')).toBe(4);
+    expect(displayWidth('\x1b[1mbold\x1b[22m')).toBe(4);
+  });
+});
+
+describe('table', () => {
+  it('aligns left and right columns by display width, with colours and wide characters', () => {
+    const t = table(['layer', 'op', 'params'], ['left', 'left', 'right']);
+    t.push(['\x1b[2mconv1\x1b[22m', 'Conv', '9.41 k']);
+    t.push(['卷积层', 'Relu', 0]);
+    t.push(['a\nb', 'Concat', '1.23 M']);
+    const lines = t.toString().split('\n').map((l) => stripVTControlCharacters(l));
+    expect(lines).toEqual([
+      'layer   op      params',
+      'conv1   Conv    9.41 k',
+      '卷积层  Relu         0',
+      'a b     Concat  1.23 M',
+    ]);
+  });
+
+  it('renders a 20,000-row table with every row aligned', () => {
+    const t = table(['layer', 'shape'], ['left', 'right']);
+    for (let i = 0; i < 20_000; i++) t.push([`n${i}`, `1x${i}x7x7 → 1x${i}x7x7`]);
+    const lines = t.toString().split('\n');
+    expect(lines).toHaveLength(20_001);
+    // 'n0' padded to the first column's 6, two spaces, then 17 characters right-aligned in 25.
+    expect(lines[1]).toBe(`n0${' '.repeat(4 + 2 + 8)}1x0x7x7 → 1x0x7x7`);
+    expect(lines[20_000]).toBe('n19999  1x19999x7x7 → 1x19999x7x7');
+    expect(new Set(lines.map((l) => l.length))).toEqual(new Set([33]));
+  });
+});
