@@ -2,6 +2,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
+import { grouped } from '../src/report/format.js';
 import { displayWidth, table } from '../src/report/style.js';
 
 describe('displayWidth', () => {
@@ -52,5 +53,15 @@ describe('table', () => {
     expect(lines[1]).toBe(`n0${' '.repeat(4 + 2 + 8)}1x0x7x7 → 1x0x7x7`);
     expect(lines[20_000]).toBe('n19999  1x19999x7x7 → 1x19999x7x7');
     expect(new Set(lines.map((l) => l.length))).toEqual(new Set([33]));
+  });
+});
+
+describe('grouped', () => {
+  it('groups digits as toLocaleString(en-US) does', () => {
+    const values = [0, 7, 999, 1000, -1000, 12345.6, -1234567, 8_146_152, 2 ** 53 - 1, -(2 ** 53) + 1, 1e21];
+    for (const v of values) expect(grouped(v), String(v)).toBe(Math.round(v).toLocaleString('en-US'));
+    expect(grouped(8_146_152)).toBe('8,146,152');
+    // toLocaleString writes Math.round(-0.4) as '-0'.
+    expect(grouped(-0.4)).toBe('0');
   });
 });

@@ -23,9 +23,9 @@ export const c = {
 
 /**
  * Display width of a cell: colour codes take no columns, East Asian wide characters two.
- * string-width is exact but costs ~20 µs a call, and a per-layer table of a large model has tens
- * of thousands of cells, so the characters every report uses (printable ASCII, Latin, IPA,
- * dashes and quotes, arrows), all one column wide, are counted directly.
+ * A per-layer table of a large model has tens of thousands of cells and string-width costs ~2 µs
+ * a call, so strings of the characters every report uses (printable ASCII, Latin, IPA, dashes
+ * and quotes, arrows), all one column wide, are counted directly.
  */
 export function displayWidth(text: string): number {
   const plain = text.includes('\x1b') ? stripVTControlCharacters(text) : text;
