@@ -1,4 +1,5 @@
 /** `leannet analyze` end to end: table, --json against its schema, --top, --by op. */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -56,5 +57,18 @@ describe('leannet analyze', () => {
     expect(r.stdout).toMatch(/^Conv\s+52\s/m);
     expect(r.stdout).toMatch(/^Clip\s+35\s/m);
     expect(leannet(['analyze', 'zoo:mobilenet_v2', '--by', 'layer']).stderr).toMatch(/--by: expected 'op', got 'layer'/);
+  });
+
+  it('stops quietly, exit code 0, when the reader closes the pipe early (`| head`)', async () => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/leannet.js'), 'analyze', sharedModel('light_densenet121.onnx')], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    // Closed before the CLI has started: its first write to stdout fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

@@ -41,6 +41,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const debug = argv.includes('--debug');
+  stopQuietlyOnClosedPipe(process.stdout, debug);
+  stopQuietlyOnClosedPipe(process.stderr, debug);
   try {
     await program.parseAsync(argv);
     // A command that finished but failed its check (verify beyond tolerance, lint --fail-on) sets exitCode.
@@ -63,6 +65,22 @@ function reportError(e: unknown, debug: boolean): number {
   }
   if (!debug) process.stderr.write(`leannet: internal error: ${oneLine(err?.message ?? String(e))} (rerun with --debug for the stack trace)\n`);
   return EXIT.internal;
+}
+
+/**
+ * A reader that stops early (`leannet analyze model.onnx | head`) closes the pipe, and the next
+ * write fails with EPIPE, which Node throws as an unhandled 'error' event with a stack trace.
+ * Stop quietly instead, as other command-line tools do, keeping the exit code set so far.
+ */
+function stopQuietlyOnClosedPipe(stream: NodeJS.WriteStream, debug: boolean): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') {
+      if (debug) console.error(e);
+      else if (stream !== process.stderr) process.stderr.write(`leannet: cannot write the output (${oneLine(e.message)})\n`);
+      process.exit(EXIT.error);
+    }
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
 }
 
 function oneLine(s: string): string {
