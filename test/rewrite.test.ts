@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   Builder, analyzeGraph, buildNetwork, costModel, createEngine, findProblems, layers, openModel, parsePassSpecs, prepareGraph, rewriteModel,
-  runPasses, verifyModels, convGeometry, parseConv, type Engine, type Graph, type Pass,
+  runPasses, verifyModels, convGeometry, parseConv, Graph as IRGraph, Node, Tensor, saveOnnx, type Engine, type Graph, type Pass,
 } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
 import { sharedModel, tempDir } from './helpers/models.js';
@@ -182,6 +182,35 @@ describe('the rewrite command', () => {
     expect(r.ok).toBe(false);
     expect(r.outputError!).toBeGreaterThan(1e-3);
     expect(r.timing).toBeUndefined();
+  });
+
+  it('a model whose outputs are not finite cannot verify a rewrite: one line says why, nothing is written', () => {
+    // conv → BN → divide by zero: every output element is ±∞ (the inputs are seeded normals).
+    const g = new IRGraph();
+    g.opsets.set('', 13);
+    g.inputs.push('x');
+    g.value('x').declared = { dtype: 'float32', shape: [1, 2, 4, 4] };
+    const f32 = (dims: number[], v: number[]) => Tensor.fromArray('float32', dims, Float32Array.from(v));
+    g.setInitializer('w', f32([2, 2, 1, 1], [1, 0.5, -0.5, 1]));
+    for (const [k, v] of [['s', 2], ['b', 0.1], ['m', 0.2], ['v', 1.5]] as const) g.setInitializer(k, f32([2], [v, v]));
+    g.setInitializer('zero', f32([1], [0]));
+    g.addNode(new Node('Conv', 'conv', ['x', 'w'], ['c']));
+    g.addNode(new Node('BatchNormalization', 'bn', ['c', 's', 'b', 'm', 'v'], ['n']));
+    g.addNode(new Node('Div', 'div', ['n', 'zero'], ['y']));
+    g.outputs.push('y');
+    g.value('y').declared = { dtype: 'float32', shape: undefined };
+    const dir = tempDir();
+    const input = path.join(dir, 'inf.onnx');
+    saveOnnx(g, input);
+    const out = path.join(dir, 'out.onnx');
+    const r = leannet(['rewrite', input, '-o', out, '--pass', 'fold-bn', '--no-measure']);
+    expect(r.code).toBe(1);
+    expect(errorLines(r)).toHaveLength(1);
+    expect(errorLines(r)[0]).toBe(
+      `leannet: cannot verify the rewrite: output 'y' of A is NaN or infinite in 32 of 32 elements on the seeded inputs (--seed picks others; --no-verify skips the check); ${out} was not written`,
+    );
+    expect(r.stdout).toMatch(/output 'y' of A is NaN or infinite in 32 of 32 elements on the seeded inputs: errors there are NaN/);
+    expect(fs.readdirSync(dir)).toEqual(['inf.onnx']);
   });
 
   it('bad pass specs are one-line errors', () => {

@@ -14,7 +14,7 @@ export { prepareModel, prepareGraph, checkSameInputs, type PreparedModel } from 
 export { seededInputs, seededTensor } from './inputs.js';
 export { bench, timeRuns, type BenchOptions, type BenchResult } from './bench.js';
 export { compare, compareOutcome, verdictLine, type CompareOptions, type CompareResult, type Outcome } from './compare.js';
-export { verifyModels, compareTensors, pairOutputs, DEFAULT_TOLERANCE, type Tolerance, type OutputComparison, type VerifyResult } from './verify.js';
+export { verifyModels, compareTensors, pairOutputs, nonFiniteNote, DEFAULT_TOLERANCE, type Tolerance, type OutputComparison, type VerifyResult } from './verify.js';
 export { profile, nodeTimes, type ProfileResult, type ProfileRow, type ProfileOptions } from './profile.js';
 export { mapOptimised, type NodeStatus, type Accounting } from './profile-map.js';
 export { summarize, medianInterval, quantile, type Stats } from './stats.js';

@@ -33,6 +33,8 @@ export interface OutputComparison {
   cosine: number;
   /** Elements outside atol + rtol·|a|. */
   mismatched: number;
+  /** Elements of A that are NaN or infinite: where A is not finite, no error bound can show agreement. */
+  nonFinite: number;
   pass: boolean;
 }
 
@@ -50,7 +52,11 @@ export function compareTensors(name: string, nameB: string, a: HostTensor, b: Ho
   const x = toFloat64(a);
   const y = toFloat64(b);
   let maxA = 0;
-  for (let i = 0; i < x.length; i++) maxA = Math.max(maxA, Math.abs(x[i]!));
+  let nonFinite = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i]!)) nonFinite++;
+    maxA = Math.max(maxA, Math.abs(x[i]!));
+  }
   const floor = Math.max(1e-3 * maxA, Number.MIN_VALUE);
   let maxAbs = 0;
   let maxRel = 0;
@@ -68,7 +74,7 @@ export function compareTensors(name: string, nameB: string, a: HostTensor, b: Ho
     ny += y[i]! * y[i]!;
   }
   const cosine = nx === 0 && ny === 0 ? 1 : dot / Math.sqrt(nx * ny);
-  return { name, nameB, shape: a.dims, maxAbs, maxRel, normRel: maxA ? maxAbs / maxA : maxAbs, cosine, mismatched, pass: mismatched === 0 };
+  return { name, nameB, shape: a.dims, maxAbs, maxRel, normRel: maxA ? maxAbs / maxA : maxAbs, cosine, mismatched, nonFinite, pass: mismatched === 0 };
 }
 
 /**
@@ -80,6 +86,14 @@ export function pairOutputs(a: readonly string[], b: readonly string[]): [string
   if (same) return a.map((n) => [n, n]);
   if (a.length !== b.length) throw new EngineError(`the models have ${a.length} and ${b.length} outputs: ${a.join(', ')} vs ${b.join(', ')}`);
   return a.map((n, i) => [n, b[i]!]);
+}
+
+/** 'output 'y' of A is NaN or infinite in 512 of 512 elements' for each such output, else undefined. */
+export function nonFiniteNote(outputs: readonly OutputComparison[]): string | undefined {
+  const bad = outputs.filter((o) => o.nonFinite > 0);
+  if (bad.length === 0) return undefined;
+  const numel = (o: OutputComparison) => o.shape.reduce((p, d) => p * d, 1);
+  return bad.map((o) => `output '${o.name}' of A is NaN or infinite in ${o.nonFinite} of ${numel(o)} elements`).join('; ');
 }
 
 export interface VerifyResult {

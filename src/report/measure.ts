@@ -1,5 +1,5 @@
 /** Terminal reports for bench, compare and verify: figures with their spread and the set-up that produced them. */
-import type { BenchResult, CompareResult, EngineInfo, Environment, VerifyResult } from '../engine/index.js';
+import { nonFiniteNote, type BenchResult, type CompareResult, type EngineInfo, type Environment, type VerifyResult } from '../engine/index.js';
 import { ms } from './format.js';
 import { c, table } from './style.js';
 
@@ -50,5 +50,7 @@ export function verifyReport(r: VerifyResult): string {
   const tol = `atol ${r.tolerance.atol}, rtol ${r.tolerance.rtol}${r.tolerance.relativeTo === 'max' ? ' of max|A|' : ''}`;
   const verdict = r.pass ? c.green(`outputs agree within ${tol}`) : c.red(`outputs differ beyond ${tol}`);
   const engines = r.engines[0].engine === r.engines[1].engine ? r.engines[0].engine : `${r.engines[0].engine} vs ${r.engines[1].engine}`;
-  return `A = ${r.a}, B = ${r.b} (${engines}, same seeded inputs)\n${t.toString()}\n${c.bold(verdict)}`;
+  const note = nonFiniteNote(r.outputs);
+  const warning = note ? `\n${c.yellow(`${note} on the seeded inputs: errors there are NaN, and agreement cannot be shown`)}` : '';
+  return `A = ${r.a}, B = ${r.b} (${engines}, same seeded inputs)\n${t.toString()}${warning}\n${c.bold(verdict)}`;
 }
