@@ -1,5 +1,9 @@
 /** A progress bar on stderr while a measurement runs (only when stderr is a terminal). */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
+
+/** cli-progress is loaded when a bar is shown (~20 ms that a piped or scripted run need not pay). */
+const load = () => createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
 
 export interface Progress {
   update(fraction: number, label: string): void;
@@ -8,6 +12,7 @@ export interface Progress {
 
 export function progressBar(title: string): Progress {
   if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  const cliProgress = load();
   const bar = new cliProgress.SingleBar(
     { format: `${title} {bar} {percentage}% {label}`, stream: process.stderr, clearOnComplete: true, hideCursor: true, barsize: 24 },
     cliProgress.Presets.shades_classic,

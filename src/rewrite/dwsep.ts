@@ -7,13 +7,17 @@
  * over its c1·r outputs, which computes the same sum with two ops instead of 2r + adds.
  * // conv(x, W) -> pw(dw(x, V_r), S_r·U_r), madds × r·(1/c2 + 1/k²)
  */
-import { Matrix, SVD } from 'ml-matrix';
+import { createRequire } from 'node:module';
+import type * as MlMatrix from 'ml-matrix';
 import { UsageError } from '../errors.js';
 import { Node } from '../ir/index.js';
 import { parseConv } from '../ops/index.js';
 import { ints } from '../zoo/builder.js';
 import type { Pass, PassContext } from './types.js';
 import { addWeight, convAttrsLike, floatWeights, removeNodes } from './weights.js';
+
+/** ml-matrix is loaded on the first SVD (~50 ms that every CLI start paid when it was imported). */
+const mlMatrix = () => createRequire(import.meta.url)('ml-matrix') as typeof MlMatrix;
 
 interface Match {
   conv: Node;
@@ -59,6 +63,7 @@ export const dwsep: Pass<Match> = {
     const [c2, c1, kh, kw] = w.dims as [number, number, number, number];
     const k2 = kh * kw;
     // SVD of each input channel's c2 × k² slice.
+    const { Matrix, SVD } = mlMatrix();
     const parts = [];
     for (let c = 0; c < c1; c++) {
       const m = new Matrix(c2, k2);
