@@ -64,6 +64,34 @@ describe('topological order', () => {
   });
 });
 
+describe('editing the node list', () => {
+  it('removed nodes leave the list, the index and the consumers; re-adding and inserting keep positions', () => {
+    const g = new Graph();
+    g.inputs.push('x');
+    const a = g.addNode(new Node('Relu', 'a', ['x'], ['va']));
+    const b = g.addNode(new Node('Relu', 'b', ['va'], ['vb']));
+    const c = g.addNode(new Node('Relu', 'c', ['va'], ['vc']));
+    const d = g.addNode(new Node('Relu', 'd', ['vc'], ['vd']));
+    const list = g.nodes;
+    expect(g.consumers('va')).toEqual([b, c]);
+    g.removeNode(b);
+    g.removeNode(new Node('Relu', 'elsewhere', ['x'], ['y']));
+    g.removeNode(b);
+    // An array read before the removal is left as it was; the graph's list is new.
+    expect(list.map((n) => n.name)).toEqual(['a', 'b', 'c', 'd']);
+    expect(g.nodes.map((n) => n.name)).toEqual(['a', 'c', 'd']);
+    expect(g.consumers('va')).toEqual([c]);
+    expect(g.producer('vb')).toBeUndefined();
+    expect(c.position).toBe(1);
+    g.removeNode(c);
+    g.addNode(c, 1);
+    expect(g.nodes.map((n) => n.name)).toEqual(['a', 'c', 'd']);
+    g.removeNode(d);
+    const e = g.addNode(new Node('Relu', 'e', ['vc'], ['ve']));
+    expect(g.nodes).toEqual([a, c, e]);
+  });
+});
+
 describe('the validator names what is wrong', () => {
   it('a value defined twice', () => {
     const g = relu2();
