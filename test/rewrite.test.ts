@@ -181,6 +181,7 @@ describe('the rewrite command', () => {
     const r = await rewriteModel('zoo:squeezenet1_1?resolution=96', [{ pass: broken as Pass<unknown>, params: {} }], await ort(), { measure: false });
     expect(r.ok).toBe(false);
     expect(r.outputError!).toBeGreaterThan(1e-3);
+    expect(r.failure).toBe(`an exact rewrite changed the outputs by ${r.outputError!.toExponential(2)} (limit 1e-4)`);
     expect(r.timing).toBeUndefined();
   });
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { analyzeGraph, openModel } from '../analysis/index.js';
 import { costModel, type CostTotals } from '../cost/index.js';
-import { compare, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type VerifyResult } from '../engine/index.js';
+import { compare, nonFiniteNote, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type VerifyResult } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { saveOnnx } from '../formats/onnx/index.js';
 import type { Graph } from '../ir/index.js';
@@ -39,6 +39,8 @@ export interface RewriteResult {
   timing: CompareResult | undefined;
   /** False when an exact rewrite changed the outputs beyond EXACT_TOLERANCE. */
   ok: boolean;
+  /** Why it is not ok, in one line (undefined when it is). */
+  failure: string | undefined;
   graph: Graph;
 }
 
@@ -64,6 +66,13 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
   }
   const outputError = verification ? Math.max(...verification.outputs.map((x) => x.normRel)) : undefined;
   const ok = !(exact && outputError !== undefined && !(outputError <= EXACT_TOLERANCE));
+  // Where A itself is NaN or infinite no error bound can show agreement: say that, not "changed by NaN".
+  const unverifiable = verification && nonFiniteNote(verification.outputs);
+  const failure = ok
+    ? undefined
+    : unverifiable
+      ? `cannot verify the rewrite: ${unverifiable} on the seeded inputs (--seed picks others; --no-verify skips the check)`
+      : `an exact rewrite changed the outputs by ${outputError!.toExponential(2)} (limit ${EXACT_TOLERANCE.toExponential(0)})`;
   if (engine && prepared && ok && (o.measure ?? true)) {
     timing = await compare(prepared[0], prepared[1], engine, o.compare);
   }
@@ -77,6 +86,7 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
     outputError,
     timing,
     ok,
+    failure,
     graph,
   };
 }

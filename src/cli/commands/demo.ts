@@ -53,7 +53,7 @@ export function demoCommand(): Command {
     print(`   ${r.before.nodes} → ${r.after.nodes} nodes; params ${si(t.params)} → ${si(a.params)}; madds ${si(t.madds)} → ${si(a.madds)}; memory access ${si(t.memAccess)} → ${si(a.memAccess)} elements.`);
 
     step(4, 'verify');
-    print(`   Same seeded input to both: largest output difference ${r.outputError?.toExponential(2)} of the output's scale (max|a−b| / max|a|) — ${r.ok ? (r.exact ? 'the same function, to float rounding' : 'the approximation chosen') : 'NOT equivalent'}.`);
+    print(`   Same seeded input to both: largest output difference ${r.outputError?.toExponential(2)} of the output's scale (max|a−b| / max|a|) — ${r.ok ? (r.exact ? 'the same function, to float rounding' : 'the approximation chosen') : `NOT equivalent: ${r.failure}`}.`);
 
     step(5, 'compare');
     if (r.timing) {
