@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { leannet } from './helpers/cli.js';
@@ -57,6 +58,18 @@ describe('leannet analyze', () => {
     expect(r.stdout).toMatch(/^Conv\s+52\s/m);
     expect(r.stdout).toMatch(/^Clip\s+35\s/m);
     expect(leannet(['analyze', 'zoo:mobilenet_v2', '--by', 'layer']).stderr).toMatch(/--by: expected 'op', got 'layer'/);
+  });
+
+  it('writes colour codes only to a terminal or with FORCE_COLOR, also when CI is set', () => {
+    const model = sharedModel('light_squeezenet.onnx');
+    const plain = leannet(['analyze', model], { env: { NO_COLOR: '', FORCE_COLOR: '', CI: 'true' } });
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/params\s+1,235,496/);
+    expect(plain.stdout).not.toContain('\x1b[');
+    const forced = leannet(['analyze', model], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(forced.stdout).toContain('\x1b[1m');
+    expect(stripVTControlCharacters(forced.stdout)).toBe(plain.stdout);
+    expect(leannet(['--no-color', 'analyze', model], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).toBe(plain.stdout);
   });
 
   it('stops quietly, exit code 0, when the reader closes the pipe early (`| head`)', async () => {

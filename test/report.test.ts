@@ -3,7 +3,7 @@ import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { grouped } from '../src/report/format.js';
-import { displayWidth, table } from '../src/report/style.js';
+import { colorWanted, displayWidth, table } from '../src/report/style.js';
 
 describe('displayWidth', () => {
   it('agrees with string-width for every character it counts directly, and for others', () => {
@@ -47,12 +47,33 @@ describe('table', () => {
   it('renders a 20,000-row table with every row aligned', () => {
     const t = table(['layer', 'shape'], ['left', 'right']);
     for (let i = 0; i < 20_000; i++) t.push([`n${i}`, `1x${i}x7x7 → 1x${i}x7x7`]);
-    const lines = t.toString().split('\n');
+    // The header is bold when this process's stdout is a terminal or FORCE_COLOR is set.
+    const lines = stripVTControlCharacters(t.toString()).split('\n');
     expect(lines).toHaveLength(20_001);
     // 'n0' padded to the first column's 6, two spaces, then 17 characters right-aligned in 25.
     expect(lines[1]).toBe(`n0${' '.repeat(4 + 2 + 8)}1x0x7x7 → 1x0x7x7`);
     expect(lines[20_000]).toBe('n19999  1x19999x7x7 → 1x19999x7x7');
     expect(new Set(lines.map((l) => l.length))).toEqual(new Set([33]));
+  });
+});
+
+describe('colorWanted', () => {
+  const tty = { isTTY: true };
+  const pipe = { isTTY: false };
+  it('colours a terminal only, unless NO_COLOR or FORCE_COLOR says otherwise', () => {
+    expect(colorWanted({}, tty)).toBe(true);
+    expect(colorWanted({}, pipe)).toBe(false);
+    expect(colorWanted({}, undefined)).toBe(false);
+    // picocolors turns colour on for any process with CI set; a pipe on CI stays plain here
+    expect(colorWanted({ CI: 'true' }, pipe)).toBe(false);
+    expect(colorWanted({ TERM: 'dumb' }, tty)).toBe(false);
+    expect(colorWanted({ NO_COLOR: '1' }, tty)).toBe(false);
+    expect(colorWanted({ NO_COLOR: '' }, tty)).toBe(true);
+    expect(colorWanted({ NO_COLOR: '1', FORCE_COLOR: '1' }, tty)).toBe(false);
+    expect(colorWanted({ FORCE_COLOR: '1' }, pipe)).toBe(true);
+    expect(colorWanted({ FORCE_COLOR: '0' }, tty)).toBe(false);
+    expect(colorWanted({ FORCE_COLOR: 'false' }, tty)).toBe(false);
+    expect(colorWanted({ FORCE_COLOR: '' }, pipe)).toBe(false);
   });
 });
 

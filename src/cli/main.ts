@@ -27,7 +27,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.hook('preAction', (cmd) => {
-    if (cmd.opts()['color'] === false || process.env['NO_COLOR']) setColor(false);
+    if (cmd.opts()['color'] === false) setColor(false);
   });
   for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), rewriteCommand(), labCommand(), zooCommand(), demoCommand()]) {
     sub.exitOverride();

@@ -1,24 +1,40 @@
-/** Colours (picocolors, off when not a TTY or NO_COLOR is set) and the table style every report uses. */
+/** Colours (picocolors' codes, on only for a terminal) and the table style every report uses. */
 import pc from 'picocolors';
 import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
 import textTable from 'text-table';
 
-let enabled = pc.isColorSupported;
+/**
+ * Whether output written to `stream` should carry colour codes: never with NO_COLOR set and not
+ * empty (no-color.org), always with FORCE_COLOR set to anything but '0' or 'false', else only when
+ * the stream is a terminal other than TERM=dumb. picocolors' own test also turns colour on whenever
+ * `CI` is set, which wrote escape codes into files and pipes on CI machines; leannet asks the stream.
+ */
+export function colorWanted(env: Record<string, string | undefined>, stream: { isTTY?: boolean } | undefined): boolean {
+  if (env['NO_COLOR']) return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return stream?.isTTY === true && env['TERM'] !== 'dumb';
+}
+
+const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; stdout?: { isTTY?: boolean } } }).process;
+let enabled = colorWanted(proc?.env ?? {}, proc?.stdout);
 
 export function setColor(on: boolean): void {
   enabled = on;
 }
 
+/** The codes themselves, whatever picocolors guessed about this process. */
+const codes = pc.createColors(true);
 const wrap = (f: (s: string) => string) => (s: string) => (enabled ? f(s) : s);
 
 export const c = {
-  bold: wrap(pc.bold),
-  dim: wrap(pc.dim),
-  red: wrap(pc.red),
-  green: wrap(pc.green),
-  yellow: wrap(pc.yellow),
-  cyan: wrap(pc.cyan),
+  bold: wrap(codes.bold),
+  dim: wrap(codes.dim),
+  red: wrap(codes.red),
+  green: wrap(codes.green),
+  yellow: wrap(codes.yellow),
+  cyan: wrap(codes.cyan),
 };
 
 /**
