@@ -10,6 +10,8 @@ import {
   Builder, analyzeGraph, buildNetwork, costModel, createEngine, findProblems, layers, openModel, parsePassSpecs, prepareGraph, rewriteModel,
   runPasses, verifyModels, convGeometry, parseConv, Graph as IRGraph, Node, Tensor, saveOnnx, type Engine, type Graph, type Pass,
 } from '../src/index.js';
+import { Matrix, SVD } from 'ml-matrix';
+import { singularTerms } from '../src/rewrite/dwsep.js';
 import { errorLines, leannet } from './helpers/cli.js';
 import { sharedModel, tempDir } from './helpers/models.js';
 
@@ -141,6 +143,60 @@ describe('dwsep (Network Decoupling) on a real-weight model', () => {
       expect(error).toBeLessThan(previous);
       previous = error;
     }
+  });
+});
+
+describe('dwsep on slices that hang ml-matrix\'s SVD', () => {
+  // A 7×7 stem whose 64 filters agree on each input channel: every 64 × 49 slice is rank 1.
+  // ml-matrix's SVD never returns on such a slice (its open issue #70); the light DenseNet-121
+  // and ResNet-50 stems, whose weights are constants, are cases of it.
+  const stem = () => {
+    const b = new Builder({ name: 'stem', seed: 5, opset: 13 });
+    const x = b.input('x', [1, 3, 32, 32]);
+    b.output(layers.conv(b, x, { out: 64, kernel: 7, stride: 2, pad: 3, name: 'stem' }));
+    const g = b.finish();
+    const data = new Float32Array(64 * 3 * 49);
+    for (let o = 0; o < 64; o++) for (let c = 0; c < 3; c++) for (let t = 0; t < 49; t++) data[(o * 3 + c) * 49 + t] = Math.sin(1 + c * 49 + t);
+    g.setInitializer(g.nodes[0]!.inputs[1]!, Tensor.fromArray('float32', [64, 3, 7, 7], data));
+    return g;
+  };
+
+  it('is exact at rank 49 and needs one term per slice', async () => {
+    const { reports } = await exactRewrite(stem, ['dwsep:rank=49']);
+    expect(reports[0]!.changes[0]!.weightError!).toBeLessThan(1e-6);
+    const [report] = runPasses(stem(), parsePassSpecs(['dwsep:energy=0.999999']));
+    const change = report!.changes[0]!;
+    expect(change.detail).toMatchObject({ rank: 1, of: 49 });
+    expect(change.weightError!).toBeLessThan(1e-6);
+  });
+
+  it('gives the singular values of an independent SVD, and the terms sum back to the matrix', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+    for (const [c2, k2] of [[32, 9], [4, 9], [64, 49], [16, 25]] as const) {
+      const m = new Float64Array(c2 * k2).map(rnd);
+      const terms = singularTerms(m, c2, k2);
+      const rows = Array.from({ length: c2 }, (_, o) => Array.from(m.subarray(o * k2, (o + 1) * k2)));
+      const reference = new SVD(new Matrix(rows), { autoTranspose: true }).diagonal;
+      reference.forEach((s, j) => expect(Math.sqrt(terms.s2[j]!)).toBeCloseTo(s, 12));
+      // ranks beyond min(c2, k2) carry nothing
+      for (let j = reference.length; j < k2; j++) expect(terms.s2[j]!).toBeLessThan(1e-24);
+      let worst = 0;
+      for (let o = 0; o < c2; o++) {
+        for (let t = 0; t < k2; t++) {
+          let sum = 0;
+          for (let j = 0; j < k2; j++) sum += terms.mv[j]![o]! * terms.v[j]![t]!;
+          worst = Math.max(worst, Math.abs(sum - m[o * k2 + t]!));
+        }
+      }
+      expect(worst).toBeLessThan(1e-13);
+    }
+    // rank 1 by hand: a·bᵀ has the one singular value |a|·|b|
+    const a = [1, 2, 2];
+    const b = [3, 0, 4, 0];
+    const terms = singularTerms(Float64Array.from(a.flatMap((x) => b.map((y) => x * y))), 3, 4);
+    expect(Math.sqrt(terms.s2[0]!)).toBeCloseTo(3 * 5, 12);
+    expect(terms.s2.slice(1).every((x) => x < 1e-24)).toBe(true);
   });
 });
 

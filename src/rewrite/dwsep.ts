@@ -16,11 +16,58 @@ import { ints } from '../zoo/builder.js';
 import type { Pass, PassContext } from './types.js';
 import { addWeight, convAttrsLike, floatWeights, removeNodes } from './weights.js';
 
-/** ml-matrix is loaded on the first SVD (~50 ms that every CLI start paid when it was imported). */
+/** ml-matrix is loaded on the first decomposition (~50 ms that every CLI start paid when it was imported). */
 const mlMatrix = () => createRequire(import.meta.url)('ml-matrix') as typeof MlMatrix;
 
 interface Match {
   conv: Node;
+}
+
+/** The terms of M = Σ_j s_j u_j v_jᵀ, largest first, each as v_j and s_j·u_j = M·v_j. */
+interface SingularTerms {
+  /** s_j², which is |M·v_j|². */
+  s2: number[];
+  v: Float64Array[];
+  mv: Float64Array[];
+}
+
+/**
+ * The singular terms of a c2 × k² row-major matrix M, from the eigenvectors of MᵀM (k² × k²,
+ * symmetric). Not ml-matrix's SVD: it never returns on some matrices, among them the 64 × 49
+ * slice of a 7×7 stem conv whose filters agree on an input channel (its open issue #70; the light
+ * DenseNet-121 and ResNet-50 stems hang it). The pass needs v_j and the product s_j·u_j, which
+ * M·v_j gives directly, so nothing divides by a small s_j: Σ_j (M·v_j) v_jᵀ = M·V·Vᵀ = M with all
+ * k² terms whatever the accuracy of the small eigenvalues, and Σ_{j≥r} |M·v_j|² is the exact
+ * squared error of keeping r.
+ */
+export function singularTerms(m: Float64Array, c2: number, k2: number): SingularTerms {
+  const { EigenvalueDecomposition, Matrix } = mlMatrix();
+  const gram = new Matrix(k2, k2);
+  for (let a = 0; a < k2; a++) {
+    for (let b = a; b < k2; b++) {
+      let sum = 0;
+      for (let o = 0; o < c2; o++) sum += m[o * k2 + a]! * m[o * k2 + b]!;
+      gram.set(a, b, sum);
+      gram.set(b, a, sum);
+    }
+  }
+  const vectors = new EigenvalueDecomposition(gram, { assumeSymmetric: true }).eigenvectorMatrix;
+  const terms = [];
+  for (let j = 0; j < k2; j++) {
+    const v = new Float64Array(k2);
+    for (let t = 0; t < k2; t++) v[t] = vectors.get(t, j);
+    const mv = new Float64Array(c2);
+    let s2 = 0;
+    for (let o = 0; o < c2; o++) {
+      let sum = 0;
+      for (let t = 0; t < k2; t++) sum += m[o * k2 + t]! * v[t]!;
+      mv[o] = sum;
+      s2 += sum * sum;
+    }
+    terms.push({ s2, v, mv });
+  }
+  terms.sort((a, b) => b.s2 - a.s2);
+  return { s2: terms.map((t) => t.s2), v: terms.map((t) => t.v), mv: terms.map((t) => t.mv) };
 }
 
 /** Rank per layer: `rank=r`, or the smallest r keeping `energy` of Σ s² (default energy=0.95). */
@@ -62,16 +109,13 @@ export const dwsep: Pass<Match> = {
     const w = floatWeights(graph, conv.inputs[1], conv.label)!;
     const [c2, c1, kh, kw] = w.dims as [number, number, number, number];
     const k2 = kh * kw;
-    // SVD of each input channel's c2 × k² slice.
-    const { Matrix, SVD } = mlMatrix();
     const parts = [];
     for (let c = 0; c < c1; c++) {
-      const m = new Matrix(c2, k2);
-      for (let o = 0; o < c2; o++) for (let t = 0; t < k2; t++) m.set(o, t, w.data[(o * c1 + c) * k2 + t]!);
-      const svd = new SVD(m, { autoTranspose: true, computeLeftSingularVectors: true, computeRightSingularVectors: true });
-      parts.push({ s: svd.diagonal, u: svd.leftSingularVectors, v: svd.rightSingularVectors });
+      const m = new Float64Array(c2 * k2);
+      for (let o = 0; o < c2; o++) for (let t = 0; t < k2; t++) m[o * k2 + t] = w.data[(o * c1 + c) * k2 + t]!;
+      parts.push(singularTerms(m, c2, k2));
     }
-    const r = chooseRank(ctx.params, parts.map((p) => p.s.map((x) => x * x)), Math.min(k2, c2));
+    const r = chooseRank(ctx.params, parts.map((p) => p.s2), Math.min(k2, c2));
     // With a chosen energy, a layer whose decoupled form is not cheaper stays as it is:
     // c1·r·k² + c1·r·c2 multiply-adds per pixel against c1·c2·k².
     if (ctx.params['rank'] === undefined && r * (c2 + k2) >= c2 * k2) {
@@ -83,15 +127,14 @@ export const dwsep: Pass<Match> = {
     const pwW = new Float32Array(c2 * c1 * r);
     let err = 0;
     let norm = 0;
-    parts.forEach(({ s, u, v }, c) => {
+    parts.forEach(({ s2, v, mv }, c) => {
       for (let j = 0; j < r; j++) {
-        const sj = s[j] ?? 0;
-        for (let t = 0; t < k2; t++) dwW[(c * r + j) * k2 + t] = j < v.columns ? v.get(t, j) : 0;
-        for (let o = 0; o < c2; o++) pwW[o * c1 * r + c * r + j] = j < u.columns ? sj * u.get(o, j) : 0;
+        for (let t = 0; t < k2; t++) dwW[(c * r + j) * k2 + t] = v[j]![t]!;
+        for (let o = 0; o < c2; o++) pwW[o * c1 * r + c * r + j] = mv[j]![o]!;
       }
-      for (let j = 0; j < s.length; j++) {
-        norm += s[j]! * s[j]!;
-        if (j >= r) err += s[j]! * s[j]!;
+      for (let j = 0; j < s2.length; j++) {
+        norm += s2[j]!;
+        if (j >= r) err += s2[j]!;
       }
     });
     const a = parseConv(conv);
