@@ -90,6 +90,35 @@ describe('editing the node list', () => {
     const e = g.addNode(new Node('Relu', 'e', ['vc'], ['ve']));
     expect(g.nodes).toEqual([a, c, e]);
   });
+
+  it('replaced nodes give their place, that of the first in node order, to the new ones', () => {
+    const g = new Graph();
+    g.inputs.push('x');
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const [a, b, c, d, e, f] = names.map((n, i) => g.addNode(new Node('Relu', n, [i ? names[i - 1]! : 'x'], [n])));
+    const p = new Node('Relu', 'p', ['x'], ['p']);
+    const q = new Node('Relu', 'q', ['p'], ['q']);
+    // given out of order: p and q go where b stands
+    g.replaceNodes([d, b], [p, q]);
+    const r = new Node('Relu', 'r', ['q'], ['r']);
+    g.replaceNodes([f], [r]);
+    // a node added by a replacement not yet applied can itself be replaced
+    const s = new Node('Relu', 's', ['p'], ['s']);
+    g.replaceNodes([q], [s]);
+    expect(g.values.has('s') && g.values.has('r')).toBe(true);
+    expect(g.nodes.map((n) => n.name)).toEqual(['a', 'p', 's', 'c', 'e', 'r']);
+    expect(g.nodes).toEqual([a, p, s, c, e, r]);
+    expect(g.consumers('p')).toEqual([s]);
+    expect(g.producer('d')).toBeUndefined();
+    // names: those in use and those added since the first ask are taken, whatever the list holds
+    expect(g.uniqueNodeName('c')).toBe('c_1');
+    expect(g.uniqueNodeName('t')).toBe('t');
+    g.replaceNodes([c], [new Node('Relu', 't', ['p'], ['t'])]);
+    expect(g.uniqueNodeName('t')).toBe('t_1');
+    g.addNode(new Node('Relu', 't_1', ['t'], ['t_1']));
+    expect(g.uniqueNodeName('t')).toBe('t_2');
+    expect(() => g.replaceNodes([], [b!, d!, f!])).toThrow(/no node to replace/);
+  });
 });
 
 describe('the validator names what is wrong', () => {

@@ -126,23 +126,34 @@ export function defaultMeta(): ModelMeta {
   };
 }
 
+interface PendingEdits {
+  removed: Set<Node>;
+  /** For each replaced node, the nodes that take the place of the first of its group. */
+  groups: Map<Node, { added: readonly Node[]; placed: boolean }>;
+}
+
+const newPendingEdits = (): PendingEdits => ({ removed: new Set(), groups: new Map() });
+
 export class Graph {
   name = 'graph';
   docString = '';
-  /** Nodes in order (kept topological by the reader and by passes). Removals are applied on the next read. */
+  /** Nodes in order (kept topological by the reader and by passes). Removals and replacements are applied on the next read. */
   get nodes(): Node[] {
-    if (this.removed !== undefined) this.applyRemovals();
+    if (this.pending !== undefined) this.applyPending();
     return this.nodeList;
   }
 
   set nodes(list: Node[]) {
     this.nodeList = list;
-    this.removed = undefined;
+    this.pending = undefined;
+    this.nodeNames = undefined;
   }
 
   private nodeList: Node[] = [];
-  /** Nodes `removeNode` was given since `nodes` was last read. */
-  private removed: Set<Node> | undefined;
+  /** What `removeNode` and `replaceNodes` were given since `nodes` was last read. */
+  private pending: PendingEdits | undefined;
+  /** Every node name in use (and those of nodes removed since), for `uniqueNodeName`; made on its first call. */
+  private nodeNames: Set<string> | undefined;
   /** Real inputs (initializers excluded), in file order. */
   inputs: string[] = [];
   outputs: string[] = [];
@@ -216,7 +227,7 @@ export class Graph {
 
   addNode(node: Node, index = this.nodes.length): Node {
     this.nodes.splice(index, 0, node);
-    for (const o of node.outputs) this.value(o);
+    this.added(node);
     this.touch();
     return node;
   }
@@ -227,14 +238,47 @@ export class Graph {
    * folding the BNs of a 16,000-node chain grow with the square of its size).
    */
   removeNode(node: Node): void {
-    (this.removed ??= new Set()).add(node);
+    (this.pending ??= newPendingEdits()).removed.add(node);
     this.touch();
   }
 
-  private applyRemovals(): void {
-    const removed = this.removed!;
-    this.removed = undefined;
-    this.nodeList = this.nodeList.filter((n) => !removed.has(n));
+  /**
+   * Remove `removed` and put `added`, in order, where the first of `removed` stands in the node
+   * list. Like `removeNode`, the list is rebuilt on its next read, so a pass replacing nodes
+   * at every match stays linear (finding the place with indexOf and splicing there was not).
+   */
+  replaceNodes(removed: readonly Node[], added: readonly Node[]): void {
+    if (removed.length === 0) throw new Error('replaceNodes: no node to replace');
+    const pending = (this.pending ??= newPendingEdits());
+    const group = { added, placed: false };
+    for (const n of removed) {
+      pending.removed.add(n);
+      pending.groups.set(n, group);
+    }
+    for (const n of added) this.added(n);
+    this.touch();
+  }
+
+  private added(node: Node): void {
+    for (const o of node.outputs) if (o) this.value(o);
+    this.nodeNames?.add(node.name);
+  }
+
+  /** One sweep: each replacement goes in before the first of its nodes met, removed nodes go. */
+  private applyPending(): void {
+    const { removed, groups } = this.pending!;
+    this.pending = undefined;
+    const out: Node[] = [];
+    const emit = (n: Node): void => {
+      const group = groups.get(n);
+      if (group && !group.placed) {
+        group.placed = true;
+        group.added.forEach(emit);
+      }
+      if (!removed.has(n)) out.push(n);
+    };
+    this.nodeList.forEach(emit);
+    this.nodeList = out;
   }
 
   /** Point every consumer (and graph output) of `from` at `to`. */
@@ -268,9 +312,14 @@ export class Graph {
     this.touch();
   }
 
-  /** A node name not yet used in this graph, starting from `base`. */
+  /**
+   * A node name not used in this graph, starting from `base`. The names are collected on the
+   * first call and kept up to date by `addNode` and `replaceNodes` (a Set made per call cost a
+   * sweep of the graph per rewritten node); a name changed in place afterwards is not seen,
+   * so rename before asking, or set `nodes` again.
+   */
   uniqueNodeName(base: string): string {
-    const taken = new Set(this.nodes.map((n) => n.name));
+    const taken = (this.nodeNames ??= new Set(this.nodes.map((n) => n.name)));
     if (!taken.has(base)) return base;
     for (let i = 1; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
   }

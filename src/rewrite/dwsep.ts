@@ -14,7 +14,7 @@ import { Node } from '../ir/index.js';
 import { parseConv } from '../ops/index.js';
 import { ints } from '../zoo/builder.js';
 import type { Pass, PassContext } from './types.js';
-import { addWeight, convAttrsLike, floatWeights, removeNodes } from './weights.js';
+import { addWeight, convAttrsLike, floatWeights } from './weights.js';
 
 /** ml-matrix is loaded on the first decomposition (~50 ms that every CLI start paid when it was imported). */
 const mlMatrix = () => createRequire(import.meta.url)('ml-matrix') as typeof MlMatrix;
@@ -145,10 +145,7 @@ export const dwsep: Pass<Match> = {
     const pwInputs = [mid, addWeight(graph, `${pwName}.weight`, [c2, c1 * r, 1, 1], pwW)];
     if (conv.inputs[2]) pwInputs.push(conv.inputs[2]);
     const pw = new Node('Conv', pwName, pwInputs, [conv.outputs[0]!], new Map([['kernel_shape', ints([1, 1])]]));
-    const index = graph.nodes.indexOf(conv);
-    removeNodes(graph, [conv]);
-    graph.addNode(dw, index);
-    graph.addNode(pw, index + 1);
+    graph.replaceNodes([conv], [dw, pw]);
     const weightError = Math.sqrt(err / (norm || 1));
     return {
       replaced: [conv.name],

@@ -9,11 +9,13 @@ import { Node, Tensor, type Graph } from '../ir/index.js';
 import { attrInt } from '../ops/attrs.js';
 import { parseConv } from '../ops/index.js';
 import type { Pass } from './types.js';
-import { addWeight, floatWeights, removeNodes } from './weights.js';
+import { addWeight, floatWeights } from './weights.js';
 
 interface Match {
   input: string;
   convs: Node[];
+  /** A channel Concat that is the only reader of every conv output (none is a graph output). */
+  concat: Node | undefined;
 }
 
 /** Convs can merge when everything but their filters is the same. */
@@ -44,11 +46,19 @@ export const mergeParallelConvs: Pass<Match> = {
         const key = geometryKey(graph, c);
         if (key) groups.set(key, [...(groups.get(key) ?? []), c]);
       }
-      for (const convs of groups.values()) if (convs.length > 1) out.push({ input: x, convs });
+      for (const convs of groups.values()) {
+        if (convs.length < 2) continue;
+        // Found here, on the graph as matched: apply asks the index nothing, since every earlier
+        // apply's edit would have it rebuilt (once per match: quadratic on a large graph).
+        const outputs = convs.map((c) => c.outputs[0]!);
+        const concat = graph.consumers(outputs[0]!).find((u) => u.opType === 'Concat' && !u.domain && attrInt(u, 'axis', 1) === 1);
+        const onlyConcat = !!concat && outputs.every((o) => !graph.outputs.includes(o) && graph.consumers(o).every((u) => u === concat));
+        out.push({ input: x, convs, concat: onlyConcat ? concat : undefined });
+      }
     }
     return out;
   },
-  apply(graph, { input, convs }) {
+  apply(graph, { input, convs, concat }) {
     const weights = convs.map((c) => floatWeights(graph, c.inputs[1], c.label)!);
     const sizes = weights.map((w) => w.dims[0]!);
     const total = sizes.reduce((a, b) => a + b, 0);
@@ -69,17 +79,11 @@ export const mergeParallelConvs: Pass<Match> = {
     if (hasBias) inputs.push(addWeight(graph, `${name}.bias`, [total], B));
     const merged = new Node('Conv', name, inputs, [graph.uniqueValueName(name)], new Map(first.attrs));
     const outputs = convs.map((c) => c.outputs[0]!);
-    const index = Math.min(...convs.map((c) => graph.nodes.indexOf(c)));
-    removeNodes(graph, convs);
-    graph.addNode(merged, index);
     // A Concat over exactly these outputs, in order and on channels, takes the merged output instead.
-    const concat = graph.consumers(outputs[0]!).find((u) => u.opType === 'Concat' && attrInt(u, 'axis', 1) === 1);
     const start = concat ? concat.inputs.indexOf(outputs[0]!) : -1;
-    const inOrder = concat && outputs.every((o, i) => concat.inputs[start + i] === o);
-    const onlyConcat = outputs.every((o) => !graph.outputs.includes(o) && graph.consumers(o).every((u) => u === concat));
-    if (concat && inOrder && onlyConcat) {
+    if (concat && start >= 0 && outputs.every((o, i) => concat.inputs[start + i] === o)) {
+      graph.replaceNodes(convs, [merged]);
       concat.inputs.splice(start, outputs.length, merged.outputs[0]!);
-      graph.touch();
       return { replaced: convs.map((c) => c.name), added: [name], summary: `merged ${convs.length} convs reading '${input}' into ${merged.label}, feeding ${concat.label} directly` };
     }
     const split = new Node('Split', graph.uniqueNodeName(`${name}.split`), [merged.outputs[0]!], outputs, new Map([['axis', int(1)]]));
@@ -91,7 +95,7 @@ export const mergeParallelConvs: Pass<Match> = {
     } else {
       split.attrs.set('split', ints(sizes));
     }
-    graph.addNode(split, index + 1);
+    graph.replaceNodes(convs, [merged, split]);
     return { replaced: convs.map((c) => c.name), added: [name, split.name], summary: `merged ${convs.length} convs reading '${input}' into ${merged.label} + Split` };
   },
 };

@@ -8,7 +8,7 @@ import { Node, type Graph } from '../ir/index.js';
 import { parseConv, type ConvAttrs } from '../ops/index.js';
 import { bnAffine } from './bn.js';
 import type { Pass } from './types.js';
-import { addWeight, convAttrsLike, floatWeights, removeNodes } from './weights.js';
+import { addWeight, convAttrsLike, floatWeights } from './weights.js';
 
 interface Branch {
   conv?: Node;
@@ -116,9 +116,7 @@ export const reparam: Pass<Match> = {
     const inputs = [m.x, addWeight(graph, `${name}.weight`, [cOut, cInG, K, L], W), addWeight(graph, `${name}.bias`, [cOut], B)];
     const conv = new Node('Conv', name, inputs, [m.root.outputs[0]!], attrs);
     const removed = [...m.adds, ...m.branches.flatMap((b) => [b.conv, b.bn].filter((n): n is Node => !!n))];
-    const index = Math.min(...removed.map((n) => graph.nodes.indexOf(n)));
-    removeNodes(graph, removed);
-    graph.addNode(conv, index);
+    graph.replaceNodes(removed, [conv]);
     return { replaced: removed.map((n) => n.name), added: [name], summary: `re-parameterised ${m.branches.length} branches into ${conv.label} (${K}x${L})` };
   },
 };
