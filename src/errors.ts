@@ -45,3 +45,8 @@ export class UsageError extends LeannetError {
 export function nodeContext(opType: string, name: string): string {
   return `Error in ${opType} '${name}': `;
 }
+
+/** A result could not be written: the folder is missing or read-only, the disk is full. */
+export class OutputError extends LeannetError {
+  override name = 'OutputError';
+}

@@ -12,6 +12,7 @@ export * from './ir/index.js';
 export * from './ops/index.js';
 
 // ONNX reading and writing.
+export * from './formats/files.js';
 export * from './formats/onnx/index.js';
 
 // The cost model.

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeGraph, readOnnx } from '../src/index.js';
+import { analyzeGraph, OutputError, readOnnx, writeFilesAtomic } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
 import { sharedModel, tempDir } from './helpers/models.js';
 import { seededFloats } from './helpers/ort.js';
@@ -104,6 +104,49 @@ describe('bad input gives one line and a non-zero exit', () => {
     expect(errorLines(badInput)).toEqual([`leannet: --input nosuch: the model has no input 'nosuch'; its inputs are 'x'`]);
     const badShape = leannet(['analyze', p, '--input', 'x=1x3xeight']);
     expect(errorLines(badShape)[0]).toMatch(/'1x3xeight' is not a shape/);
+  });
+
+  it('case=output paths that cannot be written: refused before the work, nothing left behind', () => {
+    const model = sharedModel('version-RFB-320.onnx');
+    const out = tempDir();
+    const notAFolder = file('plain.txt', 'a file');
+    const refused: [string[], string][] = [
+      [['rewrite', model, '--pass', 'fold-bn', '-o', out], `leannet: -o ${out}: is a folder; give the path of the file to write`],
+      [['rewrite', model, '--pass', 'fold-bn', '-o', path.join(out, 'no/such/x.onnx')], `leannet: -o ${path.join(out, 'no/such/x.onnx')}: folder ${path.join(out, 'no/such')} does not exist`],
+      [['zoo', 'export', 'resnet18', '-o', path.join(notAFolder, 'x.onnx')], `leannet: -o ${path.join(notAFolder, 'x.onnx')}: ${notAFolder} is not a folder`],
+      [['zoo', 'export', 'resnet18', '-o', '/dev/null'], 'leannet: -o /dev/null: exists and is not a regular file'],
+      [['demo', '-o', out], `leannet: -o ${out}: is a folder; give the path of the file to write`],
+      [['lab', 'g1', '--quick', '--html', out], `leannet: --html ${out}: is a folder; give the path of the file to write`],
+      [['lab', 'g1', '--quick', '--export', notAFolder], `leannet: --export ${notAFolder}: is a file, not a folder`],
+    ];
+    for (const [args, line] of refused) {
+      const r = leannet(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(errorLines(r)).toEqual([line]);
+      // refused before the work: nothing on stdout (demo and lab print as they go)
+      expect(r.stdout, args.join(' ')).toBe('');
+    }
+    expect(fs.readdirSync(out)).toEqual([]);
+    // Failures while writing are one line too, and leave no temporary file.
+    if (fs.existsSync('/proc/self')) {
+      // procfs accepts the folder check but no new file; Node's recursive mkdir spins forever on it
+      const proc = leannet(['zoo', 'export', 'resnet18', '-o', '/proc/leannet-test.onnx']);
+      expect(errorLines(proc)).toEqual(['leannet: cannot write /proc/leannet-test.onnx: ENOENT: no such file or directory']);
+      const folder = leannet(['lab', 'g1', '--quick', '--export', '/proc/leannet-test/configs']);
+      expect(errorLines(folder)).toEqual(['leannet: cannot create the folder /proc/leannet-test: ENOENT: no such file or directory']);
+    }
+  });
+
+  it('case=writing several files is all or none', () => {
+    const out = tempDir();
+    const missing = path.join(out, 'missing', 'b.bin');
+    expect(() => writeFilesAtomic([{ file: path.join(out, 'a.bin'), data: new Uint8Array(8) }, { file: missing, data: [new Uint8Array(4), new Uint8Array(4)] }])).toThrow(
+      new OutputError(`cannot write ${missing}: ENOENT: no such file or directory`),
+    );
+    expect(fs.readdirSync(out)).toEqual([]);
+    writeFilesAtomic([{ file: path.join(out, 'a.bin'), data: 'text' }, { file: path.join(out, 'b.bin'), data: [Uint8Array.of(1, 2), Uint8Array.of(3)] }]);
+    expect(fs.readdirSync(out).sort()).toEqual(['a.bin', 'b.bin']);
+    expect([...fs.readFileSync(path.join(out, 'b.bin'))]).toEqual([1, 2, 3]);
   });
 
   it('case=unresolved spatial dim names the input and the flag', () => {

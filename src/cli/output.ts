@@ -1,6 +1,5 @@
 /** Writing results: stdout for reports, stderr for progress and errors; files atomically. */
-import fs from 'node:fs';
-import path from 'node:path';
+import { writeFilesAtomic } from '../formats/files.js';
 
 export function printJson(doc: unknown): void {
   process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
@@ -12,13 +11,5 @@ export function print(text: string): void {
 
 /** Write a file through a temporary name in the same folder, then rename it into place. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFilesAtomic([{ file, data }]);
 }

@@ -3,11 +3,11 @@
  * each claim per column; an experiment's verdict is the majority of its columns.
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, environment, type EngineInfo, type Environment, type OptLevel } from '../engine/index.js';
 import { EngineError, UsageError } from '../errors.js';
+import { makeFolder } from '../formats/files.js';
 import { saveOnnx } from '../formats/onnx/index.js';
 import { majority } from './claims.js';
 import { EXPERIMENTS } from './experiments/index.js';
@@ -147,7 +147,7 @@ export function exportConfigs(ids: readonly string[], dir: string, quick: boolea
   const safe = (s: string) => s.replace(/[^A-Za-z0-9.=+-]+/g, '_').replace(/^_+|_+$/g, '');
   for (const e of findExperiments(ids)) {
     const sub = path.join(dir, e.id);
-    fs.mkdirSync(sub, { recursive: true });
+    makeFolder(sub);
     for (const c of e.configs({ quick })) {
       const file = path.join(sub, `${safe(c.column)}__${safe(c.row)}.onnx`);
       saveOnnx(c.build(), file);

@@ -8,6 +8,7 @@ import { analyzeGraph, openModel } from '../analysis/index.js';
 import { costModel, type CostTotals } from '../cost/index.js';
 import { compare, nonFiniteNote, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type VerifyResult } from '../engine/index.js';
 import { UsageError } from '../errors.js';
+import { checkOutputFile } from '../formats/files.js';
 import { saveOnnx } from '../formats/onnx/index.js';
 import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
@@ -96,7 +97,7 @@ export function checkOutputPath(input: string, output: string): void {
   if (input.startsWith('zoo:')) return;
   const real = (p: string) => (fs.existsSync(p) ? fs.realpathSync(p) : path.resolve(p));
   if (real(input) === real(output)) throw new UsageError(`-o ${output}: refusing to overwrite the input model; choose another output file`);
-  if (!fs.existsSync(path.dirname(path.resolve(output)))) throw new UsageError(`-o ${output}: folder ${path.dirname(path.resolve(output))} does not exist`);
+  checkOutputFile(output, `-o ${output}`);
 }
 
 /** Write the rewritten graph (atomically), with external data when the weights need it. */

@@ -3,7 +3,7 @@
  * compare — told as a short story with the measured figures.
  */
 import { Command } from 'commander';
-import { analyzeGraph, openModel, createEngine, lint, parsePassSpecs, rewriteModel, saveOnnx, setupLine, si, pct, c, type Engine } from '../../index.js';
+import { analyzeGraph, checkOutputFile, openModel, createEngine, lint, parsePassSpecs, rewriteModel, saveOnnx, setupLine, si, pct, c, type Engine } from '../../index.js';
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
 import { print } from '../output.js';
 import { withProgress } from '../progress.js';
@@ -17,6 +17,7 @@ export function demoCommand(): Command {
   withEngineOptions(cmd, { time: '4' });
   cmd.action(async (network: string, opts, self: Command) => {
     const spec = network.startsWith('zoo:') ? network : `zoo:${network}`;
+    if (opts.output) checkOutputFile(opts.output, `-o ${opts.output}`);
     const b = budget(opts);
     const specs = parsePassSpecs([opts.pass]);
     const step = (n: number, title: string) => print(`\n${c.bold(`${n}. ${title}`)}`);

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { engineNames, EXPERIMENTS, exportConfigs, labHtml, labReport, OPT_LEVELS, runLab, type LabSetting, type OptLevel } from '../../index.js';
+import { checkOutputFile, checkOutputFolder, engineNames, EXPERIMENTS, exportConfigs, labHtml, labReport, OPT_LEVELS, runLab, type LabSetting, type OptLevel } from '../../index.js';
 import { positiveInt } from '../options.js';
 import { print, printJson, writeFileAtomic } from '../output.js';
 import { withProgress } from '../progress.js';
@@ -23,6 +23,8 @@ export function labCommand(): Command {
     .option('--export <dir>', 'write every configuration as an ONNX file and exit');
   cmd.addHelpText('after', `\nExperiments:\n${EXPERIMENTS.map((e) => `  ${e.id.padEnd(6)} ${e.title}`).join('\n')}`);
   cmd.action(async (ids: string[], opts) => {
+    if (opts.export) checkOutputFolder(opts.export, `--export ${opts.export}`);
+    if (opts.html) checkOutputFile(opts.html, `--html ${opts.html}`);
     if (opts.export) {
       const files = exportConfigs(ids, path.resolve(opts.export), !!opts.quick);
       process.stderr.write(`wrote ${files.length} models under ${opts.export}\n`);

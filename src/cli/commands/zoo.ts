@@ -2,8 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { UsageError } from '../../errors.js';
-import { analyzeGraph, buildNetwork, findNetwork, NETWORKS, saveOnnx, si, table, c, bytes } from '../../index.js';
+import { analyzeGraph, buildNetwork, checkOutputFile, findNetwork, NETWORKS, saveOnnx, si, table, c, bytes } from '../../index.js';
 import { print, printJson } from '../output.js';
 
 const OPTION_FLAGS = ['width', 'resolution', 'classes', 'groups', 'seed'] as const;
@@ -40,12 +39,12 @@ export function zooCommand(): Command {
     .option('--external', "put the weights in '<file>.data' next to the model");
   exp.action((name: string, opts) => {
     const def = findNetwork(name);
+    checkOutputFile(opts.output, `-o ${opts.output}`);
     const given: Record<string, string> = {};
     for (const k of OPTION_FLAGS) if (opts[k] !== undefined) given[k] = String(opts[k]);
     if (opts.deploy) given['deploy'] = 'true';
     const graph = buildNetwork(def.name, given);
     const out = path.resolve(opts.output);
-    if (!fs.existsSync(path.dirname(out))) throw new UsageError(`-o ${opts.output}: folder ${path.dirname(out)} does not exist`);
     saveOnnx(graph, out, opts.external ? { external: true } : {});
     const size = fs.statSync(out).size;
     process.stderr.write(`${c.green('wrote')} ${opts.output} (${bytes(size)}${opts.external ? ` + ${path.basename(out)}.data` : ''})\n`);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFormatError, UsageError } from '../../errors.js';
 import type { Graph } from '../../ir/index.js';
+import { writeFilesAtomic, type OutputFile } from '../files.js';
 import { readOnnx } from './read.js';
 import type { ExternalResolver } from './tensor-proto.js';
 import { writeOnnx, type WriteOptions } from './write.js';
@@ -102,27 +103,8 @@ export function saveOnnx(graph: Graph, file: string, options: SaveOptions = {}):
     writeOpts.external = { location, ...(typeof ext === 'object' && ext.threshold !== undefined ? { threshold: ext.threshold } : {}) };
   }
   const result = writeOnnx(graph, writeOpts);
-  const dir = path.dirname(path.resolve(file));
-  const tmp = (name: string) => path.join(dir, `.${path.basename(name)}.${process.pid}.${Date.now()}.tmp`);
-  const written: [string, string][] = [];
-  try {
-    if (result.external) {
-      const target = path.join(dir, result.external.location);
-      const t = tmp(target);
-      const fd = fs.openSync(t, 'w');
-      written.push([t, target]);
-      try {
-        for (const part of result.external.parts) fs.writeSync(fd, part);
-      } finally {
-        fs.closeSync(fd);
-      }
-    }
-    const t = tmp(file);
-    written.push([t, path.resolve(file)]);
-    fs.writeFileSync(t, result.model);
-    for (const [from, to] of written) fs.renameSync(from, to);
-  } catch (e) {
-    for (const [from] of written) fs.rmSync(from, { force: true });
-    throw e;
-  }
+  const files: OutputFile[] = [];
+  if (result.external) files.push({ file: path.join(path.dirname(path.resolve(file)), result.external.location), data: result.external.parts });
+  files.push({ file, data: result.model });
+  writeFilesAtomic(files);
 }
