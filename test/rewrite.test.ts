@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   Builder, analyzeGraph, buildNetwork, costModel, createEngine, findProblems, layers, openModel, parsePassSpecs, prepareGraph, rewriteModel,
-  runPasses, verifyModels, convGeometry, parseConv, Graph as IRGraph, Node, Tensor, saveOnnx, type Engine, type Graph, type Pass,
+  runPasses, verifyModels, convGeometry, parseConv, Graph as IRGraph, Node, Tensor, saveOnnx, encodeModel, readOnnx, topoOrder, type Engine, type Graph, type Pass,
 } from '../src/index.js';
 import { Matrix, SVD } from 'ml-matrix';
 import { singularTerms } from '../src/rewrite/dwsep.js';
@@ -200,6 +200,73 @@ describe('dwsep on slices that hang ml-matrix\'s SVD', () => {
   });
 });
 
+describe('subgraphs read values of the graph around them', () => {
+  // conv → BN → ReduceSum → Greater → If; both branches read `branchInput` and the initializer
+  // `k` from the outer graph, which no node input of the outer graph reads.
+  const model = (branchInput: string, order: 'sorted' | 'if-first' = 'sorted') => {
+    const f = (name: string, dims: number[], v?: number) => ({
+      name,
+      dims,
+      data_type: 1,
+      raw_data: new Uint8Array(Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => v ?? ((i % 7) - 3) / 10).buffer),
+    });
+    const vi = (name: string, dims?: number[]) => ({ name, type: { tensor_type: { elem_type: 1, ...(dims ? { shape: { dim: dims.map((d) => ({ dim_value: d })) } } : {}) } } });
+    const branch = (op: string) => ({
+      name: op,
+      node: [
+        { name: `${op}_n`, op_type: op, input: [branchInput], output: [`${op}_t`] },
+        { name: `${op}_add`, op_type: 'Add', input: [`${op}_t`, 'k'], output: [`${op}_out`] },
+      ],
+      output: [vi(`${op}_out`)],
+    });
+    const nodes = [
+      { name: 'conv', op_type: 'Conv', input: ['x', 'w'], output: ['c'] },
+      { name: 'bn', op_type: 'BatchNormalization', input: ['c', 's', 'b', 'm', 'v'], output: ['bn'] },
+      { name: 'sum', op_type: 'ReduceSum', input: ['bn'], output: ['total'], attribute: [{ name: 'keepdims', type: 2, i: 0 }] },
+      { name: 'gt', op_type: 'Greater', input: ['total', 'zero'], output: ['cond'] },
+      { name: 'if', op_type: 'If', input: ['cond'], output: ['y'], attribute: [{ name: 'then_branch', type: 5, g: branch('Relu') }, { name: 'else_branch', type: 5, g: branch('Neg') }] },
+    ];
+    const bytes = encodeModel({
+      ir_version: 8,
+      opset_import: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'branches',
+        node: order === 'sorted' ? nodes : [nodes[4], ...nodes.slice(0, 4)],
+        input: [vi('x', [1, 3, 8, 8])],
+        output: [vi('y')],
+        initializer: [f('w', [4, 3, 3, 3]), f('s', [4], 1), f('b', [4], 0.1), f('m', [4], 0), f('v', [4], 1), f('k', [4, 6, 6], 0.5), f('zero', [], 0)],
+      },
+    });
+    return () => readOnnx(bytes);
+  };
+
+  it('a value a branch reads is not folded away; initializers only branches read are kept and counted', async () => {
+    const g = model('c')();
+    const ifNode = g.nodes.find((n) => n.opType === 'If')!;
+    expect(ifNode.outerReads).toEqual(['c', 'k']);
+    expect(g.consumers('c').map((n) => n.name)).toEqual(['bn', 'if']);
+    // w 108 + BN 4·4 + k 144 + zero 1, by hand: params are conv weights and BN scale/shift
+    const t = analyzeGraph(g).cost.totals;
+    expect([t.params, t.buffers]).toEqual([108 + 8, 8 + 144 + 1]);
+    const { after, reports } = await exactRewrite(model('c'), ['fold-bn']);
+    expect(reports[0]!.changes).toHaveLength(0);
+    expect(after.initializers.has('k')).toBe(true);
+    // reading the BN's output instead: the fold keeps that name, so it goes ahead
+    const folded = await exactRewrite(model('bn'), ['fold-bn']);
+    expect(folded.reports[0]!.changes).toHaveLength(1);
+    expect(folded.after.nodes.map((n) => n.opType)).toEqual(['Conv', 'ReduceSum', 'Greater', 'If']);
+  });
+
+  it('the node holding a subgraph is ordered after what the subgraph reads; a read of nothing is named', () => {
+    const g = model('c', 'if-first')();
+    expect(topoOrder(g).map((n) => n.name)).toEqual(['conv', 'bn', 'sum', 'gt', 'if']);
+    const dangling = model('nosuch')();
+    expect(findProblems(dangling)).toEqual([
+      "Error in If 'if': its subgraph reads 'nosuch', which is not produced by any node, nor a graph input or initializer",
+    ]);
+  });
+});
+
 describe('the rewrite command', () => {
   it('refuses -o equal to the input, leaves the input untouched, writes atomically', () => {
     const dir = tempDir();
@@ -217,6 +284,14 @@ describe('the rewrite command', () => {
     expect(doc.after.nodes).toBe(doc.before.nodes - 35);
     expect(fs.readFileSync(input).equals(fs.readFileSync(sharedModel('version-RFB-320.onnx')))).toBe(true);
     expect(fs.readdirSync(dir).sort()).toEqual(['folded.onnx', 'rfb.onnx']);
+  });
+
+  it('says so when no pass changed anything (here --only selects no node)', () => {
+    const out = path.join(tempDir(), 'same.onnx');
+    const r = leannet(['rewrite', sharedModel('version-RFB-320.onnx'), '-o', out, '--pass', 'fold-bn', '--only', '^nomatch$', '--no-measure']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/fold-bn \(exact\): 0 changes/);
+    expect(errorLines(r)).toEqual([`leannet: no pass changed the model (--only '^nomatch$' selects 0 of 242 nodes); ${out} holds the input, re-encoded`, `wrote ${out}`]);
   });
 
   it('an exact pass that changes the outputs is a failure and nothing is written', async () => {

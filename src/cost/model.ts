@@ -144,7 +144,8 @@ export function costModel(graph: Graph): ModelCost {
     const numel = v.tensor?.numel ?? 0;
     rows.addWeights(r.owner.position, r.role, numel);
   });
-  // Initializers nothing reads still occupy the file; count them as buffers.
+  // Initializers no node input reads (unused, or read only inside a subgraph, which is not costed)
+  // still occupy the file; count them as buffers.
   let orphan = 0;
   graph.values.forEach((v) => {
     const tensor = v.tensor;

@@ -30,6 +30,8 @@ export interface TypeInfo {
 
 /** Before a graph indexes a node, it has no resolved values. */
 const NO_VALUES = Object.freeze([]) as unknown as (Value | undefined)[];
+const NO_NAMES: readonly string[] = [];
+const NO_OUTER = Object.freeze([]) as unknown as Value[];
 
 /** A named value: a graph input, an initializer, or a node output. */
 export class Value {
@@ -45,9 +47,9 @@ export class Value {
   folded: readonly number[] | undefined;
   /** Index fields, filled by the graph's index (valid until the graph changes): the producing node… */
   producedBy: Node | undefined;
-  /** …how many input slots read it… */
+  /** …how many node input slots read it (reads inside subgraphs not counted)… */
   useCount = 0;
-  /** …and the nodes that read it, each once, in node order (built on the first `consumers` call). */
+  /** …and the nodes that read it, each once, in node order, those whose subgraphs read it included (built on the first `consumers` call). */
   users: Node[] | undefined;
 
   constructor(readonly name: string) {}
@@ -71,6 +73,13 @@ export class Node {
   inValues: (Value | undefined)[] = NO_VALUES;
   outValues: (Value | undefined)[] = NO_VALUES;
   position = -1;
+  /**
+   * Names the node's subgraphs (If/Loop/Scan bodies) read from the scopes around them: uses of
+   * those values beside `inputs` (set by the reader with `outerReads`; see ir/subgraph.ts), and
+   * their Values, linked by the index.
+   */
+  outerReads: readonly string[] = NO_NAMES;
+  outerValues: Value[] = NO_OUTER;
 
   constructor(
     public opType: string,
@@ -305,6 +314,7 @@ export class Graph {
     const used = new Set<string>([...this.inputs, ...this.outputs]);
     for (const n of this.nodes) {
       for (const i of n.inputs) used.add(i);
+      for (const i of n.outerReads) used.add(i);
       for (const o of n.outputs) used.add(o);
     }
     for (const name of [...this.initializers.keys()]) if (!used.has(name)) this.initializers.delete(name);
@@ -374,6 +384,14 @@ export class Graph {
         if (p !== undefined && p.position >= i) sorted = false;
         v.useCount++;
       }
+      if (n.outerReads.length !== 0) {
+        n.outerValues = n.outerReads.map((name) => {
+          const v = this.value(name);
+          const p = v.producedBy;
+          if (p !== undefined && p.position >= i) sorted = false;
+          return v;
+        });
+      } else if (n.outerValues.length !== 0) n.outerValues = NO_OUTER;
     }
     this.indexInfo = { sorted, definedTwice };
     this.indexedAt = this.epoch;
@@ -382,13 +400,16 @@ export class Graph {
 
   /** Fill every value's `users` from the index (only passes and lint ask for consumers). */
   private linkUsers(): void {
+    const link = (v: Value | undefined, n: Node) => {
+      if (!v) return;
+      const users = v.users;
+      if (users === undefined) v.users = [n];
+      // A node's links are made one after another: a repeat is always the last one.
+      else if (users[users.length - 1] !== n) users.push(n);
+    };
     for (const n of this.nodes) {
-      for (const v of n.inValues) {
-        if (!v) continue;
-        const users = v.users;
-        if (users === undefined) v.users = [n];
-        else if (users[users.length - 1] !== n) users.push(n);
-      }
+      for (const v of n.inValues) link(v, n);
+      for (const v of n.outerValues) link(v, n);
     }
     this.usersAt = this.epoch;
   }

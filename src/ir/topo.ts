@@ -39,9 +39,11 @@ function computeOrder(graph: Graph): Node[] {
       const i = stackNode[depth - 1]!;
       const k = stackInput[depth - 1]!;
       const inputs = nodes[i]!.inValues;
-      if (k < inputs.length) {
+      // Then the values its subgraphs read from this graph, which must also come first.
+      const outer = nodes[i]!.outerValues;
+      if (k < inputs.length + outer.length) {
         stackInput[depth - 1] = k + 1;
-        const p = inputs[k]?.producedBy?.position;
+        const p = (k < inputs.length ? inputs[k] : outer[k - inputs.length])?.producedBy?.position;
         if (p === undefined || state[p] === BLACK) continue;
         if (state[p] === GREY) throw new GraphError(`graph has a cycle: ${describeCycle(nodes, stackNode.subarray(0, depth), p)}`);
         state[p] = GREY;

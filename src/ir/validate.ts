@@ -54,6 +54,13 @@ export function findProblems(graph: Graph): string[] {
         problems.push(`Error in ${n.opType} '${n.name}': input '${v.name}' is not produced by any node, nor a graph input or initializer`);
       }
     }
+    const outer = n.outerValues;
+    for (let k = 0; k < outer.length; k++) {
+      const v = outer[k]!;
+      if (!v.producedBy && !defined(v.name)) {
+        problems.push(`Error in ${n.opType} '${n.name}': its subgraph reads '${v.name}', which is not produced by any node, nor a graph input or initializer`);
+      }
+    }
   }
   for (const o of graph.outputs) {
     if (!graph.values.get(o)?.producedBy && !defined(o)) problems.push(`graph output '${o}' is not produced by any node, nor a graph input or initializer`);

@@ -40,6 +40,11 @@ export function rewriteCommand(): Command {
       const { graph, ...doc } = r;
       printJson({ schema: 'leannet.rewrite/1', output: r.ok ? opts.output : null, ...doc });
     } else print(rewriteReport(r));
+    if (r.ok && r.passes.every((p) => p.changes.length === 0)) {
+      const selected = opts.only ? r.graph.nodes.filter((n) => new RegExp(opts.only).test(n.name)).length : undefined;
+      const why = selected === undefined ? '' : ` (--only '${opts.only}' selects ${selected} of ${r.graph.nodes.length} nodes)`;
+      process.stderr.write(`leannet: no pass changed the model${why}; ${opts.output} holds the input, re-encoded\n`);
+    }
     if (!r.ok) throw new EngineError(`${r.failure}; ${opts.output} was not written`);
     writeRewritten(r.graph, opts.output, opts.external);
     if (!opts.json) process.stderr.write(`wrote ${opts.output}\n`);

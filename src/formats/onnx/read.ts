@@ -4,7 +4,7 @@
  * and unnamed dims; external data; several opset domains; ops nobody here knows (kept).
  */
 import { ModelFormatError } from '../../errors.js';
-import { Graph, Node, type Attribute } from '../../ir/index.js';
+import { Graph, Node, outerReads, type Attribute } from '../../ir/index.js';
 import { decodeAttribute, nodeWhere } from './attributes.js';
 import { decodeModel, has, keepList, type GraphProtoMsg, type ModelProtoMsg, type NodeProtoMsg } from './proto.js';
 import { decodeTensor, type ExternalResolver } from './tensor-proto.js';
@@ -144,6 +144,12 @@ function readNode(n: NodeProtoMsg, index: number, external?: ExternalResolver): 
   for (let i = 0; i < list.length; i++) attrs.set(list[i]!.name, decodeAttribute(list[i]!, n, index, external));
   const node = new Node(n.op_type, n.name, keepList(n.input), keepList(n.output), attrs, n.domain === 'ai.onnx' ? '' : n.domain);
   node.docString = n.doc_string;
+  for (let i = 0; i < list.length; i++) {
+    if (list[i]!.g || list[i]!.graphs.length) {
+      node.outerReads = outerReads(attrs);
+      break;
+    }
+  }
   if (n.overload || n.metadata_props.length || n.device_configurations.length) {
     node.extra = pick(n, ['overload', 'metadata_props', 'device_configurations']);
   }
