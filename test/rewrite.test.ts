@@ -245,6 +245,7 @@ describe('subgraphs read values of the graph around them', () => {
     const ifNode = g.nodes.find((n) => n.opType === 'If')!;
     expect(ifNode.outerReads).toEqual(['c', 'k']);
     expect(g.consumers('c').map((n) => n.name)).toEqual(['bn', 'if']);
+    expect(() => g.replaceUses('c', 'bn')).toThrow("cannot rename 'c': a subgraph of If 'if' reads it, and subgraphs are not rewritten");
     // w 108 + BN 4·4 + k 144 + zero 1, by hand: params are conv weights and BN scale/shift
     const t = analyzeGraph(g).cost.totals;
     expect([t.params, t.buffers]).toEqual([108 + 8, 8 + 144 + 1]);

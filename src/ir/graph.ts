@@ -3,6 +3,7 @@
  * constant tensors. Nodes refer to values by name; the graph keeps a producer/consumer index
  * that mutators refresh, so passes can edit freely and then call `validate`.
  */
+import { GraphError } from '../errors.js';
 import type { DType } from './dtype.js';
 import type { Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
@@ -292,6 +293,8 @@ export class Graph {
 
   /** Point every consumer (and graph output) of `from` at `to`. */
   replaceUses(from: string, to: string): void {
+    const reader = this.nodes.find((n) => n.outerReads.includes(from));
+    if (reader) throw new GraphError(`cannot rename '${from}': a subgraph of ${reader.label} reads it, and subgraphs are not rewritten`);
     for (const n of this.nodes) {
       for (let i = 0; i < n.inputs.length; i++) if (n.inputs[i] === from) n.inputs[i] = to;
     }

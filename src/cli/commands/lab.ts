@@ -2,9 +2,9 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { checkOutputFile, checkOutputFolder, engineNames, EXPERIMENTS, exportConfigs, labHtml, labReport, OPT_LEVELS, runLab, type LabSetting, type OptLevel } from '../../index.js';
+import { checkOutputFile, checkOutputFolder, engineNames, writeFilesAtomic, EXPERIMENTS, exportConfigs, labHtml, labReport, OPT_LEVELS, runLab, type LabSetting, type OptLevel } from '../../index.js';
 import { positiveInt } from '../options.js';
-import { print, printJson, writeFileAtomic } from '../output.js';
+import { print, printJson } from '../output.js';
 import { withProgress } from '../progress.js';
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -50,7 +50,7 @@ export function labCommand(): Command {
         onProgress: (p) => update(p.total ? p.done / p.total : 0, `${p.setting} · ${p.experiment} ${p.column}`),
       }),
     );
-    if (opts.html) writeFileAtomic(opts.html, labHtml(result));
+    if (opts.html) writeFilesAtomic([{ file: opts.html, data: labHtml(result) }]);
     if (opts.json) printJson({ schema: 'leannet.lab/1', ...result });
     else print(labReport(result));
     if (opts.html && !opts.json) process.stderr.write(`wrote ${opts.html}\n`);
