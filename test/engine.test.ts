@@ -3,7 +3,7 @@
  * the agreement of onnxruntime-node with onnxruntime-web's WebAssembly backend.
  */
 import { describe, expect, it } from 'vitest';
-import { Tensor, bench, buildNetwork, compare, createEngine, prepareGraph, prepareModel, profile, verifyModels, NETWORKS, type Engine } from '../src/index.js';
+import { Tensor, bench, buildNetwork, compare, createEngine, encodeModel, prepareGraph, prepareModel, profile, readOnnx, verifyModels, NETWORKS, type Engine } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
 import { sharedModel } from './helpers/models.js';
 
@@ -98,6 +98,46 @@ describe('profile', () => {
     expect(r.accounting.filter((a) => a.status === 'fused').length).toBeGreaterThan(20);
     const shares = r.rows.reduce((s, row) => s + row.maddsShare, 0);
     expect(shares).toBeCloseTo(1, 6);
+  });
+
+  it('nodes inside an If branch are named as such and not counted twice (the If kernel times its branch too)', async () => {
+    const vi = (name: string, dims?: number[]) => ({ name, type: { tensor_type: { elem_type: 1, ...(dims ? { shape: { dim: dims.map((d) => ({ dim_value: d })) } } : {}) } } });
+    // Each branch is one 64→64 3x3 conv over 56x56 that reads x and w from the outer graph.
+    const branch = (tag: string) => ({
+      name: tag,
+      node: [{ name: `${tag}_conv`, op_type: 'Conv', input: ['x', 'w'], output: [`${tag}_out`], attribute: [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }] }],
+      output: [vi(`${tag}_out`)],
+    });
+    const w = Float32Array.from({ length: 64 * 64 * 9 }, (_, i) => (((i * 7919) % 13) - 6) / 100);
+    const graph = readOnnx(
+      encodeModel({
+        ir_version: 8,
+        opset_import: [{ domain: '', version: 13 }],
+        graph: {
+          name: 'branches',
+          node: [
+            { name: 'sum', op_type: 'ReduceSum', input: ['x'], output: ['total'], attribute: [{ name: 'keepdims', type: 2, i: 0 }] },
+            { name: 'gt', op_type: 'Greater', input: ['total', 'zero'], output: ['cond'] },
+            { name: 'if', op_type: 'If', input: ['cond'], output: ['y'], attribute: [{ name: 'then_branch', type: 5, g: branch('then') }, { name: 'else_branch', type: 5, g: branch('else') }] },
+          ],
+          input: [vi('x', [1, 64, 56, 56])],
+          output: [vi('y')],
+          initializer: [
+            { name: 'w', dims: [64, 64, 3, 3], data_type: 1, raw_data: new Uint8Array(w.buffer) },
+            { name: 'zero', dims: [], data_type: 1, raw_data: new Uint8Array(4) },
+          ],
+        },
+      }),
+    );
+    const r = await profile(prepareGraph(graph, 'branches'), await ort(), { minRuns: 10, budgetMs: 500 });
+    const row = (name: string) => r.rows.find((x) => x.name === name);
+    const inner = row('then_conv') ?? row('else_conv');
+    expect(inner).toMatchObject({ inside: "If 'if'", nodes: [] });
+    expect(row('if')).toMatchObject({ inside: null, nodes: [{ name: 'if', opType: 'If' }] });
+    // The If's own time holds its branch's; the total counts it once.
+    expect(row('if')!.ms).toBeGreaterThanOrEqual(inner!.ms);
+    expect(r.nodeTotal).toBeLessThan(row('if')!.ms + inner!.ms);
+    expect(r.accounting.map((a) => a.name)).toEqual(['sum', 'gt', 'if']);
   });
 
   it('with optimisation disabled, every node runs as itself (labelled run)', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { costModel } from '../cost/index.js';
 import { EngineError } from '../errors.js';
 import { loadOnnx } from '../formats/onnx/index.js';
+import { subgraphNodeNames } from '../ir/index.js';
 import { timeRuns } from './bench.js';
 import { environment, type Environment } from './environment.js';
 import type { PreparedModel } from './prepare.js';
@@ -24,8 +25,13 @@ export interface ProfileRow {
   ms: number;
   /** Share of the summed node time. */
   share: number;
-  /** leannet's nodes it covers (several when ORT fused them; none for nodes ORT inserted). */
+  /** leannet's nodes it covers (several when ORT fused them; none for nodes ORT inserted or inside a subgraph). */
   nodes: { name: string; opType: string }[];
+  /**
+   * For a node inside a subgraph (an If branch, a Loop body): the node holding it, whose own time
+   * already includes this one's. Such rows are left out of `nodeTotal`; their share is of it.
+   */
+  inside: string | null;
   madds: number;
   memAccess: number;
   maddsShare: number;
@@ -85,7 +91,10 @@ export async function profile(prepared: PreparedModel, engine: Engine, o: Profil
     }
     if (!tracePath) throw new EngineError('onnxruntime wrote no profile');
     const events = JSON.parse(fs.readFileSync(tracePath, 'utf8')) as TraceEvent[];
-    const perNode = nodeTimes(events, warmup);
+    // Nodes of subgraphs run inside their holder's kernel, which ORT times as a whole too.
+    const inside = new Map<string, string>();
+    for (const n of prepared.graph.nodes) for (const name of subgraphNodeNames(n.attrs)) inside.set(name, n.label);
+    const perNode = nodeTimes(events, warmup, inside);
     const optimised = loadOnnx(optimizedPath);
     const mapping = mapOptimised(prepared.graph, optimised);
     const cost = costModel(prepared.graph);
@@ -93,7 +102,7 @@ export async function profile(prepared: PreparedModel, engine: Engine, o: Profil
     const opOf = new Map(optimised.nodes.map((n) => [n.name, n.opType]));
     const rows: ProfileRow[] = [];
     let total = 0;
-    for (const t of perNode.median.values()) total += t;
+    for (const [name, t] of perNode.median) if (!inside.has(name)) total += t;
     for (const [name, ms] of perNode.median) {
       const nodes = mapping.groups.get(name) ?? [];
       const madds = nodes.reduce((s, n) => s + (costOf.get(n)?.madds ?? 0), 0);
@@ -104,6 +113,7 @@ export async function profile(prepared: PreparedModel, engine: Engine, o: Profil
         ms,
         share: total ? ms / total : 0,
         nodes: nodes.map((n) => ({ name: n.name, opType: n.opType })),
+        inside: inside.get(name) ?? null,
         madds,
         memAccess,
         maddsShare: cost.totals.madds ? madds / cost.totals.madds : 0,
@@ -126,8 +136,11 @@ export async function profile(prepared: PreparedModel, engine: Engine, o: Profil
   }
 }
 
-/** Median time per node (ms) over the runs after `skip` warm-up runs, from ORT's trace events. */
-export function nodeTimes(events: TraceEvent[], skip: number) {
+/**
+ * Median time per node (ms) over the runs after `skip` warm-up runs, from ORT's trace events,
+ * and the median per-run total, which leaves out the `nested` nodes (those inside subgraphs).
+ */
+export function nodeTimes(events: TraceEvent[], skip: number, nested: ReadonlyMap<string, unknown> = new Map()) {
   const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => a.ts - b.ts).slice(skip);
   const perRun = runs.map(() => new Map<string, number>());
   const op = new Map<string, string>();
@@ -144,6 +157,12 @@ export function nodeTimes(events: TraceEvent[], skip: number) {
   const names = new Set(perRun.flatMap((m) => [...m.keys()]));
   const median = new Map<string, number>();
   for (const name of names) median.set(name, summarize(perRun.map((m) => m.get(name) ?? 0)).median);
-  const totals = perRun.map((m) => [...m.values()].reduce((a, b) => a + b, 0));
+  const totals = perRun.map((m) => {
+    let sum = 0;
+    m.forEach((t, name) => {
+      if (!nested.has(name)) sum += t;
+    });
+    return sum;
+  });
   return { runs: runs.length, median, op, medianTotal: summarize(totals).median };
 }

@@ -4,6 +4,6 @@ export { isStatic, numel, formatShape, listString, parseShapeText, type Dim, typ
 export { Tensor, type TensorSource, type ValueField } from './tensor.js';
 export { float16ToFloat32, float32ToFloat16, halfToFloat, floatToHalf } from './float16.js';
 export { Graph, Node, Value, defaultMeta, type Attribute, type ModelMeta, type TypeInfo } from './graph.js';
-export { outerReads } from './subgraph.js';
+export { outerReads, subgraphNodeNames } from './subgraph.js';
 export { topoOrder, sortGraph } from './topo.js';
 export { findProblems, validate } from './validate.js';

@@ -7,7 +7,7 @@
 import type { Attribute } from './graph.js';
 
 interface SubgraphLike {
-  node?: { input?: string[]; output?: string[]; attribute?: { g?: unknown; graphs?: unknown[] }[] }[];
+  node?: { name?: string; input?: string[]; output?: string[]; attribute?: { g?: unknown; graphs?: unknown[] }[] }[];
   input?: { name?: string }[];
   initializer?: { name?: string }[];
   sparse_initializer?: { values?: { name?: string } | null }[];
@@ -42,4 +42,23 @@ function readsOf(graph: unknown, into: Set<string>): void {
   reads.forEach((name) => {
     if (!defined.has(name)) into.add(name);
   });
+}
+
+/** The names of the nodes inside a node's subgraph attributes, nested ones included. */
+export function subgraphNodeNames(attrs: ReadonlyMap<string, Attribute>): string[] {
+  const names: string[] = [];
+  const walk = (graph: unknown) => {
+    for (const n of (graph as SubgraphLike | null)?.node ?? []) {
+      if (n.name) names.push(n.name);
+      for (const a of n.attribute ?? []) {
+        if (a.g) walk(a.g);
+        for (const sub of a.graphs ?? []) walk(sub);
+      }
+    }
+  };
+  attrs.forEach((a) => {
+    if (a.type === 'graph') walk(a.value);
+    else if (a.type === 'graphs') a.value.forEach(walk);
+  });
+  return names;
 }

@@ -8,7 +8,7 @@ export function profileReport(r: ProfileResult, top?: number): string {
   const rows = top ? r.rows.slice(0, top) : r.rows;
   const t = table(['ORT node', 'op', 'ms', '% time', '% madds', '% memAccess', 'leannet nodes'], ['left', 'left', 'right', 'right', 'right', 'right', 'left']);
   for (const row of rows) {
-    const names = row.nodes.length ? row.nodes.map((n) => n.name).join(' + ') : c.dim('(inserted by ORT)');
+    const names = row.nodes.length ? row.nodes.map((n) => n.name).join(' + ') : c.dim(row.inside ? `(inside ${row.inside}, part of its time)` : '(inserted by ORT)');
     t.push([row.name, row.opType, ms(row.ms), pct(row.share), pct(row.maddsShare), pct(row.memAccessShare), truncate(names, 70)]);
   }
   const count = (s: string) => r.accounting.filter((a) => a.status === s).length;
