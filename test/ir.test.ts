@@ -118,6 +118,8 @@ describe('editing the node list', () => {
     g.addNode(new Node('Relu', 't_1', ['t'], ['t_1']));
     expect(g.uniqueNodeName('t')).toBe('t_2');
     expect(() => g.replaceNodes([], [b!, d!, f!])).toThrow(/no node to replace/);
+    g.replaceNodes([e!], [new Node('Relu', 'u', ['c'], ['u'])]);
+    expect(() => g.replaceNodes([e!], [new Node('Relu', 'w', ['c'], ['w'])])).toThrow("replaceNodes: Relu 'e' was already removed");
   });
 });
 

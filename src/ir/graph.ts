@@ -262,6 +262,8 @@ export class Graph {
     const pending = (this.pending ??= newPendingEdits());
     const group = { added, placed: false };
     for (const n of removed) {
+      // Its place would go to two groups, and one group's nodes would be lost.
+      if (pending.removed.has(n)) throw new Error(`replaceNodes: ${n.label} was already removed`);
       pending.removed.add(n);
       pending.groups.set(n, group);
     }
