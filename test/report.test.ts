@@ -2,7 +2,9 @@
 import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
+import type { EngineInfo, VerifyResult } from '../src/engine/index.js';
 import { grouped } from '../src/report/format.js';
+import { verifyReport } from '../src/report/measure.js';
 import { colorWanted, displayWidth, table } from '../src/report/style.js';
 
 describe('displayWidth', () => {
@@ -74,6 +76,27 @@ describe('colorWanted', () => {
     expect(colorWanted({ FORCE_COLOR: '0' }, tty)).toBe(false);
     expect(colorWanted({ FORCE_COLOR: 'false' }, tty)).toBe(false);
     expect(colorWanted({ FORCE_COLOR: '' }, pipe)).toBe(false);
+  });
+});
+
+describe('verifyReport', () => {
+  // Results as verifyModels makes them; only the fields the report reads differ between cases.
+  const result = (normRel: number, pass: boolean, relativeTo: 'element' | 'max' = 'element'): VerifyResult => ({
+    a: 'a.onnx',
+    b: 'b.onnx',
+    engines: [{ engine: 'ort' } as EngineInfo, { engine: 'ort' } as EngineInfo],
+    tolerance: { atol: 1e-5, rtol: 1e-4, relativeTo },
+    outputs: [{ name: 'fc', nameB: 'fc', shape: [1, 1000], maxAbs: 9.16e-5, maxRel: 1.24e-4, normRel, cosine: 1, mismatched: pass ? 0 : 1, nonFinite: 0, pass }],
+    pass,
+  });
+  const hint = /every difference is within rtol 0\.0001 of the output's largest magnitude/;
+
+  it('says when an element-wise failure is within rtol of the output scale (float rounding), and only then', () => {
+    // the figures of zoo:resnet18 against its fold-bn rewrite: logits up to ~238
+    expect(stripVTControlCharacters(verifyReport(result(3.84e-7, false)))).toMatch(hint);
+    expect(verifyReport(result(2e-4, false))).not.toMatch(hint);
+    expect(verifyReport(result(3.84e-7, true))).not.toMatch(hint);
+    expect(verifyReport(result(3.84e-7, false, 'max'))).not.toMatch(hint);
   });
 });
 

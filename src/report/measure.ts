@@ -52,5 +52,18 @@ export function verifyReport(r: VerifyResult): string {
   const engines = r.engines[0].engine === r.engines[1].engine ? r.engines[0].engine : `${r.engines[0].engine} vs ${r.engines[1].engine}`;
   const note = nonFiniteNote(r.outputs);
   const warning = note ? `\n${c.yellow(`${note} on the seeded inputs: errors there are NaN, and agreement cannot be shown`)}` : '';
-  return `A = ${r.a}, B = ${r.b} (${engines}, same seeded inputs)\n${t.toString()}${warning}\n${c.bold(verdict)}`;
+  return `A = ${r.a}, B = ${r.b} (${engines}, same seeded inputs)\n${t.toString()}${warning}\n${c.bold(verdict)}${roundingHint(r)}`;
+}
+
+/**
+ * Element-wise tolerance fails float32 rounding where an output spans a wide range: an element
+ * near zero beside logits of 200 differs by more than atol + rtol·|a| after an exact rewrite.
+ * Say so when every failing output is within rtol of its largest magnitude (what `rewrite`
+ * checks).
+ */
+function roundingHint(r: VerifyResult): string {
+  const { rtol, relativeTo } = r.tolerance;
+  const failing = r.outputs.filter((o) => !o.pass);
+  if (r.pass || relativeTo !== 'element' || failing.some((o) => o.nonFinite > 0 || !(o.normRel <= rtol))) return '';
+  return `\n${c.yellow(`every difference is within rtol ${rtol} of the output's largest magnitude (err / max|A|): float rounding at the output's scale looks like this; --relative-to max checks that way, as rewrite does`)}`;
 }
