@@ -99,6 +99,31 @@ describe('exact passes keep the outputs (≤ 1e-4 relative in onnxruntime)', () 
     expect(inc.reports[0]!.changes.length).toBe(9);
   });
 
+  it('pass=fold-bn refuses a BN whose training-mode statistics are read, and folds one whose are not', () => {
+    const f = (name: string, dims: number[], v: number) => ({ name, dims, data_type: 1, raw_data: new Uint8Array(new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(v).buffer) });
+    const vi = (name: string, dims?: number[]) => ({ name, type: { tensor_type: { elem_type: 1, ...(dims ? { shape: { dim: dims.map((d) => ({ dim_value: d })) } } : {}) } } });
+    const make = (outputs: string[]) =>
+      readOnnx(
+        encodeModel({
+          ir_version: 8,
+          opset_import: [{ domain: '', version: 15 }],
+          graph: {
+            name: 'train-bn',
+            node: [
+              { name: 'conv', op_type: 'Conv', input: ['x', 'w'], output: ['c'] },
+              { name: 'bn', op_type: 'BatchNormalization', input: ['c', 's', 'b', 'm', 'v'], output: ['y', 'mean_out', 'var_out'], attribute: [{ name: 'training_mode', type: 2, i: 1 }] },
+            ],
+            input: [vi('x', [1, 3, 8, 8])],
+            output: outputs.map((o) => vi(o)),
+            initializer: [f('w', [4, 3, 3, 3], 0.1), f('s', [4], 1), f('b', [4], 0), f('m', [4], 0), f('v', [4], 1)],
+          },
+        }),
+      );
+    expect(() => runPasses(make(['y', 'mean_out']), parsePassSpecs(['fold-bn']))).toThrow("BatchNormalization 'bn': its training-mode statistics output 'mean_out' is used; cannot fold");
+    const [report] = runPasses(make(['y']), parsePassSpecs(['fold-bn']));
+    expect(report!.changes).toHaveLength(1);
+  });
+
   it('pass=fold-pad moves a zero Pad into the conv', async () => {
     const make = () => {
       const b = new Builder({ name: 'pad', seed: 2, opset: 13 });

@@ -11,11 +11,22 @@ export interface BnAffine {
   shift: Float32Array;
 }
 
+/**
+ * Refuse a BatchNormalization whose training-mode statistics outputs are read, by a node or as a
+ * graph output: folding it would drop them. Called in `match`, where the graph's index is current
+ * (in `apply`, after an earlier edit, each call would rebuild it).
+ */
+export function checkStatsUnused(graph: Graph, bn: Node): void {
+  for (let i = 1; i < bn.outputs.length; i++) {
+    const o = bn.outputs[i];
+    if (o && (graph.consumers(o).length > 0 || graph.outputs.includes(o))) {
+      throw new UnsupportedOpError(`${bn.label}: its training-mode statistics output '${o}' is used; cannot fold`);
+    }
+  }
+}
+
 /** The per-channel affine map of an inference-mode BatchNormalization, or undefined if its tensors are not constant. */
 export function bnAffine(graph: Graph, bn: Node): BnAffine | undefined {
-  if (bn.outputs.filter(Boolean).length > 1 && bn.outputs.slice(1).some((o) => o && graph.consumers(o).length > 0)) {
-    throw new UnsupportedOpError(`${bn.label}: training-mode statistics outputs are used; cannot fold`);
-  }
   const what = bn.label;
   const gamma = floatWeights(graph, bn.inputs[1], what);
   const beta = floatWeights(graph, bn.inputs[2], what);

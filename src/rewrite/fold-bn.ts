@@ -3,7 +3,7 @@
  * // bn(conv(x, W, b)) -> conv(x, W·a, (b − μ)·a + β) with a = γ/√(σ²+ε) per output channel
  */
 import type { Node } from '../ir/index.js';
-import { bnAffine } from './bn.js';
+import { bnAffine, checkStatsUnused } from './bn.js';
 import type { Pass } from './types.js';
 import { addWeight, floatWeights, removeNodes } from './weights.js';
 
@@ -25,6 +25,7 @@ export const foldBn: Pass<Match> = {
       if (ctx.only && !ctx.only(conv.name) && !ctx.only(bn.name)) continue;
       if (graph.soleConsumer(conv.outputs[0]!) !== bn) continue;
       if (!graph.values.get(conv.inputs[1]!)?.tensor) continue;
+      checkStatsUnused(graph, bn);
       out.push({ conv, bn });
     }
     return out;

@@ -6,7 +6,7 @@
  */
 import { Node, type Graph } from '../ir/index.js';
 import { parseConv, type ConvAttrs } from '../ops/index.js';
-import { bnAffine } from './bn.js';
+import { bnAffine, checkStatsUnused } from './bn.js';
 import type { Pass } from './types.js';
 import { addWeight, convAttrsLike, floatWeights } from './weights.js';
 
@@ -71,6 +71,7 @@ export const reparam: Pass<Match> = {
       if (!branches.some((b) => b.conv)) continue;
       if (ctx.only && !branches.some((b) => (b.conv && ctx.only!(b.conv.name)) || (b.bn && ctx.only!(b.bn.name)))) continue;
       if (!compatible(graph, branches, x)) continue;
+      for (const b of branches) if (b.bn) checkStatsUnused(graph, b.bn);
       adds.forEach((a) => inner.add(a));
       out.push({ root: n, adds, x, branches });
     }
