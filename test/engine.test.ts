@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Tensor, bench, buildNetwork, compare, createEngine, encodeModel, prepareGraph, prepareModel, profile, readOnnx, verifyModels, NETWORKS, type Engine } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
 import { sharedModel } from './helpers/models.js';
+import { valueInfo } from './helpers/tiny.js';
 
 let ortEngine: Engine;
 const ort = async () => (ortEngine ??= await createEngine('ort', { threads: 2 }));
@@ -101,12 +102,11 @@ describe('profile', () => {
   });
 
   it('nodes inside an If branch are named as such and not counted twice (the If kernel times its branch too)', async () => {
-    const vi = (name: string, dims?: number[]) => ({ name, type: { tensor_type: { elem_type: 1, ...(dims ? { shape: { dim: dims.map((d) => ({ dim_value: d })) } } : {}) } } });
     // Each branch is one 64→64 3x3 conv over 56x56 that reads x and w from the outer graph.
     const branch = (tag: string) => ({
       name: tag,
       node: [{ name: `${tag}_conv`, op_type: 'Conv', input: ['x', 'w'], output: [`${tag}_out`], attribute: [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }] }],
-      output: [vi(`${tag}_out`)],
+      output: [valueInfo({ name: `${tag}_out` })],
     });
     const w = Float32Array.from({ length: 64 * 64 * 9 }, (_, i) => (((i * 7919) % 13) - 6) / 100);
     const graph = readOnnx(
@@ -120,8 +120,8 @@ describe('profile', () => {
             { name: 'gt', op_type: 'Greater', input: ['total', 'zero'], output: ['cond'] },
             { name: 'if', op_type: 'If', input: ['cond'], output: ['y'], attribute: [{ name: 'then_branch', type: 5, g: branch('then') }, { name: 'else_branch', type: 5, g: branch('else') }] },
           ],
-          input: [vi('x', [1, 64, 56, 56])],
-          output: [vi('y')],
+          input: [valueInfo({ name: 'x', dims: [1, 64, 56, 56] })],
+          output: [valueInfo({ name: 'y' })],
           initializer: [
             { name: 'w', dims: [64, 64, 3, 3], data_type: 1, raw_data: new Uint8Array(w.buffer) },
             { name: 'zero', dims: [], data_type: 1, raw_data: new Uint8Array(4) },

@@ -13,6 +13,7 @@ import {
 import { Matrix, SVD } from 'ml-matrix';
 import { singularTerms } from '../src/rewrite/dwsep.js';
 import { errorLines, leannet } from './helpers/cli.js';
+import { floatInit, valueInfo } from './helpers/tiny.js';
 import { sharedModel, tempDir } from './helpers/models.js';
 
 let engine: Engine;
@@ -100,8 +101,6 @@ describe('exact passes keep the outputs (≤ 1e-4 relative in onnxruntime)', () 
   });
 
   it('pass=fold-bn refuses a BN whose training-mode statistics are read, and folds one whose are not', () => {
-    const f = (name: string, dims: number[], v: number) => ({ name, dims, data_type: 1, raw_data: new Uint8Array(new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(v).buffer) });
-    const vi = (name: string, dims?: number[]) => ({ name, type: { tensor_type: { elem_type: 1, ...(dims ? { shape: { dim: dims.map((d) => ({ dim_value: d })) } } : {}) } } });
     const make = (outputs: string[]) =>
       readOnnx(
         encodeModel({
@@ -113,9 +112,9 @@ describe('exact passes keep the outputs (≤ 1e-4 relative in onnxruntime)', () 
               { name: 'conv', op_type: 'Conv', input: ['x', 'w'], output: ['c'] },
               { name: 'bn', op_type: 'BatchNormalization', input: ['c', 's', 'b', 'm', 'v'], output: ['y', 'mean_out', 'var_out'], attribute: [{ name: 'training_mode', type: 2, i: 1 }] },
             ],
-            input: [vi('x', [1, 3, 8, 8])],
-            output: outputs.map((o) => vi(o)),
-            initializer: [f('w', [4, 3, 3, 3], 0.1), f('s', [4], 1), f('b', [4], 0), f('m', [4], 0), f('v', [4], 1)],
+            input: [valueInfo({ name: 'x', dims: [1, 3, 8, 8] })],
+            output: outputs.map((o) => valueInfo({ name: o })),
+            initializer: [floatInit('w', [4, 3, 3, 3], 0.1), floatInit('s', [4], 1), floatInit('b', [4], 0), floatInit('m', [4], 0), floatInit('v', [4], 1)],
           },
         }),
       );
@@ -229,20 +228,13 @@ describe('subgraphs read values of the graph around them', () => {
   // conv → BN → ReduceSum → Greater → If; both branches read `branchInput` and the initializer
   // `k` from the outer graph, which no node input of the outer graph reads.
   const model = (branchInput: string, order: 'sorted' | 'if-first' = 'sorted') => {
-    const f = (name: string, dims: number[], v?: number) => ({
-      name,
-      dims,
-      data_type: 1,
-      raw_data: new Uint8Array(Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => v ?? ((i % 7) - 3) / 10).buffer),
-    });
-    const vi = (name: string, dims?: number[]) => ({ name, type: { tensor_type: { elem_type: 1, ...(dims ? { shape: { dim: dims.map((d) => ({ dim_value: d })) } } : {}) } } });
     const branch = (op: string) => ({
       name: op,
       node: [
         { name: `${op}_n`, op_type: op, input: [branchInput], output: [`${op}_t`] },
         { name: `${op}_add`, op_type: 'Add', input: [`${op}_t`, 'k'], output: [`${op}_out`] },
       ],
-      output: [vi(`${op}_out`)],
+      output: [valueInfo({ name: `${op}_out` })],
     });
     const nodes = [
       { name: 'conv', op_type: 'Conv', input: ['x', 'w'], output: ['c'] },
@@ -257,9 +249,9 @@ describe('subgraphs read values of the graph around them', () => {
       graph: {
         name: 'branches',
         node: order === 'sorted' ? nodes : [nodes[4], ...nodes.slice(0, 4)],
-        input: [vi('x', [1, 3, 8, 8])],
-        output: [vi('y')],
-        initializer: [f('w', [4, 3, 3, 3]), f('s', [4], 1), f('b', [4], 0.1), f('m', [4], 0), f('v', [4], 1), f('k', [4, 6, 6], 0.5), f('zero', [], 0)],
+        input: [valueInfo({ name: 'x', dims: [1, 3, 8, 8] })],
+        output: [valueInfo({ name: 'y' })],
+        initializer: [floatInit('w', [4, 3, 3, 3]), floatInit('s', [4], 1), floatInit('b', [4], 0.1), floatInit('m', [4], 0), floatInit('v', [4], 1), floatInit('k', [4, 6, 6], 0.5), floatInit('zero', [], 0)],
       },
     });
     return () => readOnnx(bytes);

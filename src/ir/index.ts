@@ -3,7 +3,8 @@ export { DTYPES, dtypeFromOnnx, dtypeInfo, byteSize, bytesPerElement, isFloat, i
 export { isStatic, numel, formatShape, listString, parseShapeText, type Dim, type Shape } from './shape.js';
 export { Tensor, type TensorSource, type ValueField } from './tensor.js';
 export { float16ToFloat32, float32ToFloat16, halfToFloat, floatToHalf } from './float16.js';
-export { Graph, Node, Value, defaultMeta, type Attribute, type ModelMeta, type TypeInfo } from './graph.js';
+export { Node, Value, type Attribute, type TypeInfo } from './node.js';
+export { Graph, defaultMeta, type ModelMeta } from './graph.js';
 export { outerReads, subgraphNodeNames } from './subgraph.js';
 export { topoOrder, sortGraph } from './topo.js';
 export { findProblems, validate } from './validate.js';

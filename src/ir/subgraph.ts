@@ -4,7 +4,7 @@
  * value a branch reads, pruning must keep an initializer only a loop body uses, and the node
  * holding the subgraph must come after those values' producers.
  */
-import type { Attribute } from './graph.js';
+import type { Attribute } from './node.js';
 
 interface SubgraphLike {
   node?: { name?: string; input?: string[]; output?: string[]; attribute?: { g?: unknown; graphs?: unknown[] }[] }[];

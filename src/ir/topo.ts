@@ -3,7 +3,8 @@
  * its order exactly; otherwise each node is placed right after the producers it waits for.
  */
 import { GraphError } from '../errors.js';
-import type { Graph, Node } from './graph.js';
+import type { Graph } from './graph.js';
+import type { Node } from './node.js';
 
 const WHITE = 0;
 const GREY = 1;

@@ -17,8 +17,7 @@ export function colorWanted(env: Record<string, string | undefined>, stream: { i
   return stream?.isTTY === true && env['TERM'] !== 'dumb';
 }
 
-const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; stdout?: { isTTY?: boolean } } }).process;
-let enabled = colorWanted(proc?.env ?? {}, proc?.stdout);
+let enabled = colorWanted(process.env, process.stdout);
 
 export function setColor(on: boolean): void {
   enabled = on;

@@ -5,7 +5,7 @@
 import type { Node } from '../ir/index.js';
 import { bnAffine, checkStatsUnused } from './bn.js';
 import type { Pass } from './types.js';
-import { addWeight, floatWeights, removeNodes } from './weights.js';
+import { addWeight, floatWeights } from './weights.js';
 
 interface Match {
   conv: Node;
@@ -49,7 +49,7 @@ export const foldBn: Pass<Match> = {
     conv.inputs = [conv.inputs[0]!, wName, bName];
     // The conv now produces what the BN produced, so consumers and graph outputs are untouched.
     conv.outputs = [bn.outputs[0]!];
-    removeNodes(graph, [bn]);
+    graph.removeNode(bn);
     return { replaced: [conv.name, bn.name], added: [conv.name], summary: `folded ${bn.label} into ${conv.label}` };
   },
 };

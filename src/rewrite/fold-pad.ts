@@ -7,7 +7,6 @@ import type { Node } from '../ir/index.js';
 import { attrFloat, attrString } from '../ops/attrs.js';
 import { convGeometry, parseConv } from '../ops/index.js';
 import type { Pass } from './types.js';
-import { removeNodes } from './weights.js';
 
 interface Match {
   pad: Node;
@@ -71,7 +70,7 @@ export const foldPad: Pass<Match> = {
       conv.attrs.delete('auto_pad');
       conv.inputs[0] = x;
     }
-    removeNodes(graph, [pad]);
+    graph.removeNode(pad);
     return { replaced: [pad.name, ...convs.map((c) => c.name)], added: convs.map((c) => c.name), summary: `folded ${pad.label} into ${convs.map((c) => c.label).join(', ')}` };
   },
 };

@@ -1,5 +1,5 @@
 /** Structural rewrites: passes as data, a pipeline that validates after each one. */
-export { PASSES, findPass, parsePassSpecs, runPasses, type PassSpec, type PassReport, type RewriteOptions } from './pipeline.js';
+export { PASSES, findPass, nameFilter, parsePassSpecs, runPasses, type PassSpec, type PassReport, type RewriteOptions } from './pipeline.js';
 export type { Pass, PassContext, PassParams, Change } from './types.js';
 export { bnAffine } from './bn.js';
 export { rewriteModel, checkOutputPath, writeRewritten, EXACT_TOLERANCE, type RewriteResult, type RewriteRunOptions } from './run.js';

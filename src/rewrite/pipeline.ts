@@ -70,18 +70,20 @@ export interface RewriteOptions {
   bind?: BindOptions;
 }
 
+/** The node-name test of `--only <pattern>` (a regular expression). */
+export function nameFilter(pattern: string): (name: string) => boolean {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch {
+    throw new UsageError(`--only '${pattern}' is not a valid regular expression`);
+  }
+  return (name) => re.test(name);
+}
+
 /** Apply the passes to `graph` in place. */
 export function runPasses(graph: Graph, specs: readonly PassSpec[], o: RewriteOptions = {}): PassReport[] {
-  let only: ((name: string) => boolean) | undefined;
-  if (o.only) {
-    let re: RegExp;
-    try {
-      re = new RegExp(o.only);
-    } catch {
-      throw new UsageError(`--only '${o.only}' is not a valid regular expression`);
-    }
-    only = (name) => re.test(name);
-  }
+  const only = o.only ? nameFilter(o.only) : undefined;
   inferShapes(graph, o.bind);
   const reports: PassReport[] = [];
   for (const { pass, params } of specs) {

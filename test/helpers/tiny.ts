@@ -46,10 +46,10 @@ export function tinyModel(m: TinyModel): Uint8Array {
   });
 }
 
-/** A float32 initializer with raw data. */
-export function floatInit(name: string, dims: number[], values?: number[]) {
+/** A float32 initializer with raw data: the given values, every element `values` when a number, or a small pattern. */
+export function floatInit(name: string, dims: number[], values?: number[] | number) {
   const n = dims.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(values ?? Array.from({ length: n }, (_, i) => ((i % 7) - 3) / 10));
+  const data = typeof values === 'number' ? new Float32Array(n).fill(values) : new Float32Array(values ?? Array.from({ length: n }, (_, i) => ((i % 7) - 3) / 10));
   return { name, dims, data_type: 1, raw_data: new Uint8Array(data.buffer) };
 }
 

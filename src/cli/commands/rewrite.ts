@@ -1,7 +1,7 @@
 /** `leannet rewrite in.onnx -o out.onnx --pass fold-bn,reparam --pass dwsep:energy=0.95`. */
 import { Command } from 'commander';
 import { EngineError } from '../../errors.js';
-import { checkOutputPath, createEngine, parsePassSpecs, PASSES, rewriteModel, rewriteReport, writeRewritten } from '../../index.js';
+import { checkOutputPath, createEngine, nameFilter, parsePassSpecs, PASSES, rewriteModel, rewriteReport, writeRewritten } from '../../index.js';
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
 import { bindOptions, withShapeOptions } from '../options.js';
 import { print, printJson } from '../output.js';
@@ -41,7 +41,8 @@ export function rewriteCommand(): Command {
       printJson({ schema: 'leannet.rewrite/1', output: r.ok ? opts.output : null, ...doc });
     } else print(rewriteReport(r));
     if (r.ok && r.passes.every((p) => p.changes.length === 0)) {
-      const selected = opts.only ? r.graph.nodes.filter((n) => new RegExp(opts.only).test(n.name)).length : undefined;
+      const only = opts.only ? nameFilter(opts.only) : undefined;
+      const selected = only ? r.graph.nodes.filter((n) => only(n.name)).length : undefined;
       const why = selected === undefined ? '' : ` (--only '${opts.only}' selects ${selected} of ${r.graph.nodes.length} nodes)`;
       process.stderr.write(`leannet: no pass changed the model${why}; ${opts.output} holds the input, re-encoded\n`);
     }

@@ -141,15 +141,15 @@ function readNode(n: NodeProtoMsg, index: number, external?: ExternalResolver): 
   if (!n.op_type) throw new ModelFormatError(`${nodeWhere(n, index)} has no op_type`);
   const attrs = new Map<string, Attribute>();
   const list = n.attribute;
-  for (let i = 0; i < list.length; i++) attrs.set(list[i]!.name, decodeAttribute(list[i]!, n, index, external));
+  let subgraphs = false;
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]!;
+    attrs.set(a.name, decodeAttribute(a, n, index, external));
+    if (a.g || a.graphs.length) subgraphs = true;
+  }
   const node = new Node(n.op_type, n.name, keepList(n.input), keepList(n.output), attrs, n.domain === 'ai.onnx' ? '' : n.domain);
   node.docString = n.doc_string;
-  for (let i = 0; i < list.length; i++) {
-    if (list[i]!.g || list[i]!.graphs.length) {
-      node.outerReads = outerReads(attrs);
-      break;
-    }
-  }
+  if (subgraphs) node.outerReads = outerReads(attrs);
   if (n.overload || n.metadata_props.length || n.device_configurations.length) {
     node.extra = pick(n, ['overload', 'metadata_props', 'device_configurations']);
   }
