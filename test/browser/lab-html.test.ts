@@ -7,8 +7,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { EXPERIMENTS, labHtml, type LabResult } from '../src/index.js';
-import { tempDir } from './helpers/models.js';
+import { EXPERIMENTS, labHtml, type LabResult } from '../../src/index.js';
+import { tempDir } from '../helpers/models.js';
 
 /** A lab result with every experiment's real configurations and made-up timings (the page is under test, not the machine). */
 function fakeResult(): LabResult {
@@ -43,7 +43,7 @@ describe('lab HTML in Chromium', () => {
     const file = path.join(tempDir(), 'lab.html');
     fs.writeFileSync(file, labHtml(fakeResult()));
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: process.env.LEANNET_CHROMIUM ?? '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     try {
