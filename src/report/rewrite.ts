@@ -1,5 +1,5 @@
 /** The terminal report of `leannet rewrite`: before/after, what each pass did, verification, timing. */
-import type { RewriteResult } from '../rewrite/index.js';
+import type { Candidate, RewriteResult } from '../rewrite/index.js';
 import { grouped, ms, pct, si } from './format.js';
 import { compareReport, verifyReport } from './measure.js';
 import { c, table } from './style.js';
@@ -37,11 +37,28 @@ export function rewriteReport(r: RewriteResult): string {
     }
     if (p.skipped.length) out.push(c.dim(`  left alone: ${p.skipped.length} (${p.skipped[0]}${p.skipped.length > 1 ? ', …' : ''})`));
   }
+  if (r.keep) out.push('', keepReport(r.keep));
   if (r.verification) out.push('', verifyReport(r.verification));
   if (r.outputError !== undefined) {
     const line = `largest output error, max|a−b| / max|a|: ${r.outputError.toExponential(2)}`;
     out.push(r.exact ? (r.ok ? c.green(`${line} (exact passes: within the 1e-4 limit)`) : c.red(`${line}: exceeds the 1e-4 limit for exact passes — nothing written`)) : c.yellow(`${line} (approximate passes: the error is the trade-off you chose)`));
   }
   if (r.timing) out.push('', compareReport(r.timing));
+  return out.join('\n');
+}
+
+/** Every approximate change, measured alone: kept or reverted, and why. */
+export function keepReport(k: NonNullable<RewriteResult['keep']>): string {
+  const kept = k.candidates.filter((x) => x.kept).length;
+  const out = [c.bold(`Changes measured one by one: ${kept} of ${k.candidates.length} kept`)];
+  if (!k.candidates.length) return `${out[0]} (no approximate pass changed anything)`;
+  const score = (s: Candidate['score']) => (s ? `${s.top1 !== undefined ? `${pct(s.top1, 2)} / ` : ''}${pct(s.agreement, 2)}` : '');
+  const t = table(['change', 'pass', 'speed-up alone (95%)', 'top-1 / agreement alone', '', 'why'], ['left', 'left', 'right', 'right', 'left', 'left']);
+  for (const x of k.candidates) {
+    const time = x.timing ? `${x.timing.median.toFixed(3)}× (${x.timing.lo.toFixed(3)}–${x.timing.hi.toFixed(3)})` : '';
+    t.push([x.nodes[0] ?? '', x.pass, time, score(x.score), x.kept ? c.green('kept') : c.yellow('reverted'), x.why]);
+  }
+  out.push(t.toString());
+  if (k.baseline) out.push(`original: ${score(k.baseline)}${k.final ? `; kept changes together: ${score(k.final)}` : ''}`);
   return out.join('\n');
 }

@@ -3,3 +3,4 @@ export { PASSES, findPass, nameFilter, parsePassSpecs, runPasses, type PassSpec,
 export type { Pass, PassContext, PassParams, Change } from './types.js';
 export { bnAffine } from './bn.js';
 export { rewriteModel, checkOutputPath, writeRewritten, EXACT_TOLERANCE, type RewriteResult, type RewriteRunOptions } from './run.js';
+export { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult, type Score, type BuildWith } from './keep.js';

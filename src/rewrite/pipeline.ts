@@ -68,6 +68,8 @@ export interface RewriteOptions {
   only?: string;
   seed?: number;
   bind?: BindOptions;
+  /** Apply the approximate passes only to these nodes (exact passes everywhere): how `--keep` rebuilds a chosen set of changes. */
+  select?: ReadonlySet<string>;
 }
 
 /** The node-name test of `--only <pattern>` (a regular expression). */
@@ -86,8 +88,10 @@ export function runPasses(graph: Graph, specs: readonly PassSpec[], o: RewriteOp
   const only = o.only ? nameFilter(o.only) : undefined;
   inferShapes(graph, o.bind);
   const reports: PassReport[] = [];
+  const select = o.select;
+  const selected = select ? (name: string) => select.has(name) && (!only || only(name)) : only;
   for (const { pass, params } of specs) {
-    const ctx = { only, params, seed: o.seed ?? 0 };
+    const ctx = { only: pass.exact ? only : selected, params, seed: o.seed ?? 0 };
     const changes: Change[] = [];
     for (const m of pass.match(graph, ctx)) {
       changes.push(pass.apply(graph, m, ctx));

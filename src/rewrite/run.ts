@@ -12,6 +12,7 @@ import { checkOutputFile } from '../formats/files.js';
 import { saveOnnx } from '../formats/onnx/index.js';
 import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
+import { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult } from './keep.js';
 import { runPasses, type PassReport, type PassSpec } from './pipeline.js';
 
 /** An exact pass may not change the outputs by more than this (max |a−b| / max |a|). */
@@ -26,6 +27,8 @@ export interface RewriteRunOptions {
   /** Measure both interleaved (default true). */
   measure?: boolean;
   compare?: CompareOptions;
+  /** Keep only the approximate changes that pay (measured one by one; needs an engine). */
+  keep?: KeepOptions;
 }
 
 export interface RewriteResult {
@@ -38,6 +41,8 @@ export interface RewriteResult {
   /** Largest max|a−b| / max|a| over the outputs. */
   outputError: number | undefined;
   timing: CompareResult | undefined;
+  /** With `keep`: every approximate change, kept or reverted, with its measured time and accuracy. */
+  keep: (Omit<KeepResult, 'selected' | 'candidates'> & { candidates: Candidate[] }) | undefined;
   /** False when an exact rewrite changed the outputs beyond EXACT_TOLERANCE. */
   ok: boolean;
   /** Why it is not ok, in one line (undefined when it is). */
@@ -48,8 +53,21 @@ export interface RewriteResult {
 export async function rewriteModel(spec: string, passes: readonly PassSpec[], engine: Engine | undefined, o: RewriteRunOptions = {}): Promise<RewriteResult> {
   const original = openModel(spec);
   const before = analyzeGraph(original, o.bind);
-  const graph = openModel(spec);
-  const reports = runPasses(graph, passes, { ...(o.only ? { only: o.only } : {}), seed: o.seed ?? 0, ...(o.bind ? { bind: o.bind } : {}) });
+  const build = async (select?: ReadonlySet<string>) => {
+    const g = openModel(spec);
+    const r = await runPasses(g, passes, { ...(o.only ? { only: o.only } : {}), seed: o.seed ?? 0, ...(o.bind ? { bind: o.bind } : {}), ...(select ? { select } : {}) });
+    return { graph: g, reports: r };
+  };
+  let { graph, reports } = await build();
+  let keep: RewriteResult['keep'];
+  if (o.keep && engine) {
+    const candidates = candidatesOf(reports);
+    if (candidates.length) {
+      const { selected, ...rest } = await chooseChanges(candidates, async (sel) => (await build(sel)).graph, engine, o.bind, o.keep);
+      keep = rest;
+      ({ graph, reports } = await build(selected));
+    } else keep = { candidates };
+  }
   // runPasses has inferred and validated the graph after its last pass: only the cost is new.
   const after = { cost: costModel(graph) };
   const exact = passes.every((p) => p.pass.exact);
@@ -86,6 +104,7 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
     verification,
     outputError,
     timing,
+    keep,
     ok,
     failure,
     graph,

@@ -1,6 +1,6 @@
 /** `leannet rewrite in.onnx -o out.onnx --pass fold-bn,reparam --pass dwsep:energy=0.95`. */
 import { Command } from 'commander';
-import { EngineError } from '../../errors.js';
+import { EngineError, UsageError } from '../../errors.js';
 import { checkOutputPath, createEngine, nameFilter, parsePassSpecs, PASSES, rewriteModel, rewriteReport, writeRewritten } from '../../index.js';
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
 import { bindOptions, withShapeOptions } from '../options.js';
@@ -17,7 +17,9 @@ export function rewriteCommand(): Command {
     .option('--init', "group pass: fresh seeded He weights instead of the block-diagonal part (same as group:init=he)")
     .option('--no-verify', 'skip running both models (nothing checks the outputs then)')
     .option('--no-measure', 'skip the interleaved latency comparison')
-    .option('--external', "write the weights to '<output>.data'");
+    .option('--external', "write the weights to '<output>.data'")
+    .option('--keep <what>', "'faster': time each approximate change alone against the model without it (interleaved) and revert those not measurably faster")
+    .option('--keep-time <seconds>', 'time budget of each change\'s comparison under --keep', '1.5');
   withShapeOptions(withEngineOptions(cmd, { time: '6' }));
   cmd.addHelpText('after', `\nPasses:\n${PASSES.map((p) => `  ${p.id.padEnd(22)} ${p.exact ? 'exact' : 'approx'}  ${p.algebra}`).join('\n')}`);
   cmd.action(async (model: string, opts, self: Command) => {
@@ -25,6 +27,10 @@ export function rewriteCommand(): Command {
     const specs = parsePassSpecs(opts.pass);
     if (opts.init) for (const s of specs) if (s.pass.id === 'group') s.params = { ...s.params, init: 'he' };
     const b = budget(opts);
+    if (opts.keep !== undefined && opts.keep !== 'faster') throw new UsageError(`--keep: expected 'faster', got '${opts.keep}'`);
+    if (opts.keep && !opts.measure) throw new UsageError('--keep faster measures every change: it cannot be combined with --no-measure');
+    const keepSeconds = Number(opts.keepTime);
+    if (!(keepSeconds > 0) || !Number.isFinite(keepSeconds)) throw new UsageError(`--keep-time: expected a positive number of seconds, got '${opts.keepTime}'`);
     const engine = opts.verify || opts.measure ? await createEngine(opts.engine, engineOptions(opts, !!self.optsWithGlobals()['verbose'])) : undefined;
     const r = await withProgress('rewrite: measuring before vs after', (update) =>
       rewriteModel(model, specs, engine, {
@@ -33,6 +39,7 @@ export function rewriteCommand(): Command {
         bind: bindOptions(opts),
         verify: opts.verify,
         measure: opts.measure,
+        ...(opts.keep ? { keep: { faster: true, compare: { warmup: b.warmup, minPairs: 20, budgetMs: keepSeconds * 1000 }, onProgress: (d: number, n: number, what: string) => update(d / n, `change ${d}/${n}: ${what}`) } } : {}),
         compare: { warmup: b.warmup, minPairs: Math.max(20, b.minRuns), budgetMs: b.budgetMs, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) },
       }),
     );
