@@ -227,7 +227,7 @@ export function completePreprocess(p: Preprocess, inputDims: readonly number[], 
   const nMean = p.mean?.length ?? 1;
   const nStd = p.std?.length ?? 1;
   for (const [k, n] of [['mean', nMean], ['std', nStd]] as const) {
-    if (n !== 1 && n !== channels) throw new UsageError(`${where}: ${k} has ${n} values; give 1 or ${channels} (one per channel)`);
+    if (n !== 1 && n !== channels) throw new UsageError(`${where}: ${k} has ${n} values; give ${channels === 1 ? 'one value' : `1 or ${channels} (one per channel)`}`);
   }
   let pad: [number, number, number, number] | undefined;
   if (p.pad !== undefined) {
