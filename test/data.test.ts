@@ -293,6 +293,47 @@ describe('every format gives the same tensors', () => {
   });
 });
 
+describe('colour', () => {
+  it('an RGB PNG and a lossless WebP: NCHW RGB, NCHW BGR, NHWC, uint8; grey into 3 channels', async () => {
+    // 4×5 RGB image, pixel (y, x) = (10y + x, 100 + 10y + x, 200 + y + x).
+    const h = 4;
+    const w = 5;
+    const rgb = new Uint8Array(h * w * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.set([10 * y + x, 100 + 10 * y + x, 200 + y + x], (y * w + x) * 3);
+    const raw = sharp(Buffer.from(rgb), { raw: { width: w, height: h, channels: 3 } });
+    const png = path.join(dir, 'colour.png');
+    const webp = path.join(dir, 'colour.webp');
+    fs.writeFileSync(png, await raw.clone().png().toBuffer());
+    fs.writeFileSync(webp, await raw.clone().webp({ lossless: true }).toBuffer());
+    const first = async (file: string, text: string, inputDims: number[]) => {
+      const preprocess = resolvePreprocess({ text, meta: [], inputDims });
+      const [b] = await all(await openDataset(file, { preprocess, inputDims }));
+      return b!.input;
+    };
+    for (const file of [png, webp]) {
+      const nchw = (await first(file, 'mean=0.5,std=0.25', [3, h, w])).data as Float32Array;
+      const bgr = (await first(file, 'order=BGR,scale=1,mean=1:2:3,std=1', [3, h, w])).data as Float32Array;
+      const nhwc = (await first(file, 'scale=1', [h, w, 3])).data as Float32Array;
+      const u8 = await first(file, 'dtype=uint8', [3, h, w]);
+      expect(u8.dtype).toBe('uint8');
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          for (let k = 0; k < 3; k++) {
+            const v = rgb[(y * w + x) * 3 + k]!;
+            expect(nchw[(k * h + y) * w + x]).toBeCloseTo((v / 255 - 0.5) / 0.25, 5);
+            expect(bgr[((2 - k) * h + y) * w + x]).toBe(v - (2 - k + 1));
+            expect(nhwc[(y * w + x) * 3 + k]).toBe(v);
+            expect(u8.data[(k * h + y) * w + x]).toBe(v);
+          }
+        }
+      }
+    }
+    // A grey PNG into a 3-channel input: three equal planes.
+    const grey = (await first(path.join(dir, 'flat/000.png'), 'pad=2,mean=0.286,std=0.353', [3, 32, 32])).data as Float32Array;
+    for (let k = 0; k < 3; k++) expect(maxDiff(grey.subarray(k * 1024, (k + 1) * 1024), want.subarray(0, 1024))).toBeLessThan(1e-6);
+  });
+});
+
 describe('streaming the 10,000-image test set', () => {
   it('313 batches of 32, labels equal the IDX labels, decoded lazily', async () => {
     const t0 = performance.now();

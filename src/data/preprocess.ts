@@ -91,7 +91,7 @@ export function parsePreprocess(text: string, where: string): Preprocess {
 
 /** A short-form value: a word, a number (or fraction), or a list joined by x or ':'. */
 function shortValue(v: string): unknown {
-  if (/^[A-Za-z]+$/.test(v)) return v;
+  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(v)) return v;
   const items = v.split(/[x:]/);
   const nums = items.map((s) => (/^\s*-?[\d.]+(e-?\d+)?\s*\/\s*[\d.]+\s*$/.test(s) ? Number(s.split('/')[0]) / Number(s.split('/')[1]) : s.trim() === '' ? NaN : Number(s)));
   return items.length === 1 ? nums[0] : nums;
