@@ -9,11 +9,12 @@ import { dwsep } from './dwsep.js';
 import { foldBn } from './fold-bn.js';
 import { foldPad } from './fold-pad.js';
 import { group } from './group.js';
+import { prune } from './prune/pass.js';
 import { mergeParallelConvs } from './merge-parallel.js';
 import { reparam } from './reparam.js';
 import type { Change, Pass, PassParams } from './types.js';
 
-export const PASSES: readonly Pass<any>[] = [foldBn, foldPad, mergeParallelConvs, reparam, dwsep, group];
+export const PASSES: readonly Pass<any>[] = [foldBn, foldPad, mergeParallelConvs, reparam, dwsep, group, prune];
 
 export function findPass(id: string): Pass<unknown> {
   const p = PASSES.find((x) => x.id === id);

@@ -27,6 +27,16 @@ export interface Change {
   weightError?: number;
   /** Extra figures (rank chosen, energy kept, …). */
   detail?: Record<string, number | string>;
+  /** Nodes whose input channels the change removed, with those kept: where data-aware refitting starts. */
+  refit?: RefitTarget[];
+}
+
+/** A node (Conv, Gemm, MatMul) that lost input channels: `kept` are indices into the `of` channels `input` had. */
+export interface RefitTarget {
+  node: string;
+  input: string;
+  kept: number[];
+  of: number;
 }
 
 export interface Pass<M = unknown> {
