@@ -62,7 +62,7 @@ export type BuildWith = (selected: ReadonlySet<string> | undefined) => Promise<G
 
 /** The candidates: every change an approximate pass made. */
 export function candidatesOf(reports: readonly PassReport[]): Candidate[] {
-  return reports.filter((r) => !r.exact).flatMap((r) => r.changes.map((c) => ({ pass: r.id, nodes: [...c.replaced], summary: c.summary, kept: true, why: '' })));
+  return reports.filter((r) => !r.exact).flatMap((r) => r.changes.map((c) => ({ pass: r.id, nodes: [...(c.selectBy ?? c.replaced)], summary: c.summary, kept: true, why: '' })));
 }
 
 /** Points of accuracy lost (top-1, ×100) or agreement missing, against the budget: positive when over it. */

@@ -25,6 +25,12 @@ export interface Change {
   summary: string;
   /** For approximate passes: ‖W − Ŵ‖ / ‖W‖ of the weights it approximated. */
   weightError?: number;
+  /**
+   * The node names that select this change again through `ctx.only` (how `--keep` rebuilds one
+   * change alone); default `replaced`. A pruned group is selected by its producers, not by the
+   * consumers it also touched (which produce other groups).
+   */
+  selectBy?: string[];
   /** Extra figures (rank chosen, energy kept, …). */
   detail?: Record<string, number | string>;
   /** Nodes whose input channels the change removed, with those kept: where data-aware refitting starts. */
