@@ -4,7 +4,7 @@
  * identical outputs is the string "Infinity", a share with nothing to divide (a class with no
  * samples) is null.
  */
-import type { EvalResult } from '../measure/index.js';
+import type { EvalResult, OutputAgreement } from '../measure/index.js';
 
 export const EVAL_SCHEMA = 'leannet.eval/1';
 
@@ -20,16 +20,17 @@ export function evalJson(r: EvalResult) {
     ...(r.accuracy
       ? { accuracy: { ...r.accuracy, perClass: r.accuracy.perClass.map((c) => ({ ...c, recall: jsonNumber(c.recall), precision: jsonNumber(c.precision) })) } }
       : {}),
-    ...(r.agreement
-      ? {
-          agreement: r.agreement.map((a) => ({
-            ...a,
-            cosine: jsonNumber(a.cosine),
-            snrDb: jsonNumber(a.snrDb),
-            maxAbs: jsonNumber(a.maxAbs),
-            ...(a.classes ? { classes: { ...a.classes, meanKL: jsonNumber(a.classes.meanKL), maxKL: jsonNumber(a.classes.maxKL) } } : {}),
-          })),
-        }
-      : {}),
+    ...(r.agreement ? { agreement: agreementJson(r.agreement) } : {}),
   };
+}
+
+/** Agreement figures (eval with a reference, verify --data) with JSON-safe numbers. */
+export function agreementJson(list: readonly OutputAgreement[]) {
+  return list.map((a) => ({
+    ...a,
+    cosine: jsonNumber(a.cosine),
+    snrDb: jsonNumber(a.snrDb),
+    maxAbs: jsonNumber(a.maxAbs),
+    ...(a.classes ? { classes: { ...a.classes, meanKL: jsonNumber(a.classes.meanKL), maxKL: jsonNumber(a.classes.maxKL) } } : {}),
+  }));
 }

@@ -10,4 +10,4 @@ export { lintReport } from './lint.js';
 export { labReport, experimentTable } from './lab.js';
 export { labHtml } from './lab-html.js';
 export { evalReport, agreementTable, proportionText, snrText } from './eval.js';
-export { evalJson, jsonNumber, EVAL_SCHEMA } from './eval-json.js';
+export { evalJson, agreementJson, jsonNumber, EVAL_SCHEMA } from './eval-json.js';

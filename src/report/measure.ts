@@ -19,7 +19,9 @@ export function benchReport(results: readonly BenchResult[]): string {
     t.push([r.model, ms(s.median), `${ms(s.p10)}–${ms(s.p90)}`, ms(s.iqr), ms(s.min), r.throughput.toFixed(1), r.batch, s.runs]);
   }
   const first = results[0];
-  return `${t.toString()}\n${first ? setupLine(first.engine, first.env) : ''}`;
+  const sources = [...new Set(results.map((r) => r.inputSource).filter(Boolean))];
+  const inputs = sources.length ? `inputs: ${sources.join('; ')}\n` : '';
+  return `${t.toString()}\n${inputs}${first ? setupLine(first.engine, first.env) : ''}`;
 }
 
 export function compareReport(r: CompareResult): string {
@@ -31,6 +33,7 @@ export function compareReport(r: CompareResult): string {
     t.toString(),
     `ratio tA/tB per interleaved pair: median ${r.ratio.median.toFixed(3)}, 95% interval ${r.ratio.lo.toFixed(3)}–${r.ratio.hi.toFixed(3)} over ${r.ratio.pairs} pairs`,
     colour(c.bold(r.verdict)),
+    ...(r.inputSource ? [`inputs: ${r.inputSource}`] : []),
     setupLine(r.engine, r.env),
   ].join('\n');
 }
