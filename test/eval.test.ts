@@ -9,12 +9,13 @@ import { Ajv } from 'ajv';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  AccuracyAccumulator, AgreementAccumulator, IoUAccumulator, SignalAccumulator, createEngine, evaluate, klDivergence, prepareModel, wilson,
+  AccuracyAccumulator, AgreementAccumulator, IoUAccumulator, SignalAccumulator, createEngine, evaluate, klDivergence, openModel, prepareModel, saveOnnx, wilson,
   type BatchLike, type DatasetLike,
 } from '../src/index.js';
-import { leannet } from './helpers/cli.js';
+import { errorLines, leannet } from './helpers/cli.js';
 import { fmnistImages, fmnistLabels, preprocessFmnist, readFmnist } from './helpers/fmnist.js';
-import { repoRoot, sharedModel } from './helpers/models.js';
+import { repoRoot, sharedModel, tempDir } from './helpers/models.js';
+import { tinyModel } from './helpers/tiny.js';
 
 const fmnistModel = sharedModel('fmnist_resnet.onnx');
 const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schemas/eval.schema.json'), 'utf8'));
@@ -154,5 +155,166 @@ describe('evaluate', () => {
     expect(ag.classes!.top1.value).toBe(1);
     expect(ag.classes!.meanKL).toBe(0);
     expect(ag.cosine).toBeCloseTo(1, 12);
+  });
+});
+
+const D = fmnistImages;
+const json = (args: string[]) => {
+  const r = leannet(args, { timeout: 300_000 });
+  expect(r.code, r.stderr).toBe(0);
+  const doc = JSON.parse(r.stdout);
+  expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+  return doc;
+};
+
+describe('leannet eval', () => {
+  // The one slow test: the full test set (10,000 images, 138.7 M madds each).
+  it('reproduces the model\'s published 92.90% on the 10,000 Fashion-MNIST test images (labels found beside the images)', { timeout: 400_000 }, () => {
+    const doc = json(['eval', fmnistModel, '--data', D, '--batch-size', '100', '--json']);
+    expect(doc.samples).toBe(10_000);
+    expect(doc.dataset.labelled).toBe(true);
+    expect(doc.accuracy.top1.total).toBe(10_000);
+    expect(Math.abs(doc.accuracy.top1.value - 0.929)).toBeLessThanOrEqual(0.0005);
+    expect(doc.accuracy.top1.lo).toBeLessThan(doc.accuracy.top1.value);
+    expect(doc.accuracy.topk[0].k).toBe(5);
+    expect(doc.accuracy.topk[0].accuracy.value).toBeGreaterThan(doc.accuracy.top1.value);
+    expect(doc.accuracy.classNames[9]).toBe('Ankle boot'); // from the model's metadata 'labels'
+    const sum = (k: string) => doc.accuracy.perClass.reduce((s: number, c: Record<string, number>) => s + c[k]!, 0);
+    expect(sum('support')).toBe(10_000); // Fashion-MNIST's test set: 1,000 per class
+    expect(doc.accuracy.perClass.every((c: { support: number }) => c.support === 1000)).toBe(true);
+    expect(sum('predicted')).toBe(10_000);
+    expect(sum('correct')).toBe(doc.accuracy.top1.count);
+    expect(doc.timing.batches).toBe(100);
+    expect(doc.timing.engineMs).toBeGreaterThan(doc.timing.dataMs);
+    expect(doc.engine.engine).toBe('ort');
+  });
+
+  it('top-1 on --limit 20 equals onnxruntime run directly on the 20 images preprocessed here, own argmax', async () => {
+    const expected = await handTop1(20);
+    const doc = json(['eval', fmnistModel, '--data', D, '--labels', fmnistLabels, '--limit', '20', '--batch-size', '7', '--json']);
+    expect(doc.samples).toBe(20);
+    expect(doc.timing.batches).toBe(3);
+    expect(doc.accuracy.top1.count).toBe(expected);
+    expect(doc.accuracy.top1.total).toBe(20);
+  });
+
+  it('the model against itself: 100% top-1 agreement, SNR +Infinity, KL 0; the table says so', () => {
+    const doc = json(['eval', fmnistModel, fmnistModel, '--data', D, '--limit', '48', '--json']);
+    const a = doc.agreement[0];
+    expect(a).toMatchObject({ name: 'logits', kind: 'classes', snrDb: 'Infinity', cosine: 1, maxAbs: 0 });
+    expect(a.classes.top1).toMatchObject({ count: 48, total: 48, value: 1 });
+    expect(a.classes.meanKL).toBe(0);
+    const r = leannet(['eval', fmnistModel, fmnistModel, '--data', D, '--limit', '20']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^top-1 accuracy\s+\d+\.\d\d% \(\d+ \/ 20; 95% interval/m);
+    expect(r.stdout).toMatch(/^logits\s+10\s+1\.0000000\s+\+inf\s+0\.00e\+0\s+100\.00% \(20\/20\)\s+0\.00e\+0/m);
+    expect(r.stdout).toMatch(/^9 Ankle boot\s+\d+/m);
+    expect(r.stdout).toMatch(/^throughput\s+\d+\.\d samples\/s/m);
+  });
+});
+
+describe('eval: other models and bad cases', () => {
+  const dir = tempDir('leannet-eval-');
+  const tiny = (name: string, m: Parameters<typeof tinyModel>[0]) => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, tinyModel(m));
+    return f;
+  };
+  const grey28 = { name: 'x', dims: ['N', 1, 28, 28] as (string | number)[] };
+
+  it('dense outputs: IoU above --iou and SNR against a hand computation (x against 0.5·x on raw pixels / 255)', () => {
+    const identity = tiny('identity.onnx', { nodes: [{ op: 'Identity', inputs: ['x'], outputs: ['y'] }], inputs: [grey28], outputs: [{ name: 'y', dims: ['N', 1, 28, 28] }] });
+    const half = tiny('half.onnx', {
+      nodes: [{ op: 'Mul', inputs: ['x', 'h'], outputs: ['y'] }],
+      inputs: [grey28],
+      outputs: [{ name: 'y', dims: ['N', 1, 28, 28] }],
+      initializers: [{ name: 'h', dims: [], data_type: 1, raw_data: new Uint8Array(Float32Array.of(0.5).buffer) }],
+    });
+    const doc = json(['eval', half, identity, '--data', D, '--limit', '30', '--iou', '0.31', '--json']);
+    // no [N, classes] output: accuracy is omitted with a note, not a crash
+    expect(doc.accuracy).toBeUndefined();
+    expect(doc.notes.join('\n')).toMatch(/no output of half\.onnx has the shape \[N, classes\]: accuracy omitted/);
+    const a = doc.agreement[0];
+    expect(a.kind).toBe('dense');
+    expect(a.sampleShape).toEqual([1, 28, 28]);
+    // reference x, candidate x/2: Σx² / Σ(x/2)² = 4 → 6.02 dB; on: p/255 > 0.31 (p ≥ 80) and p/510 > 0.31 (p ≥ 159)
+    expect(a.snrDb).toBeCloseTo(10 * Math.log10(4), 4);
+    const { images } = readFmnist(30);
+    let ref = 0;
+    let both = 0;
+    for (const p of images) {
+      if (p / 255 > 0.31) ref++;
+      if (p / 510 > 0.31) both++;
+    }
+    expect(a.iou).toEqual({ threshold: 0.31, intersection: both, union: ref, iou: both / ref });
+  });
+
+  it('a fixed batch dim: runs of 4, the last padded; the same top-1 as the symbolic model', () => {
+    const g = openModel(fmnistModel);
+    g.value('input').declared = { dtype: 'float32', shape: [4, 1, 32, 32] };
+    g.value('logits').declared = { dtype: 'float32', shape: [4, 10] };
+    const fixed = path.join(dir, 'fixed4.onnx');
+    saveOnnx(g, fixed);
+    const a = json(['eval', fixed, '--data', D, '--limit', '10', '--json']);
+    expect(a.batch).toMatchObject({ run: 4, mode: 'fixed', padded: 2 });
+    expect(a.timing.batches).toBe(3);
+    const b = json(['eval', fmnistModel, '--data', D, '--limit', '10', '--json']);
+    expect(a.accuracy.top1.count).toBe(b.accuracy.top1.count);
+    expect(a.accuracy.perClass).toEqual(b.accuracy.perClass);
+    const r = leannet(['eval', fixed, '--data', D, '--limit', '10', '--batch-size', '8']);
+    expect(r.code).toBe(1);
+    expect(errorLines(r)).toEqual(["leannet: --batch-size 8: input 'input' has a fixed batch dim of 4; use --batch-size 4"]);
+  });
+
+  it('labels missing: accuracy omitted with a note; bad cases are one-line errors', () => {
+    const alone = path.join(dir, 'images-only.gz');
+    fs.copyFileSync(D, alone);
+    const doc = json(['eval', fmnistModel, '--data', alone, '--limit', '8', '--json']);
+    expect(doc.accuracy).toBeUndefined();
+    expect(doc.notes).toContain('the data has no labels (give --labels): accuracy omitted');
+    const two = tiny('two.onnx', { nodes: [{ op: 'Add', inputs: ['a', 'b'], outputs: ['y'] }], inputs: [{ name: 'a', dims: ['N', 1, 28, 28] }, { name: 'b', dims: ['N', 1, 28, 28] }], outputs: [{ name: 'y', dims: ['N', 1, 28, 28] }] });
+    for (const args of [['eval', two, '--data', D], ['verify', two, two, '--data', D], ['bench', two, '--data', D]]) {
+      const r = leannet(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(errorLines(r)).toEqual(['leannet: --data feeds one input, but two.onnx has 2 inputs (a, b)']);
+    }
+    const none = leannet(['eval', fmnistModel]);
+    expect(none.code).toBe(1);
+    expect(errorLines(none)).toEqual(['leannet: eval needs --data <path>: an IDX file, .npy/.npz, an image or a folder of images']);
+    const batch = leannet(['bench', fmnistModel, '--data', D, '--batch', '4']);
+    expect(errorLines(batch)).toEqual(['leannet: --batch sets the batch of seeded inputs; with --data give --batch-size']);
+    const limit = leannet(['verify', fmnistModel, fmnistModel, '--limit', '4']);
+    expect(errorLines(limit)).toEqual(['leannet: --limit needs --data']);
+  });
+});
+
+describe('--data on verify and bench', () => {
+  it('verify --data compares every sample up to --limit batch by batch and adds agreement figures', () => {
+    const r = leannet(['verify', fmnistModel, sharedModel('fmnist_resnet_bn.onnx'), '--data', D, '--limit', '40', '--batch-size', '16', '--relative-to', 'max', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.samples).toBe(40);
+    expect(doc.inputs).toMatch(/^IDX .*t10k-images-idx3-ubyte\.gz: 10,000×28×28 uint8 \(first 40\)/);
+    expect(doc.outputs[0].shape).toEqual([40, 10]);
+    expect(doc.agreement[0].classes.top1).toMatchObject({ count: 40, total: 40 });
+    expect(doc.agreement[0].snrDb === 'Infinity' || doc.agreement[0].snrDb > 100).toBe(true); // BN folded: equal to float rounding
+    const t = leannet(['verify', fmnistModel, fmnistModel, '--data', D]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/^A = fmnist_resnet\.onnx, B = fmnist_resnet\.onnx \(ort, same 256 samples of IDX .*\(first 256\)/);
+    expect(t.stdout).toMatch(/^logits\s+10\s+1\.0000000\s+\+inf\s+0\.00e\+0\s+100\.00% \(256\/256\)/m);
+  });
+
+  it('bench --data runs on the first --batch-size samples and says so; without --data, seeded inputs as before', () => {
+    const r = leannet(['bench', fmnistModel, '--data', D, '--batch-size', '8', '--time', '0.2', '--min-runs', '3', '--warmup', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^fmnist_resnet\.onnx\s.*\s8\s+\d+$/m);
+    expect(r.stdout).toMatch(/^inputs: the first 8 samples of IDX .*\(first 8\)/m);
+    const c = leannet(['compare', fmnistModel, sharedModel('fmnist_resnet_bn.onnx'), '--data', D, '--batch-size', '4', '--time', '0.3', '--warmup', '1', '--json']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(JSON.parse(c.stdout).inputSource).toMatch(/^the first 4 samples of IDX /);
+    const s = leannet(['bench', fmnistModel, '--time', '0.2', '--min-runs', '3', '--warmup', '1', '--json']);
+    const doc = JSON.parse(s.stdout);
+    expect(doc.results[0].inputs).toEqual([{ name: 'input', shape: [1, 1, 32, 32] }]);
+    expect(doc.results[0].inputSource).toBe('seeded random (seed 1)');
   });
 });

@@ -118,13 +118,15 @@ export async function evaluate(model: PreparedModel, dataset: DatasetLike, engin
           referenceMs += now() - t;
         }
 
+        // Samples in this run: n, or the fixed batch dim when padded; outputs lead with it.
+        const fed = feeds[runPlan.input]!.dims[0]!;
         if (batches === 0) {
-          const picked = pickClassOutput(session.outputNames, out, runPlan.runBatch);
+          const picked = pickClassOutput(session.outputNames, out, fed);
           if (picked) {
             accuracyOutput = picked.name;
             accuracy = new AccuracyAccumulator(picked.classes);
           }
-          if (refSession && ref) outputs = pairOutputs(refSession.outputNames, session.outputNames).map(([nr, nx]) => outputState(nx, nr, out[nx]!, ref![nr]!, runPlan.runBatch, iouThreshold));
+          if (refSession && ref) outputs = pairOutputs(refSession.outputNames, session.outputNames).map(([nr, nx]) => outputState(nx, nr, out[nx]!, ref![nr]!, fed, iouThreshold));
         }
         if (accuracy && accuracyOutput) {
           if (batch.labels) accuracy.add(out[accuracyOutput]!.data as unknown as NumericArray, batch.labels.subarray(0, n));

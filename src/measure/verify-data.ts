@@ -75,16 +75,17 @@ export async function verifyOnData(
         checkBatchFits(b, pb, batch.input);
       }
       const feeds = feedsFor(pa, batch.input);
+      const fed = feeds[pa.input]!.dims[0]!;
       const ra = await sa.run(feeds);
       const rb = await sb.run(feeds);
       if (first) {
         pairs = pairOutputs(sa.outputNames, sb.outputNames);
-        states = pairs.map(([na, nb]) => outputState(nb, na, rb[nb]!, ra[na]!, pa.runBatch, o.iouThreshold ?? 0.5));
+        states = pairs.map(([na, nb]) => outputState(nb, na, rb[nb]!, ra[na]!, fed, o.iouThreshold ?? 0.5));
         first = false;
       }
       for (const [na, nb] of pairs!) {
-        const ta = firstSamples(ra[na]!, n, pa.runBatch);
-        const tb = firstSamples(rb[nb]!, n, pa.runBatch);
+        const ta = firstSamples(ra[na]!, n, fed);
+        const tb = firstSamples(rb[nb]!, n, fed);
         merged.set(na, merge(merged.get(na), compareTensors(na, nb, ta, tb, tolerance), maxAbsOf(ta), n));
       }
       for (const s of states) addOutput(s, rb[s.name]!, ra[s.nameRef]!, n);

@@ -50,7 +50,7 @@ export function evalReport(r: EvalResult): string {
   const part = (x: number) => `${ms(x)} ms (${pct(tm.wallMs ? x / tm.wallMs : 0, 0)})`;
   lines.push(
     '',
-    `throughput  ${c.bold(`${tm.samplesPerSecond.toFixed(1)} samples/s`)} (engine alone ${tm.engineSamplesPerSecond.toFixed(1)}/s) over ${tm.batches} batches of ${r.batch.run}${r.batch.mode === 'fixed' ? ' (fixed batch dim)' : ''}${r.batch.padded ? `, ${r.batch.padded} padding samples` : ''}`,
+    `throughput  ${c.bold(`${tm.samplesPerSecond.toFixed(1)} samples/s`)} (engine alone ${tm.engineSamplesPerSecond.toFixed(1)}/s) over ${tm.batches} batch${tm.batches === 1 ? '' : 'es'} of ${r.batch.run}${r.batch.mode === 'fixed' ? ' (fixed batch dim)' : ''}${r.batch.padded ? `, ${r.batch.padded} padding samples` : ''}`,
     `time  ${ms(tm.wallMs)} ms: engine ${part(tm.engineMs)}${r.reference ? ` · reference ${part(tm.referenceMs)}` : ''} · data on the critical path ${part(tm.dataMs)} · other ${part(tm.otherMs)}`,
   );
   for (const n of r.notes) lines.push(c.yellow(n));
