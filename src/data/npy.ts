@@ -88,11 +88,13 @@ export function parseNpz(bytes: Uint8Array, file: string): Map<string, NdArray> 
   return out;
 }
 
-/** The images and labels of a .npz: `x`/`images`/`data` else the first array; `y`/`labels` else the second. */
+/** The images and labels of a .npz: `x`/`images`/`data` else the first array; `y`/`labels` else another 1-D integer array. */
 export function pickNpzArrays(arrays: Map<string, NdArray>): { images: [string, NdArray]; labels?: [string, NdArray] } {
   const names = [...arrays.keys()];
   const imgName = ['x', 'images', 'data'].find((n) => arrays.has(n)) ?? names[0]!;
-  const lblName = ['y', 'labels'].find((n) => arrays.has(n)) ?? names.find((n) => n !== imgName);
+  // The second array is taken as labels only when it looks like them: 1-D integers.
+  const looksLikeLabels = (a: NdArray): boolean => a.dims.length === 1 && !a.dtype.startsWith('float');
+  const lblName = ['y', 'labels'].find((n) => arrays.has(n)) ?? names.find((n) => n !== imgName && looksLikeLabels(arrays.get(n)!));
   const out: { images: [string, NdArray]; labels?: [string, NdArray] } = { images: [imgName, arrays.get(imgName)!] };
   if (lblName !== undefined) out.labels = [lblName, arrays.get(lblName)!];
   return out;

@@ -35,14 +35,15 @@ export async function openDataset(file: string, o: DataOptions): Promise<Dataset
       labels = labelsOf(picked.labels[1], `${file}:${picked.labels[0]}`, n);
       note = `labels '${picked.labels[0]}'`;
     }
-    return arrayDataset({ file, format: `npz '${imgName}' of`, images, ...withLabels(labels, note), pp, o });
+    return arrayDataset({ file, format: `npz '${imgName}' of`, images, labels, labelsNote: note, pp, o });
   }
-  if (ext === '.npy' || isNpy(bytes)) {
-    const images = parseNpy(bytes, file);
+  const body = maybeGunzip(bytes, file);
+  if (ext === '.npy' || isNpy(body)) {
+    const images = parseNpy(body, file);
     return arrayDataset({ file, format: 'npy', images, ...labelsFor(o, images), pp, o });
   }
-  if (ext === '.gz' || ext === '.idx' || /ubyte/.test(file) || (bytes[0] === 0 && bytes[1] === 0)) {
-    const images = parseIdx(maybeGunzip(bytes, file), file);
+  if (ext === '.gz' || ext === '.idx' || /ubyte/.test(path.basename(file)) || (body[0] === 0 && body[1] === 0)) {
+    const images = parseIdx(body, file);
     let spec = labelsFor(o, images);
     if (!o.labels) {
       // MNIST naming: t10k-images-idx3-ubyte.gz beside t10k-labels-idx1-ubyte.gz.
@@ -57,13 +58,7 @@ export async function openDataset(file: string, o: DataOptions): Promise<Dataset
   throw new DataError(`${file}: unknown data format; expected an IDX file (.gz or not), .npy, .npz, an image (${IMAGE_EXTENSIONS.join(' ')}) or a folder of images`);
 }
 
-function withLabels(labels: Int32Array | undefined, note: string | undefined): { labels?: Int32Array; labelsNote?: string } {
-  const out: { labels?: Int32Array; labelsNote?: string } = {};
-  if (labels) out.labels = labels;
-  if (note) out.labelsNote = note;
-  return out;
-}
-
+/** --labels, checked against the number of samples. */
 function labelsFor(o: DataOptions, images: NdArray): { labels?: Int32Array; labelsNote?: string } {
   if (!o.labels) return {};
   const [labels, note] = readLabels(o.labels, images.dims[0]);

@@ -91,7 +91,7 @@ export function parsePreprocess(text: string, where: string): Preprocess {
 
 /** A short-form value: a word, a number (or fraction), or a list joined by x or ':'. */
 function shortValue(v: string): unknown {
-  if (/^[A-Za-z]+$/.test(v)) return v;
+  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(v)) return v;
   const items = v.split(/[x:]/);
   const nums = items.map((s) => (/^\s*-?[\d.]+(e-?\d+)?\s*\/\s*[\d.]+\s*$/.test(s) ? Number(s.split('/')[0]) / Number(s.split('/')[1]) : s.trim() === '' ? NaN : Number(s)));
   return items.length === 1 ? nums[0] : nums;
@@ -227,7 +227,7 @@ export function completePreprocess(p: Preprocess, inputDims: readonly number[], 
   const nMean = p.mean?.length ?? 1;
   const nStd = p.std?.length ?? 1;
   for (const [k, n] of [['mean', nMean], ['std', nStd]] as const) {
-    if (n !== 1 && n !== channels) throw new UsageError(`${where}: ${k} has ${n} values; give 1 or ${channels} (one per channel)`);
+    if (n !== 1 && n !== channels) throw new UsageError(`${where}: ${k} has ${n} values; give ${channels === 1 ? 'one value' : `1 or ${channels} (one per channel)`}`);
   }
   let pad: [number, number, number, number] | undefined;
   if (p.pad !== undefined) {

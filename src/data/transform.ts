@@ -120,18 +120,30 @@ export function writeSample(img: RawImage, p: FullPreprocess, out: Float32Array 
   const x0 = pl;
   const x1 = pl + (cw - (p.pad ? p.pad[1] + p.pad[3] : 0));
   const float = p.dtype === 'float32';
+  const nhwc = p.layout === 'NHWC';
   for (let k = 0; k < C; k++) {
     const src = C === 3 && p.order === 'BGR' ? 2 - k : k;
     const mean = p.mean.length === 1 ? p.mean[0]! : p.mean[k]!;
     const std = p.std.length === 1 ? p.std[0]! : p.std[k]!;
-    const norm = (v: number): number => (float ? (v * p.scale - mean) / std : Math.min(255, Math.max(0, Math.round(v))));
-    const padOut = norm(p.pad_value);
+    const scale = p.scale;
+    const padOut = float ? (p.pad_value * scale - mean) / std : clampByte(p.pad_value);
+    // Output element (y, x) of channel k sits at base + y·rowStep + x·colStep + chOff.
+    const rowStep = nhwc ? W * C : W;
+    const colStep = nhwc ? C : 1;
+    const chOff = base + (nhwc ? k : k * H * W);
     for (let y = 0; y < H; y++) {
-      const inY = y >= y0 && y < y1;
-      for (let x = 0; x < W; x++) {
-        const o = p.layout === 'NCHW' ? base + (k * H + y) * W + x : base + (y * W + x) * C + k;
-        out[o] = inY && x >= x0 && x < x1 ? norm(data[((y + sy0) * sw + (x + sx0)) * C + src]!) : padOut;
+      const row = chOff + y * rowStep;
+      if (y < y0 || y >= y1) {
+        for (let x = 0; x < W; x++) out[row + x * colStep] = padOut;
+        continue;
       }
+      for (let x = 0; x < x0; x++) out[row + x * colStep] = padOut;
+      for (let x = x1; x < W; x++) out[row + x * colStep] = padOut;
+      let s = ((y + sy0) * sw + (x0 + sx0)) * C + src;
+      if (float) for (let x = x0; x < x1; x++, s += C) out[row + x * colStep] = (data[s]! * scale - mean) / std;
+      else for (let x = x0; x < x1; x++, s += C) out[row + x * colStep] = clampByte(data[s]!);
     }
   }
 }
+
+const clampByte = (v: number): number => Math.min(255, Math.max(0, Math.round(v)));
