@@ -68,10 +68,12 @@ export async function evaluate(model: PreparedModel, dataset: DatasetLike, engin
   const notes: string[] = [];
   if (plan.note) notes.push(plan.note);
   const refPlan = o.reference ? planBatches(o.reference, batchSize) : undefined;
-  if (refPlan && refPlan.mode === 'fixed' && refPlan.runBatch !== plan.runBatch) {
-    throw new EngineError(`the reference ${o.reference!.label} takes batches of ${refPlan.runBatch} but ${model.label} takes ${plan.runBatch === 1 || plan.mode === 'fixed' ? plan.runBatch : 'any number'}: give models with the same batch dim`);
+  if (refPlan && refPlan.mode === 'fixed' && plan.mode === 'fixed' && refPlan.runBatch !== plan.runBatch) {
+    throw new EngineError(`the reference ${o.reference!.label} has a fixed batch dim ${refPlan.runBatch} but ${model.label} has ${plan.runBatch}: give models with the same batch dim`);
   }
-  const runPlan = refPlan?.mode === 'fixed' ? refPlan : plan;
+  // A symbolic model runs in the batches a fixed reference takes.
+  const runPlan = refPlan?.mode === 'fixed' && plan.mode === 'symbolic' ? refPlan : plan;
+  if (runPlan === refPlan && refPlan.note) notes.push(refPlan.note);
   const iouThreshold = o.iouThreshold ?? 0.5;
 
   const session = await engine.load(model.model);
@@ -107,6 +109,7 @@ export async function evaluate(model: PreparedModel, dataset: DatasetLike, engin
         // Ask for batch k+1 before running batch k: work the pipeline does off the main thread overlaps the run.
         t = now();
         const next = it.next();
+        next.catch(() => {}); // a failing run must not leave this rejection unhandled; the await below still sees it
         dataMs += now() - t;
         t = now();
         const out = await session.run(feeds);
