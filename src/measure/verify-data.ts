@@ -3,8 +3,7 @@
  * The element-wise check is verify's own (compareTensors, per batch, merged); agreement figures
  * (top-1 agreement, KL, SNR, IoU) are added beside it. Only one batch of outputs is held at a time.
  */
-import { compareTensors, pairOutputs, type Engine, type HostTensor, type OutputComparison, type PreparedModel, type Session, type Tolerance, type VerifyResult } from '../engine/index.js';
-import { DEFAULT_TOLERANCE } from '../engine/index.js';
+import { DEFAULT_TOLERANCE, compareTensors, pairOutputs, type Engine, type HostTensor, type OutputComparison, type PreparedModel, type Session, type Tolerance, type VerifyResult } from '../engine/index.js';
 import { EngineError } from '../errors.js';
 import { addOutput, agreementOf, outputState, type OutputAgreement, type OutputState } from './agreement.js';
 import { checkBatchFits, feedsFor, planBatches, sampleSize, type DatasetLike } from './batching.js';
