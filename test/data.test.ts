@@ -332,6 +332,15 @@ describe('colour', () => {
         }
       }
     }
+    // sharp's resize (shorter side to 32, 40×60 → 32×48), then the centre 32×32: a horizontal ramp stays a ramp, centred.
+    const ramp = new Uint8Array(40 * 60 * 3);
+    for (let y = 0; y < 40; y++) for (let x = 0; x < 60; x++) ramp.fill(4 * x, (y * 60 + x) * 3, (y * 60 + x + 1) * 3);
+    const rampFile = path.join(dir, 'ramp.png');
+    fs.writeFileSync(rampFile, await sharp(Buffer.from(ramp), { raw: { width: 60, height: 40, channels: 3 } }).png().toBuffer());
+    const rc = (await first(rampFile, 'resize=32,crop=32,scale=1', [3, 32, 32])).data as Float32Array;
+    // Output column x samples source column (x + 8 + 0.5)·60/48 − 0.5, worth 4× that.
+    for (const x of [0, 15, 31]) expect(Math.abs(rc[5 * 32 + x]! - 4 * ((x + 8.5) * 1.25 - 0.5))).toBeLessThan(3);
+    for (let k = 0; k < 3; k++) expect(rc[(k * 32 + 20) * 32 + 10]).toBe(rc[10]);
     // A grey PNG into a 3-channel input: three equal planes.
     const grey = (await first(path.join(dir, 'flat/000.png'), 'pad=2,mean=0.286,std=0.353', [3, 32, 32])).data as Float32Array;
     for (let k = 0; k < 3; k++) expect(maxDiff(grey.subarray(k * 1024, (k + 1) * 1024), want.subarray(0, 1024))).toBeLessThan(1e-6);

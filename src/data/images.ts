@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import type SharpModule from 'sharp';
 import { DataError } from '../errors.js';
 import { describePreprocess, type FullPreprocess } from './preprocess.js';
 import { resizeTarget, writeSample } from './transform.js';
@@ -68,8 +68,13 @@ function listFolder(dir: string, modelLabels: string[] | undefined): Listing {
   return { files, labels: Int32Array.from(labels), classes, note };
 }
 
+/** sharp loads libvips (most of a second): only when images are decoded, not with every leannet command. */
+let sharpModule: Promise<typeof SharpModule> | undefined;
+const loadSharp = (): Promise<typeof SharpModule> => (sharpModule ??= import('sharp').then((m) => m.default));
+
 /** Decode one file to raw H×W×C uint8 pixels, resized by the rule's resize step if it has one. */
 async function decode(file: string, p: FullPreprocess): Promise<{ data: Uint8Array; h: number; w: number; c: number }> {
+  const sharp = await loadSharp();
   try {
     let img = sharp(file, { failOn: 'error' });
     img = p.channels === 1 ? img.greyscale() : img.removeAlpha().toColourspace('srgb');
