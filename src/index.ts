@@ -33,6 +33,9 @@ export * from './zoo/index.js';
 // Engines and measurement: bench, compare, verify, profile.
 export * from './engine/index.js';
 
+// Measurements on real data: accuracy, agreement, eval.
+export * from './measure/index.js';
+
 // Structural rewrite passes.
 export * from './rewrite/index.js';
 

@@ -13,6 +13,7 @@ import { labCommand } from './commands/lab.js';
 import { VERSION } from './version.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { benchCommand, compareCommand, profileCommand, verifyCommand } from './commands/measure.js';
+import { evalCommand } from './commands/eval.js';
 
 /** Exit codes: 1 a user or model error, 2 bad usage, 70 an internal error (a bug in leannet). */
 export const EXIT = { error: 1, usage: 2, internal: 70 } as const;
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['color'] === false) setColor(false);
   });
-  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), rewriteCommand(), labCommand(), zooCommand(), demoCommand()]) {
+  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), evalCommand(), profileCommand(), rewriteCommand(), labCommand(), zooCommand(), demoCommand()]) {
     sub.exitOverride();
     for (const child of sub.commands) child.exitOverride();
     program.addCommand(sub);

@@ -9,3 +9,5 @@ export { rewriteReport } from './rewrite.js';
 export { lintReport } from './lint.js';
 export { labReport, experimentTable } from './lab.js';
 export { labHtml } from './lab-html.js';
+export { evalReport, agreementTable, proportionText, snrText } from './eval.js';
+export { evalJson, agreementJson, jsonNumber, EVAL_SCHEMA } from './eval-json.js';
