@@ -2,11 +2,11 @@
  * One-input element-wise ops: activations, math, Cast, Softmax. Each costs a fixed number of
  * operations per output element (1 unless noted) and moves input + output.
  */
-import { dtypeFromOnnx, type Node } from '../ir/index.js';
+import { dtypeFromOnnx, listString, type Node } from '../ir/index.js';
 import { attrFloat, attrInt, nodeFail } from './attrs.js';
 import { UNARY_FOLDS, castValue, mapFolded, toDType } from './fold.js';
 import type { OpDef, OutputInfo } from './types.js';
-import { broadcast, product, sameAsInput } from './util.js';
+import { product, sameAsInput } from './util.js';
 
 /**
  * An element-wise op whose output has its first input's type and shape; its folded values are
@@ -64,13 +64,32 @@ const simple = [
 /** Softmax family: exponent, sum, divide. */
 const softmax = ['Softmax', 'LogSoftmax', 'Hardmax'].map((t) => unary(t, 3));
 
-/** Clip's min/max and PRelu's slope are tiny; the slope is a trainable parameter. */
+/**
+ * PRelu: the output has X's shape. Since opset 7 the slope broadcasts to X unidirectionally
+ * (numpy rules, trailing axes); before, a slope of one value or of one value per channel
+ * ([C] against X [N,C,…], as PyTorch exports nn.PReLU(C)) applies along axis 1.
+ * The slope is a trainable parameter.
+ */
 const prelu: OpDef = {
   opType: 'PRelu',
   since: 1,
   category: 'elementwise',
   params: [1],
-  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: broadcast([ctx.shape(0), ctx.shape(1)], ctx.fail) }],
+  infer(ctx) {
+    const x = ctx.shape(0);
+    const slope = ctx.shape(1);
+    const show = () => `slope ${listString(slope)} does not broadcast to X ${listString(x)}`;
+    if (ctx.opset < 7) {
+      const n = slope.every((d) => typeof d === 'number') ? product(slope as number[]) : undefined;
+      if (n === 1 || (slope.length === 1 && x.length >= 2 && slope[0] === x[1])) return [{ dtype: ctx.dtype(0), shape: x }];
+    }
+    if (slope.length > x.length) ctx.fail(show());
+    slope.forEach((d, i) => {
+      const xd = x[x.length - slope.length + i]!;
+      if (d !== 1 && d !== xd && typeof d === 'number' && typeof xd === 'number') ctx.fail(show());
+    });
+    return [{ dtype: ctx.dtype(0), shape: x }];
+  },
   work: (ctx) => (ctx.outputs[0] ? { elementwise: product(ctx.outputs[0]) } : {}),
 };
 
