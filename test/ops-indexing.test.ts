@@ -24,6 +24,15 @@ const CASES: [string, OpCase][] = [
   ['MaxUnpool k=2 s=2', { op: 'MaxUnpool', opset: 11, inputs: [x(1, 2, 3, 3), i64([1, 2, 3, 3], new Array(18).fill(0))], attrs: { kernel_shape: ints([2, 2]), strides: ints([2, 2]) } }],
   ['MaxUnpool output_shape', { op: 'MaxUnpool', opset: 11, inputs: [x(1, 2, 3, 3), i64([1, 2, 3, 3], new Array(18).fill(0)), i64([4], [1, 2, 7, 7])], attrs: { kernel_shape: ints([2, 2]), strides: ints([2, 2]) } }],
   ['GridSample bilinear', { op: 'GridSample', opset: 16, inputs: [x(2, 3, 8, 8), x(2, 5, 6, 2)] }],
+  ['Einsum ij,jk->ik', { op: 'Einsum', opset: 12, inputs: [x(2, 3), x(3, 4)], attrs: { equation: s('ij,jk->ik') } }],
+  ['Einsum batched bhqd,bhkd->bhqk', { op: 'Einsum', opset: 12, inputs: [x(2, 4, 5, 8), x(2, 4, 6, 8)], attrs: { equation: s('bhqd,bhkd->bhqk') } }],
+  ['Einsum implicit ...ij,...jk with broadcast ellipsis', { op: 'Einsum', opset: 12, inputs: [x(3, 1, 2, 5), x(1, 4, 5, 6)], attrs: { equation: s('...ij,...jk') } }],
+  ['Einsum ...ij,jk->...ik (one operand without ellipsis)', { op: 'Einsum', opset: 12, inputs: [x(3, 2, 5), x(5, 6)], attrs: { equation: s('...ij,jk->...ik') } }],
+  ['Einsum diagonal ii->i', { op: 'Einsum', opset: 12, inputs: [x(4, 4)], attrs: { equation: s('ii->i') } }],
+  ['Einsum implicit transpose ji', { op: 'Einsum', opset: 12, inputs: [x(2, 3)], attrs: { equation: s('ji') } }],
+  ['IsInf', { op: 'IsInf', opset: 10, inputs: [x(2, 3)] }],
+  ['MeanVarianceNormalization', { op: 'MeanVarianceNormalization', opset: 13, inputs: [x(2, 3, 4, 4)] }],
+  ['ReverseSequence', { op: 'ReverseSequence', opset: 10, inputs: [x(4, 2, 3), i64([2], [4, 2])] }],
   ['RoiAlign 7x7', { op: 'RoiAlign', opset: 16, inputs: [x(1, 4, 16, 16), f32([3, 4], [0, 0, 8, 8, 2, 2, 10, 10, 4, 4, 15, 15]), i64([3], [0, 0, 0])], attrs: { output_height: int(7), output_width: int(7), sampling_ratio: int(2), spatial_scale: float(1) } }],
 ];
 
@@ -51,6 +60,9 @@ describe('index and sampling ops: costs by hand', () => {
   it('RoiAlign: ratio² samples of 8 operations per output element', () => {
     const r = cost(CASES.find(([n]) => n === 'RoiAlign 7x7')![1]);
     expect(r.flops).toBe(3 * 4 * 7 * 7 * 2 * 2 * 8);
+  });
+  it('Einsum ij,jk->ik: one multiply-add per (i, j, k)', () => {
+    expect(cost({ op: 'Einsum', opset: 12, inputs: [x(2, 3), x(3, 4)], attrs: { equation: s('ij,jk->ik') } }).madds).toBe(2 * 3 * 4);
   });
   it('CumSum: one add per element', () => {
     expect(cost({ op: 'CumSum', inputs: [x(2, 6), i64([], [1])] }).elementwise).toBe(12);

@@ -97,6 +97,15 @@ const cumSum: OpDef = {
   work: perElem(1),
 };
 
-export const indexingOps: OpDef<any>[] = [
+/** ReverseSequence reverses each batch entry's first seq_lens[i] steps: data's shape. */
+const reverseSequence: OpDef = {
+  opType: 'ReverseSequence',
+  since: 10,
+  category: 'movement',
+  shapeInputs: [1],
+  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: ctx.shape(0) }],
+};
+
+export const indexingOps: OpDef<any>[] = [reverseSequence, 
   gatherND, scatter('ScatterND', 11), scatter('ScatterElements', 11), scatter('Scatter', 9), oneHot, trilu, eyeLike, cumSum,
 ];

@@ -80,4 +80,13 @@ export const lpNormalization: OpDef = {
   work: perElem(3),
 };
 
-export const normOps: OpDef<any>[] = [batchNormalization, instanceNormalization, layerNormalization, groupNormalization, lpNormalization];
+/** MeanVarianceNormalization: (x − mean) / std over `axes`; mean, variance, normalise. */
+export const meanVarianceNormalization: OpDef = {
+  opType: 'MeanVarianceNormalization',
+  since: 9,
+  category: 'elementwise',
+  infer: (ctx) => sameAsInput(ctx),
+  work: perElem(4),
+};
+
+export const normOps: OpDef<any>[] = [meanVarianceNormalization, batchNormalization, instanceNormalization, layerNormalization, groupNormalization, lpNormalization];

@@ -7,6 +7,7 @@ import { concatSplitOps } from './concat-split.js';
 import { constantOps } from './constant.js';
 import { convTranspose } from './conv-transpose.js';
 import { convOps } from './conv.js';
+import { einsumOps } from './einsum.js';
 import { gemmOps } from './gemm.js';
 import { indexingOps } from './indexing.js';
 import { miscOps } from './misc.js';
@@ -67,7 +68,7 @@ export function knownOps(): string[] {
 for (const def of [
   ...convOps, convTranspose, ...gemmOps, ...normOps, ...unaryOps, ...binaryOps, ...concatSplitOps,
   ...reshapeOps, ...sliceOps, ...padResizeOps, ...poolOps, ...constantOps, ...quantOps, ...miscOps,
-  ...indexingOps, ...samplingOps,
+  ...indexingOps, ...samplingOps, ...einsumOps,
 ]) {
   registerOp(def);
 }

@@ -145,7 +145,7 @@ const range: OpDef = {
       let v: number | undefined = start[0]!;
       for (let i = 0; i < n && v !== undefined; i++) {
         folded[i] = v;
-        v = add(d, v, delta[0]!);
+        if (i + 1 < n) v = add(d, v, delta[0]!);
       }
       if (v === undefined) folded = undefined;
     }

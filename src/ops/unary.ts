@@ -95,6 +95,7 @@ const prelu: OpDef = {
 
 const not: OpDef = { ...unary('Not'), infer: (ctx) => [{ dtype: 'bool', shape: ctx.shape(0), folded: mapFolded(ctx.folded(0), (x) => (x ? 0 : 1)) }] };
 const isNaN: OpDef = { ...unary('IsNaN'), infer: (ctx) => [{ dtype: 'bool', shape: ctx.shape(0), folded: mapFolded(ctx.folded(0), (x) => +Number.isNaN(x)) }] };
+const isInf: OpDef = { ...unary('IsInf', 1, 10), infer: (ctx) => [{ dtype: 'bool', shape: ctx.shape(0) }] };
 
 interface CastAttrs {
   readonly to: NonNullable<OutputInfo['dtype']>;
@@ -123,4 +124,4 @@ const castLike: OpDef = {
   infer: (ctx) => [{ dtype: ctx.dtype(1), shape: ctx.shape(0) }],
 };
 
-export const unaryOps: OpDef<any>[] = [...simple, clip, ...softmax, prelu, not, isNaN, cast, castLike];
+export const unaryOps: OpDef<any>[] = [...simple, clip, ...softmax, prelu, not, isNaN, isInf, cast, castLike];
