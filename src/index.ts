@@ -30,6 +30,9 @@ export * from './zoo/index.js';
 // Engines and measurement: bench, compare, verify, profile.
 export * from './engine/index.js';
 
+// Calibration: activations, least squares, conv fits to real data.
+export * from './calibrate/index.js';
+
 // Structural rewrite passes.
 export * from './rewrite/index.js';
 

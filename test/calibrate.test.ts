@@ -43,7 +43,7 @@ describe('least squares', () => {
 });
 
 describe('fitConv', () => {
-  const cases = [
+  const cases: { name: string; c1: number; c2: number; k: number[]; attrs: Record<string, number[] | number>; group: number }[] = [
     { name: '3×3 stride 1 pad 1', c1: 6, c2: 4, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, group: 1 },
     { name: '3×3 stride 2 pad 1', c1: 4, c2: 6, k: [3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1] }, group: 1 },
     { name: '3×3 group 2, asymmetric pads', c1: 6, c2: 4, k: [3, 3], attrs: { pads: [1, 0, 1, 2], group: 2 }, group: 2 },

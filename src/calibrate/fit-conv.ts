@@ -6,6 +6,8 @@
  */
 import type { Engine } from '../engine/index.js';
 import { UsageError } from '../errors.js';
+import { writeOnnx } from '../formats/onnx/index.js';
+import { Graph, Node, Tensor, type Attribute } from '../ir/index.js';
 import { hashSeed, mulberry32 } from '../zoo/random.js';
 import type { Activation } from './capture.js';
 import { NormalEquations } from './lstsq.js';
@@ -40,9 +42,9 @@ export interface ConvFit {
   /** [C2, C1/g (or the subset's size), kh, kw]. */
   weight: Float32Array;
   bias: Float32Array;
-  /** ‖Y − Ŷ‖ / ‖Y‖ on the sampled fit rows. */
+  /** ‖Y − Ŷ‖ / ‖Y‖ on the fit images: every output position with an engine, else the sampled rows. */
   fitError: number;
-  /** The same on sampled rows of `heldOut`. */
+  /** The same on the images of `heldOut`. */
   heldOutError?: number;
   /** Rows the fit used. */
   rows: number;
@@ -103,9 +105,11 @@ export async function fitConv(o: FitConvOptions): Promise<ConvFit> {
       for (let col = 0; col < cin * k2; col++) weight[out * cin * k2 + col] = b[col * cout + oc]!;
       if (withBias) bias[out] = b[(cols - 1) * cout + oc]!;
     }
-    fitNum += residual(fit, b);
-    fitDen += fit.yy;
-    if (o.heldOut && heldGeo && heldRows) {
+    if (!o.engine) {
+      fitNum += residual(fit, b);
+      fitDen += fit.yy;
+    }
+    if (o.heldOut && heldGeo && heldRows && !o.engine) {
       const held = await accumulate(o.heldOut.x, o.heldOut.y, heldGeo, heldRows, chans, q * cout, cout, withBias, o.engine);
       await held.release();
       heldNum += residual(held, b);
@@ -113,7 +117,60 @@ export async function fitConv(o: FitConvOptions): Promise<ConvFit> {
     }
   }
   const rel = (num: number, den: number) => Math.sqrt(Math.max(0, num) / (den || 1));
+  if (o.engine) {
+    // On an engine, the errors are those of the float32 conv itself over every output position.
+    const fitError = await convError(o.engine, o.x, o.y, geo, weight, bias, o);
+    const heldOutError = o.heldOut && heldGeo ? await convError(o.engine, o.heldOut.x, o.heldOut.y, heldGeo, weight, bias, o) : undefined;
+    return { weight, bias, fitError, ...(heldOutError !== undefined ? { heldOutError } : {}), rows: fitRows.length / 3 };
+  }
   return { weight, bias, fitError: rel(fitNum, fitDen), ...(o.heldOut ? { heldOutError: rel(heldNum, heldDen) } : {}), rows: fitRows.length / 3 };
+}
+
+/** ‖conv(x, W) + b − y‖ / ‖y‖ over all of y, computed by a one-Conv model on the engine. */
+async function convError(engine: Engine, x: Activation, y: Activation, geo: Geometry, weight: Float32Array, bias: Float32Array, o: FitConvOptions): Promise<number> {
+  const { n, c1, h, w, c2, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = geo;
+  const chans = o.inputChannels;
+  let input = x.data;
+  if (chans) {
+    input = new Float32Array(n * chans.length * h * w);
+    for (let i = 0; i < n; i++) chans.forEach((c, k) => input.set(x.data.subarray((i * c1 + c) * h * w, (i * c1 + c + 1) * h * w), (i * chans.length + k) * h * w));
+  }
+  const cin = chans ? chans.length : c1;
+  const g = new Graph();
+  g.opsets.set('', 13);
+  g.inputs.push('x');
+  g.value('x').declared = { dtype: 'float32', shape: [n, cin, h, w] };
+  g.setInitializer('w', Tensor.fromArray('float32', [c2, weight.length / (c2 * kh * kw), kh, kw], weight));
+  g.setInitializer('b', Tensor.fromArray('float32', [c2], bias));
+  // End pads that give y's size (never negative: ORT's floor drops the spare rows then).
+  const eh = Math.max(0, (oh - 1) * sh + (kh - 1) * dh + 1 - h - ph);
+  const ew = Math.max(0, (ow - 1) * sw + (kw - 1) * dw + 1 - w - pw);
+  const attrs = new Map<string, Attribute>([
+    ['kernel_shape', { type: 'ints', value: [kh, kw] }],
+    ['strides', { type: 'ints', value: [sh, sw] }],
+    ['dilations', { type: 'ints', value: [dh, dw] }],
+    ['pads', { type: 'ints', value: [ph, pw, eh, ew] }],
+    ['group', { type: 'int', value: o.group ?? 1 }],
+  ]);
+  g.addNode(new Node('Conv', 'conv', ['x', 'w', 'b'], ['y'], attrs));
+  g.outputs.push('y');
+  g.value('y').declared = { dtype: 'float32', shape: [n, c2, oh, ow] };
+  const session = await engine.load({ bytes: writeOnnx(g).model });
+  try {
+    const out = await session.run({ x: { dtype: 'float32', dims: [n, cin, h, w], data: input } });
+    const got = out['y']!.data as Float32Array;
+    if (got.length !== y.data.length) throw new UsageError(`fitConv: the fitted conv gives ${got.length} values, the target has ${y.data.length}`);
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < got.length; i++) {
+      const d = got[i]! - y.data[i]!;
+      num += d * d;
+      den += y.data[i]! * y.data[i]!;
+    }
+    return Math.sqrt(num / (den || 1));
+  } finally {
+    await session.release();
+  }
 }
 
 function geometry(o: FitConvOptions, x: Activation, y: Activation): Geometry {

@@ -155,17 +155,18 @@ function cholSolve(l: Float64Array, n: number, c: Float64Array, m: number): Floa
     const d = l[i * n + i]!;
     for (let j = 0; j < m; j++) b[bi + j] /= d;
   }
-  // Backward: Lᵀ·B = Z.
+  // Backward: Lᵀ·B = Z, by columns of Lᵀ (rows of L, contiguous): once row i of B is known,
+  // take L[i][k]·B_i from every row k < i.
   for (let i = n - 1; i >= 0; i--) {
     const bi = i * m;
-    for (let k = i + 1; k < n; k++) {
-      const f = l[k * n + i]!;
-      if (f === 0) continue;
-      const bk = k * m;
-      for (let j = 0; j < m; j++) b[bi + j] -= f * b[bk + j]!;
-    }
     const d = l[i * n + i]!;
     for (let j = 0; j < m; j++) b[bi + j] /= d;
+    for (let k = 0; k < i; k++) {
+      const f = l[i * n + k]!;
+      if (f === 0) continue;
+      const bk = k * m;
+      for (let j = 0; j < m; j++) b[bk + j] -= f * b[bi + j]!;
+    }
   }
   return b;
 }

@@ -11,6 +11,7 @@ import { foldPad } from './fold-pad.js';
 import { group } from './group.js';
 import { mergeParallelConvs } from './merge-parallel.js';
 import { reparam } from './reparam.js';
+import type { Calibration } from '../calibrate/index.js';
 import type { Change, Pass, PassParams } from './types.js';
 
 export const PASSES: readonly Pass<any>[] = [foldBn, foldPad, mergeParallelConvs, reparam, dwsep, group];
@@ -68,6 +69,8 @@ export interface RewriteOptions {
   only?: string;
   seed?: number;
   bind?: BindOptions;
+  /** Fit lossy passes to data (dwsep, group); without it they are fitted from the weights alone. */
+  calibration?: Calibration;
 }
 
 /** The node-name test of `--only <pattern>` (a regular expression). */
@@ -81,16 +84,16 @@ export function nameFilter(pattern: string): (name: string) => boolean {
   return (name) => re.test(name);
 }
 
-/** Apply the passes to `graph` in place. */
-export function runPasses(graph: Graph, specs: readonly PassSpec[], o: RewriteOptions = {}): PassReport[] {
+/** Apply the passes to `graph` in place (in node order, so a data-aware fit sees every layer before it already rewritten). */
+export async function runPasses(graph: Graph, specs: readonly PassSpec[], o: RewriteOptions = {}): Promise<PassReport[]> {
   const only = o.only ? nameFilter(o.only) : undefined;
   inferShapes(graph, o.bind);
   const reports: PassReport[] = [];
   for (const { pass, params } of specs) {
-    const ctx = { only, params, seed: o.seed ?? 0 };
+    const ctx = { only, params, seed: o.seed ?? 0, ...(o.calibration ? { calibration: o.calibration } : {}) };
     const changes: Change[] = [];
     for (const m of pass.match(graph, ctx)) {
-      changes.push(pass.apply(graph, m, ctx));
+      changes.push(await pass.apply(graph, m, ctx));
     }
     graph.prune();
     try {

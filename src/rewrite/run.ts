@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { analyzeGraph, openModel } from '../analysis/index.js';
 import { costModel, type CostTotals } from '../cost/index.js';
-import { compare, nonFiniteNote, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type VerifyResult } from '../engine/index.js';
+import { Calibration } from '../calibrate/index.js';
+import { compare, nonFiniteNote, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type Feeds, type VerifyResult } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { checkOutputFile } from '../formats/files.js';
 import { saveOnnx } from '../formats/onnx/index.js';
@@ -26,6 +27,8 @@ export interface RewriteRunOptions {
   /** Measure both interleaved (default true). */
   measure?: boolean;
   compare?: CompareOptions;
+  /** Fit batches and held-out batches: dwsep and group fit their weights to the original's activations. */
+  calibration?: { fit: readonly Feeds[]; heldOut: readonly Feeds[]; sampleRows?: number };
 }
 
 export interface RewriteResult {
@@ -49,7 +52,9 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
   const original = openModel(spec);
   const before = analyzeGraph(original, o.bind);
   const graph = openModel(spec);
-  const reports = runPasses(graph, passes, { ...(o.only ? { only: o.only } : {}), seed: o.seed ?? 0, ...(o.bind ? { bind: o.bind } : {}) });
+  if (o.calibration && !engine) throw new UsageError('calibrating a rewrite on data needs an engine');
+  const calibration = o.calibration && engine ? new Calibration(original, { engine, ...o.calibration, seed: o.seed ?? 0 }) : undefined;
+  const reports = await runPasses(graph, passes, { ...(o.only ? { only: o.only } : {}), seed: o.seed ?? 0, ...(o.bind ? { bind: o.bind } : {}), ...(calibration ? { calibration } : {}) });
   // runPasses has inferred and validated the graph after its last pass: only the cost is new.
   const after = { cost: costModel(graph) };
   const exact = passes.every((p) => p.pass.exact);
