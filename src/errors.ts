@@ -50,3 +50,8 @@ export function nodeContext(opType: string, name: string): string {
 export class OutputError extends LeannetError {
   override name = 'OutputError';
 }
+
+/** Data cannot be used: a file that does not decode, a sample that does not fit the model's input, labels that do not match. */
+export class DataError extends LeannetError {
+  override name = 'DataError';
+}

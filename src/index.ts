@@ -15,6 +15,9 @@ export * from './ops/index.js';
 export * from './formats/files.js';
 export * from './formats/onnx/index.js';
 
+// Real data: IDX, npy/npz, image folders; preprocessing; batches streamed.
+export * from './data/index.js';
+
 // The cost model.
 export * from './cost/index.js';
 
