@@ -3,3 +3,4 @@ export { captureValues, captureModel, samplePositions, subsample, type Activatio
 export { NormalEquations, cholesky } from './lstsq.js';
 export { fitConv, type ConvFit, type FitConvOptions } from './fit-conv.js';
 export { Calibration, type CalibrationOptions, type LayerFit, type SplitActivation } from './calibration.js';
+export { calibrationBatches, type CalibrationBatches } from './batches.js';
