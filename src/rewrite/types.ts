@@ -2,6 +2,7 @@
  * Rewrite passes as data (STYLE.md #5): each finds its matches in a Graph and applies one,
  * with its algebra in a one-line comment. The pipeline validates the graph after every pass.
  */
+import type { Calibration } from '../calibrate/index.js';
 import type { Graph } from '../ir/index.js';
 
 /** Options a pass takes from `--pass id:key=value,key=value`. */
@@ -13,6 +14,8 @@ export interface PassContext {
   params: PassParams;
   /** Weight seed for passes that initialise fresh weights. */
   seed: number;
+  /** Real inputs: lossy passes fit their weights to the original network's activations. */
+  calibration?: Calibration;
 }
 
 /** What one application changed, for the report. */
@@ -54,5 +57,6 @@ export interface Pass<M = unknown> {
   /** Options the pass accepts, with their meaning. */
   params?: Readonly<Record<string, string>>;
   match(graph: Graph, ctx: PassContext): M[];
-  apply(graph: Graph, match: M, ctx: PassContext): Change;
+  /** May be async: a data-aware fit runs the network on the calibration set. */
+  apply(graph: Graph, match: M, ctx: PassContext): Change | Promise<Change>;
 }

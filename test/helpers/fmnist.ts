@@ -38,3 +38,27 @@ export function preprocessFmnist(images: Uint8Array, count: number): Float32Arra
   }
   return out;
 }
+
+export interface Images {
+  /** [count, 1, 32, 32] preprocessed. */
+  data: Float32Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+/** Test images [start, start + count), preprocessed, with their labels. */
+export function fmnistTest(start: number, count: number): Images {
+  const all = readFmnist(start + count);
+  const n = Math.max(0, all.count - start);
+  return { data: preprocessFmnist(all.images.subarray(start * 784), n), labels: all.labels.subarray(start, start + n), count: n };
+}
+
+/** Feeds of at most `batch` images each for input 'input'. */
+export function batchesOf(images: Images, batch: number): { input: { dtype: string; dims: number[]; data: Float32Array } }[] {
+  const out = [];
+  for (let s = 0; s < images.count; s += batch) {
+    const n = Math.min(batch, images.count - s);
+    out.push({ input: { dtype: 'float32', dims: [n, 1, 32, 32], data: images.data.subarray(s * 1024, (s + n) * 1024) } });
+  }
+  return out;
+}
