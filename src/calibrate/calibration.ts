@@ -115,11 +115,11 @@ export class Calibration {
    * Fit the weights of `conv` (a node of `graph`, with `group`) so that, fed `input` from the
    * current graph, it reproduces `target` of the original; records and returns the fit.
    */
-  async fitConvNode(graph: Graph, conv: Node, pass: string, input: string, target: string, label = conv.name): Promise<ConvFit> {
+  async fitConvNode(graph: Graph, conv: Node, pass: string, input: string, target: string, label = conv.name, targetChannels?: readonly number[]): Promise<ConvFit> {
     const a = parseConv(conv);
     const w = graph.value(conv.inputs[1]!).shape as number[];
     const [x] = await this.current(graph, [input]);
-    const y = await this.original(target);
+    const y = pickChannels(await this.original(target), targetChannels);
     const kernel = w.slice(2);
     const win = windowGeometry(a, x!.fit.dims.slice(2), kernel, (m) => {
       throw new GraphError(`${conv.label}: ${m}`);
@@ -141,4 +141,47 @@ export class Calibration {
     this.layers.push({ node: label, pass, fitError: fit.fitError, heldOutError: fit.heldOutError, rows: fit.rows });
     return fit;
   }
+
+  /**
+   * Fit a fully connected layer y = W·x + b (the weights of a Gemm or MatMul + Add, [out, in]) fed
+   * `input` of the current graph to reproduce `target` of the original (its `targetChannels` when
+   * given): the same least squares as a 1×1 conv over [N, in, 1, 1].
+   */
+  async fitLinear(graph: Graph, pass: string, input: string, target: string, label: string, targetChannels?: readonly number[]): Promise<ConvFit> {
+    const [x] = await this.current(graph, [input]);
+    const y = pickChannels(await this.original(target), targetChannels);
+    const flat = (t: Activation): Activation => {
+      if (t.dims.length !== 2) throw new GraphError(`${label}: a linear layer's input and output must be [N, features], got [${t.dims.join(', ')}]`);
+      return { dims: [t.dims[0]!, t.dims[1]!, 1, 1], data: t.data };
+    };
+    const fit = await fitConv({
+      x: flat(x!.fit),
+      y: flat(y.fit),
+      kernel: [1, 1],
+      ...(x!.heldOut && y.heldOut ? { heldOut: { x: flat(x!.heldOut), y: flat(y.heldOut) } } : {}),
+      ...(this.options.ridge ? { ridge: this.options.ridge } : {}),
+      seed: this.options.seed ?? 0,
+      engine: this.engine,
+    });
+    this.layers.push({ node: label, pass, fitError: fit.fitError, heldOutError: fit.heldOutError, rows: fit.rows });
+    return fit;
+  }
+}
+
+/** Channels (axis 1) `keep` of both splits; all of them when `keep` is undefined. */
+function pickChannels(a: SplitActivation, keep: readonly number[] | undefined): SplitActivation {
+  if (!keep) return a;
+  const one = (t: Activation): Activation => {
+    const [n, c, ...rest] = t.dims as [number, number, ...number[]];
+    const per = rest.reduce((p, d) => p * d, 1);
+    const data = new Float32Array(n * keep.length * per);
+    for (let i = 0; i < n; i++) {
+      keep.forEach((ch, j) => {
+        if (ch >= c) throw new GraphError(`channel ${ch} of a value with ${c} channels`);
+        data.set(t.data.subarray((i * c + ch) * per, (i * c + ch + 1) * per), (i * keep.length + j) * per);
+      });
+    }
+    return { dims: [n, keep.length, ...rest], data };
+  };
+  return { fit: one(a.fit), heldOut: a.heldOut && one(a.heldOut) };
 }

@@ -97,12 +97,15 @@ export async function runPasses(graph: Graph, specs: readonly PassSpec[], o: Rew
   for (const { pass, params } of specs) {
     const ctx = { only: pass.exact ? only : selected, params, seed: o.seed ?? 0, ...(o.calibration ? { calibration: o.calibration } : {}) };
     const changes: Change[] = [];
-    for (const m of pass.match(graph, ctx)) {
+    const matches = pass.match(graph, ctx);
+    const notes: string[] = [];
+    for (const m of matches) {
       changes.push(await pass.apply(graph, m, ctx));
     }
     graph.prune();
     try {
       inferShapes(graph, o.bind);
+      if (pass.finish) notes.push(...(await pass.finish(graph, ctx, matches, changes)));
       validate(graph, `after pass '${pass.id}'`);
     } catch (e) {
       if (e instanceof GraphError) throw e;
@@ -114,7 +117,7 @@ export async function runPasses(graph: Graph, specs: readonly PassSpec[], o: Rew
       exact: pass.exact,
       algebra: pass.algebra,
       changes: changes.filter((c) => c.replaced.length),
-      skipped: changes.filter((c) => !c.replaced.length).map((c) => c.summary),
+      skipped: [...changes.filter((c) => !c.replaced.length).map((c) => c.summary), ...notes],
     });
   }
   return reports;

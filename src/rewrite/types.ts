@@ -59,4 +59,11 @@ export interface Pass<M = unknown> {
   match(graph: Graph, ctx: PassContext): M[];
   /** May be async: a data-aware fit runs the network on the calibration set. */
   apply(graph: Graph, match: M, ctx: PassContext): Change | Promise<Change>;
+  /**
+   * After every match is applied and shapes are inferred again: work that needs the whole
+   * changed graph (prune refits each consumer that lost input channels on data, in topological
+   * order, once every group is cut). It may change weights, not structure. Returns notes for
+   * the report's "left alone" list.
+   */
+  finish?(graph: Graph, ctx: PassContext, matches: readonly M[], changes: readonly Change[]): string[] | Promise<string[]>;
 }

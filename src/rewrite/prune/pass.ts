@@ -12,6 +12,7 @@ import { attrInts } from '../../ops/attrs.js';
 import type { Pass, PassContext } from '../types.js';
 import { CRITERIA, groupScores, keptWidth, parseNumber, readWidths, topChannels, type Criterion } from './criteria.js';
 import { findDependencies, type ChannelGroup } from './groups.js';
+import { refitConsumers } from './refit.js';
 import { removeChannels, type PruneState } from './slice.js';
 
 export interface PruneMatch {
@@ -101,7 +102,7 @@ export const prune: Pass<PruneMatch> = {
     }
     return out;
   },
-  apply(graph, { state, group, kept, criterion }) {
+  apply(graph, { state, group, kept, criterion }, ctx) {
     if (!kept) {
       const more = group.reasons.length > 1 ? ` (+${group.reasons.length - 1} more)` : '';
       return { replaced: [], added: [], summary: `kept ${label(group)}: ${group.reasons[0]}${more}` };
@@ -112,9 +113,24 @@ export const prune: Pass<PruneMatch> = {
       replaced: names,
       added: names,
       selectBy: group.producers.map((p) => p.name),
-      summary: `pruned ${label(group)} to ${kept.length} by ${criterion}`,
-      detail: { group: group.id, channels: group.size, kept: kept.length, producers: group.producers.map((p) => p.name).join(' ') },
+      summary: `pruned ${label(group)} to ${kept.length} by ${criterion}${ctx.calibration ? '' : ' (consumers keep their remaining weights: data-free)'}`,
+      detail: { group: group.id, channels: group.size, kept: kept.length, producers: group.producers.map((p) => p.name).join(' '), fit: ctx.calibration ? 'data' : 'data-free' },
       refit,
     };
+  },
+  async finish(graph, ctx, matches, changes) {
+    const state = matches[0]?.state;
+    if (!ctx.calibration || !state) return [];
+    const { fitted, left } = await refitConsumers(graph, ctx.calibration, state, changes);
+    const byNode = new Map(fitted.map((f) => [f.node, f]));
+    for (const c of changes) {
+      const mine = (c.refit ?? []).map((r) => byNode.get(r.node)).filter((f) => f !== undefined);
+      if (!mine.length || !c.detail) continue;
+      c.detail['refitted'] = mine.length;
+      c.detail['fitError'] = Math.max(...mine.map((f) => f.fitError));
+      const held = mine.map((f) => f.heldOutError).filter((e) => e !== undefined);
+      if (held.length) c.detail['heldOutError'] = Math.max(...held);
+    }
+    return left;
   },
 };
