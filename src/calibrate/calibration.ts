@@ -58,6 +58,17 @@ export class Calibration {
     inferShapes(this.original_);
   }
 
+  /**
+   * A calibration with its own per-layer records that shares this one's copy of the original
+   * network and its cached activations: each build of a rewrite (`--keep` makes one per change)
+   * fits on the same original outputs without capturing them again.
+   */
+  fork(): Calibration {
+    const c = Object.create(Calibration.prototype) as Calibration;
+    Object.assign(c, this, { layers: [] });
+    return c;
+  }
+
   get engine(): Engine {
     return this.options.engine;
   }

@@ -18,3 +18,4 @@ export { parseIdx } from './idx.js';
 export { parseNpy, parseNpz } from './npy.js';
 export type { NdArray, ArrayDType } from './arrays.js';
 export { writeSample, resizeBilinear, type RawImage } from './transform.js';
+export { sliceDataset } from './slice.js';

@@ -9,6 +9,7 @@ import { costModel, type CostTotals } from '../cost/index.js';
 import { Calibration } from '../calibrate/index.js';
 import { compare, nonFiniteNote, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type Feeds, type VerifyResult } from '../engine/index.js';
 import { UsageError } from '../errors.js';
+import { verifyOnData, type DatasetLike } from '../measure/index.js';
 import { checkOutputFile } from '../formats/files.js';
 import { saveOnnx } from '../formats/onnx/index.js';
 import type { Graph } from '../ir/index.js';
@@ -30,6 +31,8 @@ export interface RewriteRunOptions {
   compare?: CompareOptions;
   /** Keep only the approximate changes that pay (measured one by one; needs an engine). */
   keep?: KeepOptions;
+  /** Verify on these samples (never fitted on) instead of seeded random inputs. */
+  verifyData?: { dataset: DatasetLike; batchSize: number };
   /** Fit batches and held-out batches: the lossy passes fit their weights to the original's activations. */
   calibration?: { fit: readonly Feeds[]; heldOut: readonly Feeds[]; sampleRows?: number };
 }
@@ -59,9 +62,10 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
   if (o.calibration && !engine) throw new UsageError('calibrating a rewrite on data needs an engine');
   // Each build starts from the file. Timing a candidate needs no fit (weights do not change the
   // time), so only builds whose accuracy counts are calibrated.
+  const shared = o.calibration && engine ? new Calibration(original, { engine, ...o.calibration, seed: o.seed ?? 0 }) : undefined;
   const build = async (select: ReadonlySet<string> | undefined, calibrate: boolean) => {
     const g = openModel(spec);
-    const calibration = calibrate && o.calibration && engine ? new Calibration(original, { engine, ...o.calibration, seed: o.seed ?? 0 }) : undefined;
+    const calibration = calibrate ? shared?.fork() : undefined;
     const r = await runPasses(g, passes, { ...(o.only ? { only: o.only } : {}), seed: o.seed ?? 0, ...(o.bind ? { bind: o.bind } : {}), ...(select ? { select } : {}), ...(calibration ? { calibration } : {}) });
     return { graph: g, reports: r };
   };
@@ -84,11 +88,10 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
   // Encoded and fed once each; verify and compare share them (a large model is costly to encode).
   const prepared = engine ? [prepareGraph(original, label('before'), o.bind, o.seed ?? 1), prepareGraph(graph, label('after'), o.bind, o.seed ?? 1)] as const : undefined;
   if (engine && prepared && (o.verify ?? true)) {
-    verification = await verifyModels(prepared[0], prepared[1], engine, engine, {
-      atol: 0,
-      rtol: EXACT_TOLERANCE,
-      relativeTo: 'max',
-    });
+    const tolerance = { atol: 0, rtol: EXACT_TOLERANCE, relativeTo: 'max' as const };
+    verification = o.verifyData
+      ? await verifyOnData(prepared[0], prepared[1], o.verifyData.dataset, engine, engine, tolerance, { batchSize: o.verifyData.batchSize })
+      : await verifyModels(prepared[0], prepared[1], engine, engine, tolerance);
   }
   const outputError = verification ? Math.max(...verification.outputs.map((x) => x.normRel)) : undefined;
   const ok = !(exact && outputError !== undefined && !(outputError <= EXACT_TOLERANCE));
@@ -97,7 +100,7 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
   const failure = ok
     ? undefined
     : unverifiable
-      ? `cannot verify the rewrite: ${unverifiable} on the seeded inputs (--seed picks others; --no-verify skips the check)`
+      ? `cannot verify the rewrite: ${unverifiable} on the ${o.verifyData ? 'held-out samples' : 'seeded inputs (--seed picks others; --no-verify skips the check)'}`
       : `an exact rewrite changed the outputs by ${outputError!.toExponential(2)} (limit ${EXACT_TOLERANCE.toExponential(0)})`;
   if (engine && prepared && ok && (o.measure ?? true)) {
     timing = await compare(prepared[0], prepared[1], engine, o.compare);
