@@ -12,6 +12,7 @@ import { demoCommand } from './commands/demo.js';
 import { labCommand } from './commands/lab.js';
 import { VERSION } from './version.js';
 import { rewriteCommand } from './commands/rewrite.js';
+import { reportCommand } from './commands/report.js';
 import { benchCommand, compareCommand, profileCommand, verifyCommand } from './commands/measure.js';
 
 /** Exit codes: 1 a user or model error, 2 bad usage, 70 an internal error (a bug in leannet). */
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['color'] === false) setColor(false);
   });
-  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), rewriteCommand(), labCommand(), zooCommand(), demoCommand()]) {
+  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), rewriteCommand(), reportCommand(), labCommand(), zooCommand(), demoCommand()]) {
     sub.exitOverride();
     for (const child of sub.commands) child.exitOverride();
     program.addCommand(sub);

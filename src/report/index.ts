@@ -9,3 +9,5 @@ export { rewriteReport } from './rewrite.js';
 export { lintReport } from './lint.js';
 export { labReport, experimentTable } from './lab.js';
 export { labHtml } from './lab-html.js';
+export { chartLibrary } from './lab-html.js';
+export * from './html/index.js';
