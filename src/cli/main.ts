@@ -13,6 +13,7 @@ import { labCommand } from './commands/lab.js';
 import { VERSION } from './version.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { reportCommand } from './commands/report.js';
+import { diffCommand } from './commands/diff.js';
 import { benchCommand, compareCommand, profileCommand, verifyCommand } from './commands/measure.js';
 
 /** Exit codes: 1 a user or model error, 2 bad usage, 70 an internal error (a bug in leannet). */
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['color'] === false) setColor(false);
   });
-  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), rewriteCommand(), reportCommand(), labCommand(), zooCommand(), demoCommand()]) {
+  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), profileCommand(), rewriteCommand(), reportCommand(), diffCommand(), labCommand(), zooCommand(), demoCommand()]) {
     sub.exitOverride();
     for (const child of sub.commands) child.exitOverride();
     program.addCommand(sub);

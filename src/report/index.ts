@@ -11,3 +11,4 @@ export { labReport, experimentTable } from './lab.js';
 export { labHtml } from './lab-html.js';
 export { chartLibrary } from './lab-html.js';
 export * from './html/index.js';
+export { diffModels, diffJson, diffReport, matchNodes, DIFF_SCHEMA, type DiffResult, type DiffNode, type DiffStatus, type DiffTotals } from './diff.js';

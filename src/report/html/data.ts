@@ -24,6 +24,10 @@ export interface NodeExtra {
   /** Indices into the page's findings. */
   findings: number[];
   severity: 'high' | 'medium' | 'low' | null;
+  /** In a diff: the node's status, its counterpart's index on the other side, and how they were matched. */
+  status?: 'same' | 'changed' | 'removed' | 'added';
+  match?: number | null;
+  matchedBy?: 'name' | 'structure' | null;
 }
 
 export interface GraphView {

@@ -67,10 +67,10 @@ export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): { 
   for (const e of input.edges) if (segOf[e[0]] === segOf[e[1]]) inner[segOf[e[0]]!]!.push(e);
   // Lay out each segment at its own origin, each run of single-in single-out nodes as one tall box.
   const dims = segs.map(([s, e], k) => layoutSegment(input, s, e, inner[k]!, boxes));
-  // Stack segments, centred, in columns of about the height that makes the whole roughly 1:2 (w:h).
+  // Stack segments, centred, in columns of about the height that makes the whole roughly 1:5 (w:h).
   const area = dims.reduce((s, d) => s + (d.w + COLUMN_GAP) * (d.h + SEGMENT_GAP), 0);
   const tallest = Math.max(0, ...dims.map((d) => d.h));
-  const colHeight = Math.max(tallest, Math.sqrt(area * 2));
+  const colHeight = Math.max(tallest, Math.sqrt(area * 5));
   const columns: number[][] = [[]];
   let used = 0;
   dims.forEach((d, k) => {
