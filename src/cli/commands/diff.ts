@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import {
   analyzeGraph, chartLibrary, checkOutputFile, compare, createEngine, diffHtml, diffJson, diffModels, diffReport, openModel, prepareGraph, writeFilesAtomic,
-  type Analysis, type DiffResult, type Engine,
+  type Analysis, type CompareResult, type DiffResult, type Engine, type Graph,
 } from '../../index.js';
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
 import { bindOptions, withShapeOptions } from '../options.js';
@@ -51,4 +51,19 @@ async function measureDiff(A: Analysis, B: Analysis, a: string, b: string, engin
 /** The diff page of two analysed models (also `rewrite --report`). */
 export function writeDiffHtml(A: Analysis, B: Analysis, d: DiffResult, file: string): void {
   writeFilesAtomic([{ file, data: diffHtml(A, B, d, chartLibrary()) }]);
+}
+
+/** `rewrite --report <file>`: the diff page of the model before and after its rewrite, with the rewrite's own timing when it measured one. */
+export function writeRewriteReport(model: string, after: Graph, output: string, file: string, bind: ReturnType<typeof bindOptions>, timing: CompareResult | undefined): void {
+  const A = analyzeGraph(openModel(model), bind);
+  const B = analyzeGraph(after, bind);
+  const d = diffModels(A, B, { a: model, b: output });
+  if (timing) d.compare = timing;
+  writeDiffHtml(A, B, d, file);
+}
+
+/** An option parser that refuses an output file that cannot be written, before any work. */
+export function outputFileArg(file: string): string {
+  checkOutputFile(file);
+  return file;
 }

@@ -6,6 +6,7 @@ import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
 import { bindOptions, withShapeOptions } from '../options.js';
 import { print, printJson } from '../output.js';
 import { withProgress } from '../progress.js';
+import { outputFileArg, writeRewriteReport } from './diff.js';
 
 export function rewriteCommand(): Command {
   const cmd = new Command('rewrite')
@@ -19,6 +20,7 @@ export function rewriteCommand(): Command {
     .option('--no-measure', 'skip the interleaved latency comparison')
     .option('--external', "write the weights to '<output>.data'")
     .option('--keep <what>', "'faster': time each approximate change alone against the model without it (interleaved) and revert those not measurably faster")
+    .option('--report <file>', 'also write an HTML page diffing the model before and after (as `leannet diff --html`)', outputFileArg)
     .option('--keep-time <seconds>', 'time budget of each change\'s comparison under --keep', '1.5');
   withShapeOptions(withEngineOptions(cmd, { time: '6' }));
   cmd.addHelpText('after', `\nPasses:\n${PASSES.map((p) => `  ${p.id.padEnd(22)} ${p.exact ? 'exact' : 'approx'}  ${p.algebra}`).join('\n')}`);
@@ -55,6 +57,7 @@ export function rewriteCommand(): Command {
     }
     if (!r.ok) throw new EngineError(`${r.failure}; ${opts.output} was not written`);
     writeRewritten(r.graph, opts.output, opts.external);
+    if (opts.report) writeRewriteReport(model, r.graph, opts.output, opts.report, bindOptions(opts), r.timing);
     if (!opts.json) process.stderr.write(`wrote ${opts.output}\n`);
   });
   return cmd;
