@@ -345,6 +345,8 @@ export function reportClient(doc: any): void {
   renderTable();
   for (const p of panes) p.draw();
   const firstPaint = performance.now() - t0;
+  /** Milliseconds from navigation start to the end of the first graph paint. */
+  const paintedAt = performance.now();
 
   // Charts (Chart.js, inlined), drawn after the graph so the graph paints first.
   const Chart = (window as any).Chart;
@@ -355,6 +357,7 @@ export function reportClient(doc: any): void {
   }
   (window as any).leannet = {
     firstPaint,
+    paintedAt,
     panes,
     graphs,
     select,

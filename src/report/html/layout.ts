@@ -4,6 +4,7 @@
  * outputs carry everything onward, so a 20,000-node model costs 20,000/K small layouts, not one
  * huge one (dagre's ordering is superlinear and recurses as deep as the graph is long). Segments
  * are stacked top to bottom and wrapped into columns when the stack would be far taller than wide.
+ * Identical segments (a repeated block, cut at the same place) are laid out once.
  */
 import dagre from '@dagrejs/dagre';
 
@@ -22,7 +23,7 @@ export interface LayoutInput {
 }
 
 export interface LayoutOptions {
-  /** Nodes per segment before a cut is taken (default 120). */
+  /** Nodes per segment before a cut is taken (default 60). */
   segment?: number;
 }
 
@@ -60,13 +61,26 @@ export function segments(n: number, edges: readonly [number, number][], size: nu
 export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): { boxes: LayoutBox[]; width: number; height: number } {
   const n = input.sizes.length;
   const boxes: LayoutBox[] = new Array(n);
-  const segs = segments(n, input.edges, options.segment ?? 120);
+  const segs = segments(n, input.edges, options.segment ?? 60);
   const segOf = new Int32Array(n);
   segs.forEach(([s, e], k) => segOf.fill(k, s, e));
   const inner: [number, number][][] = segs.map(() => []);
   for (const e of input.edges) if (segOf[e[0]] === segOf[e[1]]) inner[segOf[e[0]]!]!.push(e);
   // Lay out each segment at its own origin, each run of single-in single-out nodes as one tall box.
-  const dims = segs.map(([s, e], k) => layoutSegment(input, s, e, inner[k]!, boxes));
+  // Repeated blocks cut the same way have the same layout: each distinct segment is laid out once.
+  const cache = new Map<string, { rel: LayoutBox[]; w: number; h: number }>();
+  const dims = segs.map(([s, e], k) => {
+    const key = `${input.sizes.slice(s, e).map((z) => `${z.w}x${z.h}`).join(',')}|${inner[k]!.map(([a, b]) => `${a - s}-${b - s}`).join(',')}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      const rel: LayoutBox[] = new Array(e - s);
+      const d = layoutSegment(input, s, e, inner[k]!, rel, s);
+      hit = { rel, ...d };
+      cache.set(key, hit);
+    }
+    for (let i = s; i < e; i++) boxes[i] = { ...hit.rel[i - s]! };
+    return { w: hit.w, h: hit.h };
+  });
   // Stack segments, centred, in columns of about the height that makes the whole roughly 1:5 (w:h).
   const area = dims.reduce((s, d) => s + (d.w + COLUMN_GAP) * (d.h + SEGMENT_GAP), 0);
   const tallest = Math.max(0, ...dims.map((d) => d.h));
@@ -102,7 +116,7 @@ export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): { 
 }
 
 /** One segment with dagre; linear runs (a node whose only successor has it as its only predecessor) are contracted first. */
-function layoutSegment(input: LayoutInput, s: number, e: number, edges: [number, number][], boxes: LayoutBox[]): { w: number; h: number } {
+function layoutSegment(input: LayoutInput, s: number, e: number, edges: [number, number][], boxes: LayoutBox[], offset: number): { w: number; h: number } {
   const outDeg = new Int32Array(e - s);
   const inDeg = new Int32Array(e - s);
   const next = new Int32Array(e - s).fill(-1);
@@ -146,7 +160,7 @@ function layoutSegment(input: LayoutInput, s: number, e: number, edges: [number,
     let y = p.y - p.height / 2;
     for (const i of run) {
       const sz = input.sizes[i]!;
-      boxes[i] = { x: p.x - sz.w / 2, y, w: sz.w, h: sz.h };
+      boxes[i - offset] = { x: p.x - sz.w / 2, y, w: sz.w, h: sz.h };
       y += sz.h + RANKSEP;
     }
     w = Math.max(w, p.x + p.width / 2);

@@ -1,5 +1,6 @@
 /**
- * One self-contained HTML page (report or diff): the data as JSON, the page script
+ * One self-contained HTML page (report or diff): the data as JSON (in the script element
+ * #leannet-data, which tools may read back), the page script
  * (client.ts, embedded as source) and Chart.js (given as source text by the caller, which reads
  * it from node_modules), so the file opens from disk with no network.
  */
@@ -60,7 +61,8 @@ ${doc.notes.length ? `<div class="notes">${doc.notes.map((n) => `<p>${esc(n)}</p
 <div class="tablewrap"><table id="layers"></table></div></section>
 ${charts ? `<section class="charts">${charts}</section>` : ''}
 <script>${chartJs}</script>
-<script>(${reportClient.toString()})(${scriptJson(doc)});</script>
+<script type="application/json" id="leannet-data">${scriptJson(doc)}</script>
+<script>(${reportClient.toString()})(JSON.parse(document.getElementById('leannet-data').textContent));</script>
 </body></html>
 `;
 }
