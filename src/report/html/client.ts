@@ -75,8 +75,9 @@ export function reportClient(doc: any): void {
     }
     for (let k = 0; k < K; k++) {
       colors.push(BINS[k]!);
-      if (hi > 0) legend.push([BINS[k]!, `${si(Math.exp(llo + (span * k) / K))} – ${si(Math.exp(llo + (span * (k + 1)) / K))}`]);
+      if (hi > 0 && span > 0) legend.push([BINS[k]!, `${si(Math.exp(llo + (span * k) / K))} – ${si(Math.exp(llo + (span * (k + 1)) / K))}`]);
     }
+    if (hi > 0 && !(span > 0)) legend.push([BINS[K - 1]!, `all ${si(hi)}`]);
     return { bin, colors, legend };
   }
 
@@ -294,7 +295,9 @@ export function reportClient(doc: any): void {
     if (q !== lastQuery) {
       lastQuery = q;
       hits = [];
-      graphs.forEach((g, gi) => g.layers.forEach((l: any, i: number) => l.name.toLowerCase().includes(q) && hits.push({ g: gi, i })));
+      // Exact names first, then names that contain the text.
+      graphs.forEach((g, gi) => g.layers.forEach((l: any, i: number) => l.name.toLowerCase() === q && hits.push({ g: gi, i })));
+      graphs.forEach((g, gi) => g.layers.forEach((l: any, i: number) => l.name.toLowerCase() !== q && l.name.toLowerCase().includes(q) && hits.push({ g: gi, i })));
       hitAt = 0;
     }
     $('#search-note').textContent = hits.length ? `${hitAt + 1} of ${hits.length}` : 'no match';
@@ -351,10 +354,14 @@ export function reportClient(doc: any): void {
   // Charts (Chart.js, inlined), drawn after the graph so the graph paints first.
   const Chart = (window as any).Chart;
   const charts: any[] = [];
-  if (Chart) for (const c of doc.charts) {
-    const el = document.getElementById(c.id) as HTMLCanvasElement | null;
-    if (el) charts.push(new Chart(el, c.spec));
-  }
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      if (Chart) for (const c of doc.charts) {
+        const el = document.getElementById(c.id) as HTMLCanvasElement | null;
+        if (el) charts.push(new Chart(el, c.spec));
+      }
+    }, 0),
+  );
   (window as any).leannet = {
     firstPaint,
     paintedAt,
