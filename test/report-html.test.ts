@@ -155,6 +155,23 @@ describe('leannet diff', () => {
     expect(t.stdout).toMatch(new RegExp(`madds\\s+1,512,581,120\\s+1,361,451,008\\s+-151,130,112`));
   });
 
+  it('--measure adds the interleaved latency comparison (as leannet compare), in the JSON and on the page', () => {
+    const dir = tempDir();
+    const html = path.join(dir, 'm.html');
+    const r = leannet(['diff', 'zoo:resnet18', 'zoo:resnet18?width=0.5', '--measure', '--time', '0.5', '--min-runs', '20', '--json', '--html', html]);
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(validateDiff(d), JSON.stringify(validateDiff.errors)).toBe(true);
+    expect(d.compare.ratio.pairs).toBeGreaterThanOrEqual(20);
+    expect(d.compare.ratios).toHaveLength(d.compare.ratio.pairs);
+    expect(d.compare.ratio.lo).toBeLessThanOrEqual(d.compare.ratio.median);
+    expect(d.compare.ratio.median).toBeLessThanOrEqual(d.compare.ratio.hi);
+    // Half the width: about a quarter of the madds, and B measurably faster.
+    expect(d.b.totals.madds / d.a.totals.madds).toBeLessThan(0.35);
+    expect(d.compare.outcome).toBe('faster');
+    expect(pageData(html).summary.find(([k]: [string]) => k === 'latency')[1]).toMatch(/A\/B \d/);
+  });
+
   it('a model against itself: every node the same, no delta', () => {
     const a = analyzeGraph(openModel('zoo:mobilenet_v2'));
     const b = analyzeGraph(openModel('zoo:mobilenet_v2'));
