@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Browser tests need Chromium, which Node and npm alone do not bring: `npm run test:browser` (vitest.browser.config.ts).
-    exclude: ['test/browser/**', '**/node_modules/**'],
+    // The ONNX backend conformance suite needs Debian's libonnx-testdata: `npm run conformance` (vitest.conformance.config.ts).
+    exclude: ['test/browser/**', 'test/conformance/**', '**/node_modules/**'],
     // One temporary folder per run, removed at its end (see the file).
     globalSetup: ['test/helpers/temp-root.ts'],
     // onnxruntime-node is a native addon: separate processes, not worker threads.

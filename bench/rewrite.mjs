@@ -12,9 +12,9 @@ async function ratio(a, b, threads, optLevel) {
   return `${r.ratio.median.toFixed(3)}× (${r.ratio.lo.toFixed(3)}–${r.ratio.hi.toFixed(3)}, ${r.ratio.pairs} pairs)`;
 }
 
-function rewritten(spec, passes) {
+async function rewritten(spec, passes) {
   const g = L.openModel(spec);
-  L.runPasses(g, L.parsePassSpecs(passes));
+  await L.runPasses(g, L.parsePassSpecs(passes));
   return g;
 }
 
@@ -35,12 +35,12 @@ async function table(title, before, after, note) {
 }
 
 const repvgg = L.prepareGraph(L.openModel('zoo:repvgg_a0'), 'repvgg_a0 (training form)');
-const repvggFused = L.prepareGraph(rewritten('zoo:repvgg_a0', ['fold-bn,reparam']), 'repvgg_a0 (fold-bn + reparam)');
+const repvggFused = L.prepareGraph(await rewritten('zoo:repvgg_a0', ['fold-bn,reparam']), 'repvgg_a0 (fold-bn + reparam)');
 await table('RepVGG-A0 training form vs its fold-bn + reparam output (224x224, batch 1)', repvgg, repvggFused,
   'target: ≥ 1.10× at opt all, with identical outputs (error ≤ 1e-4)');
 
 const r50 = L.prepareGraph(L.openModel('zoo:resnet50'), 'resnet50');
-const r50f = L.prepareGraph(rewritten('zoo:resnet50', ['fold-bn']), 'resnet50 (fold-bn)');
+const r50f = L.prepareGraph(await rewritten('zoo:resnet50', ['fold-bn']), 'resnet50 (fold-bn)');
 await table('ResNet-50 vs ResNet-50 with fold-bn', r50, r50f,
   "onnxruntime already folds BatchNormalization into the preceding Conv at 'basic' and above, so expect ≈1.00× at 'all'; the gain shows only with optimisation disabled.");
 
@@ -52,7 +52,7 @@ console.log(`\ndwsep on version-RFB-320.onnx: standard (non-depthwise, k>1) conv
 const rows = [];
 for (const spec of ['energy=0.5', 'energy=0.7', 'energy=0.8', 'energy=0.9', 'energy=0.95', 'rank=9']) {
   const g = L.openModel(rfbPath);
-  const [report] = L.runPasses(g, L.parsePassSpecs([`dwsep:${spec}`]));
+  const [report] = await L.runPasses(g, L.parsePassSpecs([`dwsep:${spec}`]));
   const after = L.prepareGraph(g, `rfb dwsep ${spec}`);
   const madds = L.costModel(g).totals.madds;
   rows.push({

@@ -61,13 +61,13 @@ const siblings = (g, x, i) => {
 };
 
 /** Median and p10–p90 of `runs` timings of `fn(setup())`, after one warm-up; only `fn` is timed. */
-function time(setup, fn, runs) {
-  fn(setup());
+async function time(setup, fn, runs) {
+  await fn(await setup());
   const t = [];
   for (let i = 0; i < runs; i++) {
-    const input = setup();
+    const input = await setup();
     const start = performance.now();
-    fn(input);
+    await fn(input);
     t.push(performance.now() - start);
   }
   return L.summarize(t);
@@ -90,13 +90,13 @@ for (const target of sizes) {
   const row = { nodes: `~${target}` };
   for (const [what, w] of Object.entries(work)) {
     const blocks = Math.round(target / w.per);
-    const make = () => {
+    const make = async () => {
       const g = chain(blocks, w.c, w.block);
-      if (w.before) L.runPasses(g, passes(w.before));
+      if (w.before) await L.runPasses(g, passes(w.before));
       return w.analysed ? L.analyzeGraph(g) : g;
     };
     const runs = target > 4000 ? 5 : 9;
-    const s = time(make, w.fn, runs);
+    const s = await time(make, w.fn, runs);
     row[what] = `${s.median.toFixed(0)} (${s.p10.toFixed(0)}–${s.p90.toFixed(0)})`;
     perNode[what].push((1000 * s.median) / (w.per * blocks));
   }

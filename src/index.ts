@@ -33,6 +33,11 @@ export * from './zoo/index.js';
 // Engines and measurement: bench, compare, verify, profile.
 export * from './engine/index.js';
 
+// Measurements on real data: accuracy, agreement, eval.
+export * from './measure/index.js';
+// Calibration: activations, least squares, conv fits to real data.
+export * from './calibrate/index.js';
+
 // Structural rewrite passes.
 export * from './rewrite/index.js';
 

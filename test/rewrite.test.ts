@@ -28,7 +28,7 @@ async function outputError(before: Graph, after: Graph): Promise<number> {
 async function exactRewrite(make: () => Graph, passes: string[]) {
   const before = make();
   const after = make();
-  const reports = runPasses(after, parsePassSpecs(passes));
+  const reports = await runPasses(after, parsePassSpecs(passes));
   expect(findProblems(after)).toEqual([]);
   const err = await outputError(before, after);
   expect(err).toBeLessThanOrEqual(1e-4);
@@ -100,7 +100,7 @@ describe('exact passes keep the outputs (≤ 1e-4 relative in onnxruntime)', () 
     expect(inc.reports[0]!.changes.length).toBe(9);
   });
 
-  it('pass=fold-bn refuses a BN whose training-mode statistics are read, and folds one whose are not', () => {
+  it('pass=fold-bn refuses a BN whose training-mode statistics are read, and folds one whose are not', async () => {
     const make = (outputs: string[]) =>
       readOnnx(
         encodeModel({
@@ -118,8 +118,8 @@ describe('exact passes keep the outputs (≤ 1e-4 relative in onnxruntime)', () 
           },
         }),
       );
-    expect(() => runPasses(make(['y', 'mean_out']), parsePassSpecs(['fold-bn']))).toThrow("BatchNormalization 'bn': its training-mode statistics output 'mean_out' is used; cannot fold");
-    const [report] = runPasses(make(['y']), parsePassSpecs(['fold-bn']));
+    await expect(runPasses(make(['y', 'mean_out']), parsePassSpecs(['fold-bn']))).rejects.toThrow("BatchNormalization 'bn': its training-mode statistics output 'mean_out' is used; cannot fold");
+    const [report] = await runPasses(make(['y']), parsePassSpecs(['fold-bn']));
     expect(report!.changes).toHaveLength(1);
   });
 
@@ -147,7 +147,7 @@ describe('dwsep (Network Decoupling) on a real-weight model', () => {
     for (const c of reports[0]!.changes) expect(c.weightError!).toBeLessThan(1e-6);
   });
 
-  it('lower ranks: madds follow r·(1/c2 + 1/k²) per layer and the reported error grows as r falls', () => {
+  it('lower ranks: madds follow r·(1/c2 + 1/k²) per layer and the reported error grows as r falls', async () => {
     const before = rfb();
     analyzeGraph(before);
     const standard = before.nodes.filter((n) => n.opType === 'Conv' && parseConv(n).group === 1 && (before.value(n.inputs[1]!).shape as number[])[2]! > 1);
@@ -159,7 +159,7 @@ describe('dwsep (Network Decoupling) on a real-weight model', () => {
     let previous = Infinity;
     for (const r of [1, 2, 3, 4, 6, 8]) {
       const after = rfb();
-      const [report] = runPasses(after, parsePassSpecs([`dwsep:rank=${r}`]));
+      const [report] = await runPasses(after, parsePassSpecs([`dwsep:rank=${r}`]));
       // conv c1·c2·k² per pixel becomes depthwise c1·r·k² + pointwise c1·r·c2 (r capped at min(k², c2)).
       const expected = geometry.reduce((s, g) => s - g.pixels * g.c1 * g.c2 * g.k2 + g.pixels * g.c1 * Math.min(r, g.k2, g.c2) * (g.k2 + g.c2), base);
       expect(costModel(after).totals.madds).toBe(expected);
@@ -188,7 +188,7 @@ describe('dwsep on slices that hang ml-matrix\'s SVD', () => {
   it('is exact at rank 49 and needs one term per slice', async () => {
     const { reports } = await exactRewrite(stem, ['dwsep:rank=49']);
     expect(reports[0]!.changes[0]!.weightError!).toBeLessThan(1e-6);
-    const [report] = runPasses(stem(), parsePassSpecs(['dwsep:energy=0.999999']));
+    const [report] = await runPasses(stem(), parsePassSpecs(['dwsep:energy=0.999999']));
     const change = report!.changes[0]!;
     expect(change.detail).toMatchObject({ rank: 1, of: 49 });
     expect(change.weightError!).toBeLessThan(1e-6);

@@ -32,6 +32,8 @@ export interface BenchResult {
   throughput: number;
   /** Every timed run, in order (ms). */
   times: number[];
+  /** Which inputs were fed: seeded random, or real samples (set by the caller that chose them). */
+  inputSource?: string;
 }
 
 /** Time `session.run(feeds)` repeatedly. */

@@ -40,6 +40,8 @@ export interface CompareResult {
   engine: EngineInfo;
   env: Environment;
   ratios: number[];
+  /** Which inputs were fed: seeded random, or real samples (set by the caller that chose them). */
+  inputSource?: string;
 }
 
 export async function compare(a: PreparedModel, b: PreparedModel, engine: Engine, o: CompareOptions = {}): Promise<CompareResult> {

@@ -1,16 +1,16 @@
 /**
  * Broadcasting element-wise ops (Add, Mul, comparisons, Where, variadic Sum/Max/Min/Mean).
- * Small integer operands are folded, so shape arithmetic (`Shape → … → Mul → Reshape`) stays known.
+ * Small operands are folded, so shape arithmetic (`Shape → … → Mul → Reshape`) stays known;
+ * each result is computed in the inputs' dtype as the runtime computes it (fold.ts).
  */
 import { isStatic, type DType, type Dim, type Shape } from '../ir/index.js';
 import { attrInt } from './attrs.js';
+import { add, div, isIntDType, mod, mul, pow, sub, type Fold2 } from './fold.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 import { broadcast, product } from './util.js';
 
-type Fn = (a: number, b: number) => number;
-
-/** Evaluate `fn` element-wise over broadcast folded operands (small tensors only). */
-function foldBroadcast(shapes: readonly Shape[], values: readonly (readonly number[])[], out: readonly Dim[], fn: (xs: number[]) => number): number[] | undefined {
+/** Evaluate `fn` element-wise over broadcast folded operands (small tensors only); undefined when any result is. */
+function foldBroadcast(shapes: readonly Shape[], values: readonly (readonly number[])[], out: readonly Dim[], fn: (xs: number[]) => number | undefined): number[] | undefined {
   if (!isStatic(out) || !shapes.every(isStatic)) return undefined;
   const n = product(out as number[]);
   const result = new Array<number>(n);
@@ -27,7 +27,9 @@ function foldBroadcast(shapes: readonly Shape[], values: readonly (readonly numb
   const idx = new Array<number>(out.length).fill(0);
   for (let k = 0; k < n; k++) {
     const xs = values.map((v, j) => v[idx.reduce((s, x, a) => s + x * strides[j]![a]!, 0)]!);
-    result[k] = fn(xs);
+    const r = fn(xs);
+    if (r === undefined) return undefined;
+    result[k] = r;
     for (let a = out.length - 1; a >= 0; a--) {
       if (++idx[a]! < (out[a] as number)) break;
       idx[a] = 0;
@@ -36,8 +38,21 @@ function foldBroadcast(shapes: readonly Shape[], values: readonly (readonly numb
   return result;
 }
 
-function isIntType(d: DType): boolean {
-  return d.includes('int');
+/** A comparison: exact on numbers, except int64 operands beyond 2^53, which leannet does not hold exactly. */
+const compare = (f: (a: number, b: number) => boolean): Fold2 => (d, a, b) =>
+  isIntDType(d) && (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) ? undefined : +f(a, b);
+
+/** Max and Min pick an operand, which the tensor already holds; NaN is left unknown. */
+const pick = (f: (a: number, b: number) => number): Fold2 => (_d, a, b) => (Number.isNaN(a) || Number.isNaN(b) ? undefined : f(a, b));
+
+const logic = (f: (a: boolean, b: boolean) => boolean): Fold2 => (_d, a, b) => +f(!!a, !!b);
+
+/** Mod's `fmod` attribute: 0 (the default) takes the divisor's sign and is for integers only. */
+function modFold(ctx: InferContext<unknown>): Fold2 {
+  const fmod = attrInt(ctx.node, 'fmod', 0);
+  if (fmod !== 0 && fmod !== 1) ctx.fail(`fmod must be 0 or 1, got ${fmod}`);
+  if (fmod === 0 && !isIntDType(ctx.dtype(0))) ctx.fail(`fmod must be 1 for ${ctx.dtype(0)} inputs`);
+  return mod(fmod === 1);
 }
 
 /** Output shape for legacy (opset < 7) broadcasting: B is broadcast onto A, so the output is A's shape. */
@@ -46,7 +61,7 @@ function legacyShape(ctx: InferContext<unknown>): Shape | undefined {
   return attrInt(ctx.node, 'broadcast', 0) ? ctx.shape(0) : undefined;
 }
 
-function binary(opType: string, fn: Fn | undefined, opts: { bool?: boolean; intFn?: Fn; perElem?: number } = {}): OpDef {
+function binary(opType: string, fn: Fold2 | ((ctx: InferContext<unknown>) => Fold2) | undefined, opts: { bool?: boolean; perElem?: number; ofCtx?: boolean } = {}): OpDef {
   return {
     opType,
     since: 1,
@@ -67,9 +82,13 @@ function binary(opType: string, fn: Fn | undefined, opts: { bool?: boolean; intF
       }
       const shape = legacyShape(ctx) ?? broadcast(shapes, ctx.fail);
       let folded: number[] | undefined;
-      if (fn && allFolded && isStatic(shape) && product(shape) <= 4096) {
-        const f = isIntType(dtype) && opts.intFn ? opts.intFn : fn;
-        folded = foldBroadcast(shapes, vals, shape, (xs) => xs.slice(1).reduce((acc, x) => f(acc, x), xs[0]!));
+      const f = opts.ofCtx ? (fn as (ctx: InferContext<unknown>) => Fold2)(ctx) : (fn as Fold2 | undefined);
+      if (f && allFolded && isStatic(shape) && product(shape) <= 4096) {
+        folded = foldBroadcast(shapes, vals, shape, (xs) => {
+          let acc: number | undefined = xs[0]!;
+          for (let i = 1; i < xs.length && acc !== undefined; i++) acc = f(dtype, acc, xs[i]!);
+          return acc;
+        });
       }
       return [{ dtype: opts.bool ? 'bool' : dtype, shape, folded }];
     },
@@ -84,24 +103,24 @@ function binary(opType: string, fn: Fn | undefined, opts: { bool?: boolean; intF
 }
 
 const ops: OpDef[] = [
-  binary('Add', (a, b) => a + b),
-  binary('Sub', (a, b) => a - b),
-  binary('Mul', (a, b) => a * b),
-  binary('Div', (a, b) => a / b, { intFn: (a, b) => Math.trunc(a / b) }),
-  binary('Pow', (a, b) => a ** b),
-  binary('Mod', (a, b) => a - b * Math.floor(a / b)),
-  binary('Sum', (a, b) => a + b),
-  binary('Max', (a, b) => Math.max(a, b)),
-  binary('Min', (a, b) => Math.min(a, b)),
+  binary('Add', add),
+  binary('Sub', sub),
+  binary('Mul', mul),
+  binary('Div', div),
+  binary('Pow', pow),
+  binary('Mod', modFold, { ofCtx: true }),
+  binary('Sum', add),
+  binary('Max', pick(Math.max)),
+  binary('Min', pick(Math.min)),
   binary('Mean', undefined),
-  binary('Equal', (a, b) => +(a === b), { bool: true }),
-  binary('Less', (a, b) => +(a < b), { bool: true }),
-  binary('Greater', (a, b) => +(a > b), { bool: true }),
-  binary('LessOrEqual', (a, b) => +(a <= b), { bool: true }),
-  binary('GreaterOrEqual', (a, b) => +(a >= b), { bool: true }),
-  binary('And', (a, b) => +(a && b), { bool: true }),
-  binary('Or', (a, b) => +(a || b), { bool: true }),
-  binary('Xor', (a, b) => +(!!a !== !!b), { bool: true }),
+  binary('Equal', compare((a, b) => a === b), { bool: true }),
+  binary('Less', compare((a, b) => a < b), { bool: true }),
+  binary('Greater', compare((a, b) => a > b), { bool: true }),
+  binary('LessOrEqual', compare((a, b) => a <= b), { bool: true }),
+  binary('GreaterOrEqual', compare((a, b) => a >= b), { bool: true }),
+  binary('And', logic((a, b) => a && b), { bool: true }),
+  binary('Or', logic((a, b) => a || b), { bool: true }),
+  binary('Xor', logic((a, b) => a !== b), { bool: true }),
   binary('BitShift', undefined),
 ];
 

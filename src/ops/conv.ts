@@ -26,6 +26,8 @@ export function parseConv(node: Node): ConvAttrs {
   const group = attrInt(node, 'group', 1);
   if (!Number.isSafeInteger(group) || group < 1) nodeFail(node)(`group must be a positive integer, got ${group}`);
   const w = readWindowAttrs(node);
+  // onnxruntime refuses the pair for Conv and ConvTranspose (conv_attributes.h); pooling accepts it.
+  if (w.autoPad !== 'NOTSET' && w.pads !== undefined) nodeFail(node)(`auto_pad ${w.autoPad} and pads ${listString(w.pads)} cannot both be set`);
   // Spelled out: object spread is a slow path in V8 and this runs once per conv.
   return { kernelShape: w.kernelShape, strides: w.strides, dilations: w.dilations, pads: w.pads, autoPad: w.autoPad, group };
 }

@@ -32,13 +32,21 @@ const padV11: OpDef = {
   infer: (ctx) => [{ dtype: ctx.dtype(0), shape: padShape(ctx, ctx.values(1), ctx.has(3) ? ctx.values(3) : undefined) }],
 };
 
-/** Output size from scales: ⌊in·scale⌋ per axis (as onnxruntime computes it). */
-function scaled(ctx: InferContext<unknown>, scales: readonly number[], axesIn?: readonly number[]): number[] {
+/**
+ * Output size from scales as onnxruntime computes it (upsamplebase.h, ComputeOutputShape):
+ * `static_cast<int64_t>(scale * in)` with a float scale, so the product is rounded to float32
+ * before it is truncated (scale 0.7 on 10: 6.99999988 in double, 7 in float32).
+ */
+function scaled(ctx: InferContext<unknown>, scales: readonly number[], axesIn?: readonly number[], min = 0): number[] {
   const x = ctx.staticShape(0);
   const axes = axesIn ? axesIn.map((a) => normAxis(ctx.node, a, x.length)) : x.map((_, i) => i);
   if (scales.length !== axes.length) ctx.fail(`scales ${listString(scales)} must have ${axes.length} values`);
   const out = x.slice();
-  axes.forEach((a, i) => (out[a] = Math.floor(x[a]! * scales[i]!)));
+  axes.forEach((a, i) => {
+    const s = Math.fround(scales[i]!);
+    if (!(s > min) && !(min > 0 && s === min)) ctx.fail(`scales ${listString(scales)} must be ${min ? `at least ${min}` : 'positive'}`);
+    out[a] = Math.trunc(Math.fround(Math.fround(x[a]!) * s));
+  });
   return out;
 }
 
@@ -52,10 +60,11 @@ function sized(ctx: InferContext<unknown>, sizes: readonly number[], axesIn?: re
     axes.forEach((a, i) => (out[a] = sizes[i]!));
     return out;
   }
+  // onnxruntime: float scales size/in, the policy's min or max, then std::round(scale · in) in float32.
   const xs = ctx.staticShape(0);
-  const ratios = axes.map((a, i) => sizes[i]! / xs[a]!);
+  const ratios = axes.map((a, i) => Math.fround(Math.fround(sizes[i]!) / Math.fround(xs[a]!)));
   const r = policy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
-  axes.forEach((a) => (out[a] = Math.round(xs[a]! * r)));
+  axes.forEach((a) => (out[a] = Math.round(Math.fround(r * Math.fround(xs[a]!)))));
   return out;
 }
 
@@ -87,7 +96,7 @@ const upsampleV7: OpDef = {
   opType: 'Upsample',
   since: 7,
   category: 'movement',
-  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: scaled(ctx, attrFloats(ctx.node, 'scales') ?? ctx.fail("attribute 'scales' is missing")) }],
+  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: scaled(ctx, attrFloats(ctx.node, 'scales') ?? ctx.fail("attribute 'scales' is missing"), undefined, 1) }],
 };
 
 const upsampleV9: OpDef = {
@@ -95,7 +104,7 @@ const upsampleV9: OpDef = {
   since: 9,
   category: 'movement',
   shapeInputs: [1],
-  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: scaled(ctx, ctx.values(1)) }],
+  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: scaled(ctx, ctx.values(1), undefined, 1) }],
 };
 
 export const padResizeOps: OpDef<any>[] = [padV2, padV11, resizeV10, resizeV11, upsampleV7, upsampleV9];

@@ -7,13 +7,16 @@ import { concatSplitOps } from './concat-split.js';
 import { constantOps } from './constant.js';
 import { convTranspose } from './conv-transpose.js';
 import { convOps } from './conv.js';
+import { einsumOps } from './einsum.js';
 import { gemmOps } from './gemm.js';
+import { indexingOps } from './indexing.js';
 import { miscOps } from './misc.js';
 import { normOps } from './norm.js';
 import { padResizeOps } from './pad-resize.js';
 import { poolOps } from './pool.js';
 import { quantOps } from './quant.js';
 import { reshapeOps } from './reshape.js';
+import { samplingOps } from './sampling.js';
 import { sliceOps } from './slice.js';
 import type { Graph, Node } from '../ir/index.js';
 import type { OpDef } from './types.js';
@@ -65,6 +68,7 @@ export function knownOps(): string[] {
 for (const def of [
   ...convOps, convTranspose, ...gemmOps, ...normOps, ...unaryOps, ...binaryOps, ...concatSplitOps,
   ...reshapeOps, ...sliceOps, ...padResizeOps, ...poolOps, ...constantOps, ...quantOps, ...miscOps,
+  ...indexingOps, ...samplingOps, ...einsumOps,
 ]) {
   registerOp(def);
 }

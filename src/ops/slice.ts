@@ -1,6 +1,7 @@
 /** Slice, Gather, GatherElements and the shape-producing Shape, Size, Range. */
 import { listString, type Dim } from '../ir/index.js';
 import { attrInt, attrInts, normAxis } from './attrs.js';
+import { add, sub } from './fold.js';
 import type { InferContext, OpDef } from './types.js';
 import { product } from './util.js';
 
@@ -132,8 +133,22 @@ const range: OpDef = {
     const [start, limit, delta] = [ctx.folded(0), ctx.folded(1), ctx.folded(2)];
     if (!start || !limit || !delta) return [{ dtype: ctx.dtype(0), shape: [`?${ctx.node.name}:0:0`] }];
     if (delta[0] === 0) ctx.fail('delta must not be 0');
-    const n = Math.max(0, Math.ceil((limit[0]! - start[0]!) / delta[0]!));
-    const folded = n <= 4096 ? Array.from({ length: n }, (_, i) => start[0]! + i * delta[0]!) : undefined;
+    // onnxruntime (range.cc): n = ⌈(limit − start) / delta⌉ with the difference in the inputs' type
+    // and the division in double; the values accumulate, value += delta, in that type.
+    const d = ctx.dtype(0);
+    const diff = sub(d, limit[0]!, start[0]!);
+    if (diff === undefined) return [{ dtype: d, shape: [`?${ctx.node.name}:0:0`] }];
+    const n = Math.max(0, Math.ceil(diff / delta[0]!));
+    let folded: number[] | undefined;
+    if (n <= 4096) {
+      folded = new Array<number>(n);
+      let v: number | undefined = start[0]!;
+      for (let i = 0; i < n && v !== undefined; i++) {
+        folded[i] = v;
+        if (i + 1 < n) v = add(d, v, delta[0]!);
+      }
+      if (v === undefined) folded = undefined;
+    }
     return [{ dtype: ctx.dtype(0), shape: [n], folded }];
   },
 };

@@ -27,9 +27,12 @@ export function broadcast(shapes: readonly Shape[], fail: (m: string) => never, 
   return out;
 }
 
-/** One output with the first input's type and shape (activations, normalisation, Identity). */
+/**
+ * One output with the first input's type and shape (activations, normalisation). Its folded
+ * values are not the input's: an op that can compute them folds its own (fold.ts).
+ */
 export function sameAsInput(ctx: InferContext<unknown>, i = 0): OutputInfo[] {
-  return [{ dtype: ctx.dtype(i), shape: ctx.shape(i), folded: ctx.folded(i) }];
+  return [{ dtype: ctx.dtype(i), shape: ctx.shape(i) }];
 }
 
 export function product(dims: readonly number[]): number {

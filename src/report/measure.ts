@@ -1,5 +1,7 @@
 /** Terminal reports for bench, compare and verify: figures with their spread and the set-up that produced them. */
 import { nonFiniteNote, type BenchResult, type CompareResult, type EngineInfo, type Environment, type VerifyResult } from '../engine/index.js';
+import type { DataVerifyResult } from '../measure/index.js';
+import { agreementTable } from './eval.js';
 import { ms } from './format.js';
 import { c, table } from './style.js';
 
@@ -17,7 +19,9 @@ export function benchReport(results: readonly BenchResult[]): string {
     t.push([r.model, ms(s.median), `${ms(s.p10)}–${ms(s.p90)}`, ms(s.iqr), ms(s.min), r.throughput.toFixed(1), r.batch, s.runs]);
   }
   const first = results[0];
-  return `${t.toString()}\n${first ? setupLine(first.engine, first.env) : ''}`;
+  const sources = [...new Set(results.map((r) => r.inputSource).filter(Boolean))];
+  const inputs = sources.length ? `inputs: ${sources.join('; ')}\n` : '';
+  return `${t.toString()}\n${inputs}${first ? setupLine(first.engine, first.env) : ''}`;
 }
 
 export function compareReport(r: CompareResult): string {
@@ -29,11 +33,12 @@ export function compareReport(r: CompareResult): string {
     t.toString(),
     `ratio tA/tB per interleaved pair: median ${r.ratio.median.toFixed(3)}, 95% interval ${r.ratio.lo.toFixed(3)}–${r.ratio.hi.toFixed(3)} over ${r.ratio.pairs} pairs`,
     colour(c.bold(r.verdict)),
+    ...(r.inputSource ? [`inputs: ${r.inputSource}`] : []),
     setupLine(r.engine, r.env),
   ].join('\n');
 }
 
-export function verifyReport(r: VerifyResult): string {
+export function verifyReport(r: VerifyResult | DataVerifyResult): string {
   const t = table(['output', 'shape', 'max abs err', 'max rel err', 'err / max|A|', 'cosine', 'outside tol', 'result'], ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left']);
   for (const o of r.outputs) {
     t.push([
@@ -51,8 +56,11 @@ export function verifyReport(r: VerifyResult): string {
   const verdict = r.pass ? c.green(`outputs agree within ${tol}`) : c.red(`outputs differ beyond ${tol}`);
   const engines = r.engines[0].engine === r.engines[1].engine ? r.engines[0].engine : `${r.engines[0].engine} vs ${r.engines[1].engine}`;
   const note = nonFiniteNote(r.outputs);
-  const warning = note ? `\n${c.yellow(`${note} on the seeded inputs: errors there are NaN, and agreement cannot be shown`)}` : '';
-  return `A = ${r.a}, B = ${r.b} (${engines}, same seeded inputs)\n${t.toString()}${warning}\n${c.bold(verdict)}${roundingHint(r)}`;
+  const data = 'inputs' in r ? r : undefined;
+  const warning = note ? `\n${c.yellow(`${note} on the ${data ? 'data' : 'seeded inputs'}: errors there are NaN, and agreement cannot be shown`)}` : '';
+  const inputs = data ? `same ${data.samples} samples of ${data.inputs}` : 'same seeded inputs';
+  const agreement = data ? `\nagreement of B with A on the data:\n${agreementTable(data.agreement)}` : '';
+  return `A = ${r.a}, B = ${r.b} (${engines}, ${inputs})\n${t.toString()}${warning}${agreement}\n${c.bold(verdict)}${roundingHint(r)}`;
 }
 
 /**

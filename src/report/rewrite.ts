@@ -25,11 +25,16 @@ export function rewriteReport(r: RewriteResult): string {
     out.push(`${c.bold(p.id)} ${c.dim(p.exact ? '(exact)' : '(approximate)')}: ${p.changes.length} change${p.changes.length === 1 ? '' : 's'}   ${c.dim(`// ${p.algebra}`)}`);
     const withError = p.changes.filter((x) => x.weightError !== undefined);
     if (withError.length) {
-      const lt = table(['layer', 'detail', 'weight error ‖W−Ŵ‖/‖W‖'], ['left', 'left', 'right']);
+      // Data-aware fits also report the layer's output error ‖Y−Ŷ‖/‖Y‖ on the fit and held-out samples.
+      const fitted = withError.some((x) => x.detail?.['fitError'] !== undefined);
+      const lt = table(['layer', 'detail', 'weight error ‖W−Ŵ‖/‖W‖', ...(fitted ? ['output error fit / held-out'] : [])], ['left', 'left', 'right', 'right']);
       for (const x of withError) {
-        const d = x.detail ?? {};
-        const detail = d['rank'] !== undefined ? `rank ${d['rank']}/${d['of']}, energy kept ${pct(Number(d['energyKept']), 2)}` : Object.entries(d).map(([k, v]) => `${k} ${v}`).join(', ');
-        lt.push([x.replaced[0] ?? '', detail, (x.weightError ?? 0).toExponential(2)]);
+        const { fitError, heldOutError, ...d } = x.detail ?? {};
+        const fit = d['fit'] !== undefined ? `, ${d['fit'] === 'data' ? 'fitted to data' : d['fit']}` : '';
+        const { fit: _, ...rest } = d;
+        const detail = (d['rank'] !== undefined ? `rank ${d['rank']}/${d['of']}, energy kept ${pct(Number(d['energyKept']), 2)}` : Object.entries(rest).map(([k, v]) => `${k} ${v}`).join(', ')) + fit;
+        const outErr = fitError === undefined ? '' : `${Number(fitError).toFixed(3)} / ${heldOutError === undefined ? '–' : Number(heldOutError).toFixed(3)}`;
+        lt.push([x.replaced[0] ?? '', detail, (x.weightError ?? 0).toExponential(2), ...(fitted ? [outErr] : [])]);
       }
       out.push(lt.toString().replace(/^/gm, '  '));
     } else if (p.changes.length) {

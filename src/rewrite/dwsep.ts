@@ -105,7 +105,7 @@ export const dwsep: Pass<Match> = {
       })
       .map((conv) => ({ conv }));
   },
-  apply(graph, { conv }, ctx) {
+  async apply(graph, { conv }, ctx) {
     const w = floatWeights(graph, conv.inputs[1], conv.label)!;
     const [c2, c1, kh, kw] = w.dims as [number, number, number, number];
     const k2 = kh * kw;
@@ -147,12 +147,23 @@ export const dwsep: Pass<Match> = {
     const pw = new Node('Conv', pwName, pwInputs, [conv.outputs[0]!], new Map([['kernel_shape', ints([1, 1])]]));
     graph.replaceNodes([conv], [dw, pw]);
     const weightError = Math.sqrt(err / (norm || 1));
+    const detail: Record<string, number | string> = { rank: r, of: Math.min(k2, c2), energyKept: 1 - err / (norm || 1), fit: 'data-free' };
+    if (ctx.calibration) {
+      // Data-aware (Network Decoupling's data-driven variant): keep the SVD depthwise kernels and
+      // refit the pointwise conv and its bias on the current network's depthwise outputs, to
+      // reproduce the original conv's output.
+      const fit = await ctx.calibration.fitConvNode(graph, pw, 'dwsep', mid, conv.outputs[0]!, conv.name);
+      pw.inputs[1] = addWeight(graph, `${pwName}.weight`, [c2, c1 * r, 1, 1], fit.weight);
+      pw.inputs[2] = addWeight(graph, `${pwName}.bias`, [c2], fit.bias);
+      graph.touch();
+      Object.assign(detail, { fit: 'data', fitError: fit.fitError, ...(fit.heldOutError !== undefined ? { heldOutError: fit.heldOutError } : {}) });
+    }
     return {
       replaced: [conv.name],
       added: [dw.name, pw.name],
-      summary: `decoupled ${conv.label} (${c2}x${c1}x${kh}x${kw}) into depthwise ×${r} + pointwise`,
+      summary: `decoupled ${conv.label} (${c2}x${c1}x${kh}x${kw}) into depthwise ×${r} + pointwise (${ctx.calibration ? 'pointwise fitted to data' : 'data-free'})`,
       weightError,
-      detail: { rank: r, of: Math.min(k2, c2), energyKept: 1 - err / (norm || 1) },
+      detail,
     };
   },
 };

@@ -38,7 +38,7 @@ export const group: Pass<Match> = {
       })
       .map((conv) => ({ conv, g }));
   },
-  apply(graph, { conv, g }, ctx) {
+  async apply(graph, { conv, g }, ctx) {
     const init = ctx.params['init'];
     if (init !== undefined && init !== 'he') throw new UsageError(`group: init must be 'he', got '${init}'`);
     const w = floatWeights(graph, conv.inputs[1], conv.label)!;
@@ -66,12 +66,38 @@ export const group: Pass<Match> = {
     conv.inputs[1] = addWeight(graph, `${conv.name}.weight_g${g}`, [c2, inG, ...k], W);
     conv.setAttr('group', int(g));
     graph.touch();
+    let weightError = init ? 1 : Math.sqrt((total - kept) / (total || 1));
+    const detail: Record<string, number | string> = { g, fit: init ? 'he' : 'data-free' };
+    if (ctx.calibration && !init) {
+      // Data-aware: fit each group's block (and the bias) on the current network's input to
+      // this conv, to reproduce the original conv's output.
+      const fit = await ctx.calibration.fitConvNode(graph, conv, 'group', conv.inputs[0]!, conv.outputs[0]!);
+      conv.inputs[1] = addWeight(graph, `${conv.name}.weight_g${g}`, [c2, inG, ...k], fit.weight);
+      if (conv.inputs.length < 3) conv.inputs.push('');
+      conv.inputs[2] = addWeight(graph, `${conv.name}.bias_g${g}`, [c2], fit.bias);
+      graph.touch();
+      // ‖W − blockdiag(Ŵ)‖ / ‖W‖ against the original full weights.
+      let diff = 0;
+      for (let o = 0; o < c2; o++) {
+        const q = Math.floor(o / outG);
+        for (let i = 0; i < c1; i++) {
+          for (let t = 0; t < k2; t++) {
+            const v = w.data[(o * c1 + i) * k2 + t]!;
+            const inBlock = Math.floor(i / inG) === q;
+            const d = inBlock ? v - fit.weight[(o * inG + (i - q * inG)) * k2 + t]! : v;
+            diff += d * d;
+          }
+        }
+      }
+      weightError = Math.sqrt(diff / (total || 1));
+      Object.assign(detail, { fit: 'data', fitError: fit.fitError, ...(fit.heldOutError !== undefined ? { heldOutError: fit.heldOutError } : {}) });
+    }
     return {
       replaced: [conv.name],
       added: [conv.name],
-      summary: `${conv.label} → ${g} groups${init ? ' (fresh He weights)' : ' (block-diagonal weights)'}`,
-      weightError: init ? 1 : Math.sqrt((total - kept) / (total || 1)),
-      detail: { g },
+      summary: `${conv.label} → ${g} groups${init ? ' (fresh He weights)' : ctx.calibration ? ' (block-diagonal weights fitted to data)' : ' (block-diagonal weights, data-free)'}`,
+      weightError,
+      detail,
     };
   },
 };

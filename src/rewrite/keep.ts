@@ -57,12 +57,16 @@ export interface KeepResult {
   final?: Score;
 }
 
-/** Builds the original model with the approximate passes applied only to the selected nodes (all when undefined). */
-export type BuildWith = (selected: ReadonlySet<string> | undefined) => Promise<Graph>;
+/**
+ * Builds the original model with the approximate passes applied only to the selected nodes (all
+ * when undefined); `forAccuracy` asks for the weights fitted on data when the rewrite has data
+ * (a timing does not depend on the weights, so it need not pay for the fit).
+ */
+export type BuildWith = (selected: ReadonlySet<string> | undefined, forAccuracy: boolean) => Promise<Graph>;
 
 /** The candidates: every change an approximate pass made. */
 export function candidatesOf(reports: readonly PassReport[]): Candidate[] {
-  return reports.filter((r) => !r.exact).flatMap((r) => r.changes.map((c) => ({ pass: r.id, nodes: [...c.replaced], summary: c.summary, kept: true, why: '' })));
+  return reports.filter((r) => !r.exact).flatMap((r) => r.changes.map((c) => ({ pass: r.id, nodes: [...(c.selectBy ?? c.replaced)], summary: c.summary, kept: true, why: '' })));
 }
 
 /** Points of accuracy lost (top-1, ×100) or agreement missing, against the budget: positive when over it. */
@@ -81,12 +85,12 @@ export async function chooseChanges(candidates: Candidate[], build: BuildWith, e
   const steps = candidates.length * ((o.faster ? 1 : 0) + (wantsAccuracy ? 1 : 0)) + (wantsAccuracy ? 2 : 0);
   let done = 0;
   const tick = (what: string) => o.onProgress?.(++done, steps, what);
-  const original = await build(new Set());
+  const original = await build(new Set(), false);
   const prepOriginal = prepareGraph(original, 'original', bind);
   const baseline = wantsAccuracy ? await o.score!(original) : undefined;
   if (wantsAccuracy) tick('original scored');
   for (const c of candidates) {
-    const alone = wantsAccuracy || o.faster ? await build(new Set(c.nodes)) : undefined;
+    const alone = wantsAccuracy || o.faster ? await build(new Set(c.nodes), wantsAccuracy) : undefined;
     const reasons: string[] = [];
     if (o.faster && alone) {
       const r = await compare(prepOriginal, prepareGraph(alone, c.nodes[0] ?? c.pass, bind), engine, o.compare);
@@ -115,7 +119,7 @@ export async function chooseChanges(candidates: Candidate[], build: BuildWith, e
     for (;;) {
       const kept = candidates.filter((c) => c.kept);
       if (!kept.length) break;
-      final = await o.score!(await build(selected()));
+      final = await o.score!(await build(selected(), true));
       if (overBudget(final, baseline, o) <= 0) break;
       const cost = (c: Candidate) => {
         const lost = baseline?.top1 !== undefined && c.score?.top1 !== undefined ? baseline.top1 - c.score.top1 : 1 - (c.score?.agreement ?? 0);

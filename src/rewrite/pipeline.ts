@@ -12,6 +12,7 @@ import { group } from './group.js';
 import { prune } from './prune/pass.js';
 import { mergeParallelConvs } from './merge-parallel.js';
 import { reparam } from './reparam.js';
+import type { Calibration } from '../calibrate/index.js';
 import type { Change, Pass, PassParams } from './types.js';
 
 export const PASSES: readonly Pass<any>[] = [foldBn, foldPad, mergeParallelConvs, reparam, dwsep, group, prune];
@@ -71,6 +72,8 @@ export interface RewriteOptions {
   bind?: BindOptions;
   /** Apply the approximate passes only to these nodes (exact passes everywhere): how `--keep` rebuilds a chosen set of changes. */
   select?: ReadonlySet<string>;
+  /** Fit lossy passes to data (dwsep, group); without it they are fitted from the weights alone. */
+  calibration?: Calibration;
 }
 
 /** The node-name test of `--only <pattern>` (a regular expression). */
@@ -84,18 +87,18 @@ export function nameFilter(pattern: string): (name: string) => boolean {
   return (name) => re.test(name);
 }
 
-/** Apply the passes to `graph` in place. */
-export function runPasses(graph: Graph, specs: readonly PassSpec[], o: RewriteOptions = {}): PassReport[] {
+/** Apply the passes to `graph` in place (in node order, so a data-aware fit sees every layer before it already rewritten). */
+export async function runPasses(graph: Graph, specs: readonly PassSpec[], o: RewriteOptions = {}): Promise<PassReport[]> {
   const only = o.only ? nameFilter(o.only) : undefined;
   inferShapes(graph, o.bind);
   const reports: PassReport[] = [];
   const select = o.select;
   const selected = select ? (name: string) => select.has(name) && (!only || only(name)) : only;
   for (const { pass, params } of specs) {
-    const ctx = { only: pass.exact ? only : selected, params, seed: o.seed ?? 0 };
+    const ctx = { only: pass.exact ? only : selected, params, seed: o.seed ?? 0, ...(o.calibration ? { calibration: o.calibration } : {}) };
     const changes: Change[] = [];
     for (const m of pass.match(graph, ctx)) {
-      changes.push(pass.apply(graph, m, ctx));
+      changes.push(await pass.apply(graph, m, ctx));
     }
     graph.prune();
     try {

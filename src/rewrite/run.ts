@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { analyzeGraph, openModel } from '../analysis/index.js';
 import { costModel, type CostTotals } from '../cost/index.js';
-import { compare, nonFiniteNote, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type VerifyResult } from '../engine/index.js';
+import { Calibration } from '../calibrate/index.js';
+import { compare, nonFiniteNote, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type Feeds, type VerifyResult } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { checkOutputFile } from '../formats/files.js';
 import { saveOnnx } from '../formats/onnx/index.js';
@@ -29,6 +30,8 @@ export interface RewriteRunOptions {
   compare?: CompareOptions;
   /** Keep only the approximate changes that pay (measured one by one; needs an engine). */
   keep?: KeepOptions;
+  /** Fit batches and held-out batches: the lossy passes fit their weights to the original's activations. */
+  calibration?: { fit: readonly Feeds[]; heldOut: readonly Feeds[]; sampleRows?: number };
 }
 
 export interface RewriteResult {
@@ -53,20 +56,24 @@ export interface RewriteResult {
 export async function rewriteModel(spec: string, passes: readonly PassSpec[], engine: Engine | undefined, o: RewriteRunOptions = {}): Promise<RewriteResult> {
   const original = openModel(spec);
   const before = analyzeGraph(original, o.bind);
-  const build = async (select?: ReadonlySet<string>) => {
+  if (o.calibration && !engine) throw new UsageError('calibrating a rewrite on data needs an engine');
+  // Each build starts from the file. Timing a candidate needs no fit (weights do not change the
+  // time), so only builds whose accuracy counts are calibrated.
+  const build = async (select: ReadonlySet<string> | undefined, calibrate: boolean) => {
     const g = openModel(spec);
-    const r = await runPasses(g, passes, { ...(o.only ? { only: o.only } : {}), seed: o.seed ?? 0, ...(o.bind ? { bind: o.bind } : {}), ...(select ? { select } : {}) });
+    const calibration = calibrate && o.calibration && engine ? new Calibration(original, { engine, ...o.calibration, seed: o.seed ?? 0 }) : undefined;
+    const r = await runPasses(g, passes, { ...(o.only ? { only: o.only } : {}), seed: o.seed ?? 0, ...(o.bind ? { bind: o.bind } : {}), ...(select ? { select } : {}), ...(calibration ? { calibration } : {}) });
     return { graph: g, reports: r };
   };
-  let { graph, reports } = await build();
+  let { graph, reports } = await build(undefined, !o.keep);
   let keep: RewriteResult['keep'];
   if (o.keep && engine) {
     const candidates = candidatesOf(reports);
-    if (candidates.length) {
-      const { selected, ...rest } = await chooseChanges(candidates, async (sel) => (await build(sel)).graph, engine, o.bind, o.keep);
-      keep = rest;
-      ({ graph, reports } = await build(selected));
-    } else keep = { candidates };
+    const { selected, ...rest } = candidates.length
+      ? await chooseChanges(candidates, async (sel, forAccuracy) => (await build(sel, forAccuracy)).graph, engine, o.bind, o.keep)
+      : { candidates, selected: new Set<string>() };
+    keep = rest;
+    ({ graph, reports } = await build(candidates.length ? selected : undefined, true));
   }
   // runPasses has inferred and validated the graph after its last pass: only the cost is new.
   const after = { cost: costModel(graph) };

@@ -2,6 +2,7 @@
  * Rewrite passes as data (STYLE.md #5): each finds its matches in a Graph and applies one,
  * with its algebra in a one-line comment. The pipeline validates the graph after every pass.
  */
+import type { Calibration } from '../calibrate/index.js';
 import type { Graph } from '../ir/index.js';
 
 /** Options a pass takes from `--pass id:key=value,key=value`. */
@@ -13,6 +14,8 @@ export interface PassContext {
   params: PassParams;
   /** Weight seed for passes that initialise fresh weights. */
   seed: number;
+  /** Real inputs: lossy passes fit their weights to the original network's activations. */
+  calibration?: Calibration;
 }
 
 /** What one application changed, for the report. */
@@ -25,6 +28,12 @@ export interface Change {
   summary: string;
   /** For approximate passes: ‖W − Ŵ‖ / ‖W‖ of the weights it approximated. */
   weightError?: number;
+  /**
+   * The node names that select this change again through `ctx.only` (how `--keep` rebuilds one
+   * change alone); default `replaced`. A pruned group is selected by its producers, not by the
+   * consumers it also touched (which produce other groups).
+   */
+  selectBy?: string[];
   /** Extra figures (rank chosen, energy kept, …). */
   detail?: Record<string, number | string>;
   /** Nodes whose input channels the change removed, with those kept: where data-aware refitting starts. */
@@ -48,5 +57,6 @@ export interface Pass<M = unknown> {
   /** Options the pass accepts, with their meaning. */
   params?: Readonly<Record<string, string>>;
   match(graph: Graph, ctx: PassContext): M[];
-  apply(graph: Graph, match: M, ctx: PassContext): Change;
+  /** May be async: a data-aware fit runs the network on the calibration set. */
+  apply(graph: Graph, match: M, ctx: PassContext): Change | Promise<Change>;
 }

@@ -1,9 +1,10 @@
 /** `leannet rewrite in.onnx -o out.onnx --pass fold-bn,reparam --pass dwsep:energy=0.95`. */
 import { Command } from 'commander';
 import { EngineError, UsageError } from '../../errors.js';
-import { checkOutputPath, createEngine, nameFilter, parsePassSpecs, PASSES, rewriteModel, rewriteReport, writeRewritten } from '../../index.js';
+import { calibrationBatches, checkOutputPath, createEngine, nameFilter, openDataset, openModel, parsePassSpecs, PASSES, rewriteModel, rewriteReport, writeRewritten } from '../../index.js';
+import { dataOptions, withDataOptions } from '../data-options.js';
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
-import { bindOptions, withShapeOptions } from '../options.js';
+import { bindOptions, positiveInt, withShapeOptions } from '../options.js';
 import { print, printJson } from '../output.js';
 import { withProgress } from '../progress.js';
 import { outputFileArg, writeRewriteReport } from './diff.js';
@@ -21,8 +22,10 @@ export function rewriteCommand(): Command {
     .option('--external', "write the weights to '<output>.data'")
     .option('--keep <what>', "'faster': time each approximate change alone against the model without it (interleaved) and revert those not measurably faster")
     .option('--report <file>', 'also write an HTML page diffing the model before and after (as `leannet diff --html`)', outputFileArg)
-    .option('--keep-time <seconds>', 'time budget of each change\'s comparison under --keep', '1.5');
-  withShapeOptions(withEngineOptions(cmd, { time: '6' }));
+    .option('--keep-time <seconds>', 'time budget of each change\'s comparison under --keep', '1.5')
+    .option('--calib <n>', 'with --data: samples the dwsep and group fits use (default 256)')
+    .option('--holdout <n>', 'with --data: samples after those, for each layer\'s held-out error (default 128)');
+  withDataOptions(withShapeOptions(withEngineOptions(cmd, { time: '6' })));
   cmd.addHelpText('after', `\nPasses:\n${PASSES.map((p) => `  ${p.id.padEnd(22)} ${p.exact ? 'exact' : 'approx'}  ${p.algebra}`).join('\n')}`);
   cmd.action(async (model: string, opts, self: Command) => {
     checkOutputPath(model, opts.output);
@@ -33,7 +36,9 @@ export function rewriteCommand(): Command {
     if (opts.keep && !opts.measure) throw new UsageError('--keep faster measures every change: it cannot be combined with --no-measure');
     const keepSeconds = Number(opts.keepTime);
     if (!(keepSeconds > 0) || !Number.isFinite(keepSeconds)) throw new UsageError(`--keep-time: expected a positive number of seconds, got '${opts.keepTime}'`);
-    const engine = opts.verify || opts.measure ? await createEngine(opts.engine, engineOptions(opts, !!self.optsWithGlobals()['verbose'])) : undefined;
+    const engine = opts.verify || opts.measure || opts.data ? await createEngine(opts.engine, engineOptions(opts, !!self.optsWithGlobals()['verbose'])) : undefined;
+    const calibration = opts.data ? await calibrationSet(model, opts) : undefined;
+    if (!opts.data && (opts.calib !== undefined || opts.holdout !== undefined)) throw new UsageError('--calib and --holdout need --data');
     const r = await withProgress('rewrite: measuring before vs after', (update) =>
       rewriteModel(model, specs, engine, {
         ...(opts.only ? { only: opts.only } : {}),
@@ -42,6 +47,7 @@ export function rewriteCommand(): Command {
         verify: opts.verify,
         measure: opts.measure,
         ...(opts.keep ? { keep: { faster: true, compare: { warmup: b.warmup, minPairs: 20, budgetMs: keepSeconds * 1000 }, onProgress: (d: number, n: number, what: string) => update(d / n, `change ${d}/${n}: ${what}`) } } : {}),
+        ...(calibration ? { calibration } : {}),
         compare: { warmup: b.warmup, minPairs: Math.max(20, b.minRuns), budgetMs: b.budgetMs, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) },
       }),
     );
@@ -61,4 +67,18 @@ export function rewriteCommand(): Command {
     if (!opts.json) process.stderr.write(`wrote ${opts.output}\n`);
   });
   return cmd;
+}
+
+/** --data: the first --calib samples for the fits, the --holdout after them for held-out errors. */
+async function calibrationSet(model: string, opts: Record<string, unknown>) {
+  const calib = opts['calib'] !== undefined ? positiveInt(String(opts['calib']), '--calib') : 256;
+  const holdout = opts['holdout'] !== undefined ? Number(opts['holdout']) : 128;
+  if (!Number.isInteger(holdout) || holdout < 0) throw new UsageError(`--holdout must be a whole number ≥ 0, got '${String(opts['holdout'])}'`);
+  const d = dataOptions(opts, openModel(model));
+  const dataset = await openDataset(d.data!, { ...d, limit: Math.min(d.limit ?? Infinity, calib + holdout) });
+  try {
+    return await calibrationBatches(dataset, d.inputName, calib, holdout, d.batchSize);
+  } finally {
+    await dataset.close?.();
+  }
 }

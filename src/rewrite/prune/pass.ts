@@ -111,6 +111,7 @@ export const prune: Pass<PruneMatch> = {
     return {
       replaced: names,
       added: names,
+      selectBy: group.producers.map((p) => p.name),
       summary: `pruned ${label(group)} to ${kept.length} by ${criterion}`,
       detail: { group: group.id, channels: group.size, kept: kept.length, producers: group.producers.map((p) => p.name).join(' ') },
       refit,

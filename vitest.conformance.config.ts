@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Shape inference against the ONNX backend test suite (Debian's libonnx-testdata): `npm run conformance`.
+// Kept out of `npm test`, which needs only Node and npm (vitest.config.ts).
+export default defineConfig({
+  test: {
+    include: ['test/conformance/**/*.test.ts'],
+    pool: 'forks',
+    fileParallelism: false,
+    testTimeout: 300_000,
+  },
+});
