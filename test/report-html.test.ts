@@ -48,7 +48,7 @@ describe('leannet report (page data)', () => {
     expect(doc.charts.map((c: { id: string }) => c.id)).toEqual(['chart-roofline', 'chart-shares']);
   });
 
-  it('a page name with markup stays text', () => {
+  it('refuses a folder as its output, in one line', () => {
     const dir = tempDir();
     const out = path.join(dir, 'r.html');
     expect(leannet(['report', 'zoo:resnet18', '-o', out]).code).toBe(0);
