@@ -352,10 +352,11 @@ export function reportClient(doc: any): void {
   const paintedAt = performance.now();
 
   // Charts (Chart.js, inlined), drawn after the graph so the graph paints first.
-  const Chart = (window as any).Chart;
   const charts: any[] = [];
   requestAnimationFrame(() =>
     setTimeout(() => {
+      // Chart.js is the page's last script: loaded by now, after the graph's first frame.
+      const Chart = (window as any).Chart;
       if (Chart) for (const c of doc.charts) {
         const el = document.getElementById(c.id) as HTMLCanvasElement | null;
         if (el) charts.push(new Chart(el, c.spec));
@@ -365,6 +366,8 @@ export function reportClient(doc: any): void {
   (window as any).leannet = {
     firstPaint,
     paintedAt,
+    /** When this script started (ms from navigation start): what came before was the browser reading and parsing the file. */
+    scriptStart: t0,
     panes,
     graphs,
     select,

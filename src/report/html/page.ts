@@ -60,9 +60,9 @@ ${doc.notes.length ? `<div class="notes">${doc.notes.map((n) => `<p>${esc(n)}</p
 <section><h2>${doc.kind === 'diff' ? 'Nodes' : 'Layers'}</h2><label>filter <input id="filter" placeholder="name or op"></label> <span id="table-note"></span>
 <div class="tablewrap"><table id="layers"></table></div></section>
 ${charts ? `<section class="charts">${charts}</section>` : ''}
-<script>${chartJs}</script>
 <script type="application/json" id="leannet-data">${scriptJson(doc)}</script>
 <script>(${reportClient.toString()})(JSON.parse(document.getElementById('leannet-data').textContent));</script>
+<script>${chartJs}</script>
 </body></html>
 `;
 }
