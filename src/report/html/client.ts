@@ -115,10 +115,24 @@ export function reportClient(doc: any): void {
       const x0 = -tx / s, y0 = -ty / s, x1 = (st.w - tx) / s, y1 = (st.h - ty) / s;
       const B = g.boxes;
       const E = g.edges;
+      const bends = g.bends;
       ctx.beginPath();
       for (let k = 0; k < E.length; k += 2) {
         const a = E[k] * 4, b = E[k + 1] * 4;
         const ax = B[a] + B[a + 2] / 2, ay = B[a + 1] + B[a + 3], bx = B[b] + B[b + 2] / 2, by = B[b + 1];
+        const pts = bends[k >> 1];
+        if (pts) {
+          let lx = Math.min(ax, bx), hx = Math.max(ax, bx);
+          for (let j = 0; j < pts.length; j += 2) {
+            if (pts[j] < lx) lx = pts[j];
+            if (pts[j] > hx) hx = pts[j];
+          }
+          if (hx < x0 || lx > x1 || Math.max(ay, by) < y0 || Math.min(ay, by) > y1) continue;
+          ctx.moveTo(ax, ay);
+          for (let j = 0; j < pts.length; j += 2) ctx.lineTo(pts[j], pts[j + 1]);
+          ctx.lineTo(bx, by);
+          continue;
+        }
         if (Math.max(ax, bx) < x0 || Math.min(ax, bx) > x1 || Math.max(ay, by) < y0 || Math.min(ay, by) > y1) continue;
         ctx.moveTo(ax, ay);
         ctx.lineTo(bx, by);

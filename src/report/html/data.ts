@@ -38,6 +38,8 @@ export interface GraphView {
   boxes: number[];
   /** Pairs of node indices (producer, consumer) among drawn nodes. */
   edges: number[];
+  /** Bend points of the edges laid out around other nodes: edge number (its place in `edges` / 2) → [x, y, x, y, …]. */
+  bends: Record<number, number[]>;
   width: number;
   height: number;
   visible: number;
@@ -125,7 +127,7 @@ export function graphView(title: string, a: Analysis, extra: NodeExtra[], layers
     const b = lay.boxes[k]!;
     boxes.splice(i * 4, 4, Math.round(b.x), Math.round(b.y), Math.round(b.w), Math.round(b.h));
   });
-  return { title, layers, extra, boxes, edges, width: Math.round(lay.width), height: Math.round(lay.height), visible: drawnIdx.length };
+  return { title, layers, extra, boxes, edges, bends: Object.fromEntries(lay.bends), width: Math.round(lay.width), height: Math.round(lay.height), visible: drawnIdx.length };
 }
 
 /** Per-node attributes, with profile times and findings when given. */

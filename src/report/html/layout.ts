@@ -58,17 +58,25 @@ export function segments(n: number, edges: readonly [number, number][], size: nu
   return out;
 }
 
-export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): { boxes: LayoutBox[]; width: number; height: number } {
+export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): { boxes: LayoutBox[]; bends: Map<number, number[]>; width: number; height: number } {
   const n = input.sizes.length;
   const boxes: LayoutBox[] = new Array(n);
   const segs = segments(n, input.edges, options.segment ?? 60);
   const segOf = new Int32Array(n);
   segs.forEach(([s, e], k) => segOf.fill(k, s, e));
   const inner: [number, number][][] = segs.map(() => []);
-  for (const e of input.edges) if (segOf[e[0]] === segOf[e[1]]) inner[segOf[e[0]]!]!.push(e);
+  const innerIndex: number[][] = segs.map(() => []);
+  input.edges.forEach((e, k) => {
+    if (segOf[e[0]] === segOf[e[1]]) {
+      inner[segOf[e[0]]!]!.push(e);
+      innerIndex[segOf[e[0]]!]!.push(k);
+    }
+  });
+  /** Bend points of edges dagre routed around other nodes: edge index → [x, y, x, y, …]. */
+  const bends = new Map<number, number[]>();
   // Lay out each segment at its own origin, each run of single-in single-out nodes as one tall box.
   // Repeated blocks cut the same way have the same layout: each distinct segment is laid out once.
-  const cache = new Map<string, { rel: LayoutBox[]; w: number; h: number }>();
+  const cache = new Map<string, { rel: LayoutBox[]; w: number; h: number; routes: (number[] | undefined)[] }>();
   const dims = segs.map(([s, e], k) => {
     const key = `${input.sizes.slice(s, e).map((z) => `${z.w}x${z.h}`).join(',')}|${inner[k]!.map(([a, b]) => `${a - s}-${b - s}`).join(',')}`;
     let hit = cache.get(key);
@@ -79,6 +87,7 @@ export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): { 
       cache.set(key, hit);
     }
     for (let i = s; i < e; i++) boxes[i] = { ...hit.rel[i - s]! };
+    hit.routes.forEach((r, m) => r && bends.set(innerIndex[k]![m]!, r));
     return { w: hit.w, h: hit.h };
   });
   // Stack segments, centred, in columns of about the height that makes the whole roughly 1:5 (w:h).
@@ -107,16 +116,20 @@ export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): { 
         boxes[i]!.x += dx;
         boxes[i]!.y += y0;
       }
+      for (const m of innerIndex[k]!) {
+        const r = bends.get(m);
+        if (r) bends.set(m, r.map((v, j) => Math.round(v + (j % 2 ? y0 : dx))));
+      }
       y0 += dims[k]!.h + SEGMENT_GAP;
     }
     height = Math.max(height, y0 - SEGMENT_GAP);
     x0 += cw + COLUMN_GAP;
   }
-  return { boxes, width: Math.max(0, x0 - COLUMN_GAP), height };
+  return { boxes, bends, width: Math.max(0, x0 - COLUMN_GAP), height };
 }
 
 /** One segment with dagre; linear runs (a node whose only successor has it as its only predecessor) are contracted first. */
-function layoutSegment(input: LayoutInput, s: number, e: number, edges: [number, number][], boxes: LayoutBox[], offset: number): { w: number; h: number } {
+function layoutSegment(input: LayoutInput, s: number, e: number, edges: [number, number][], boxes: LayoutBox[], offset: number): { w: number; h: number; routes: (number[] | undefined)[] } {
   const outDeg = new Int32Array(e - s);
   const inDeg = new Int32Array(e - s);
   const next = new Int32Array(e - s).fill(-1);
@@ -166,5 +179,14 @@ function layoutSegment(input: LayoutInput, s: number, e: number, edges: [number,
     w = Math.max(w, p.x + p.width / 2);
     h = Math.max(h, p.y + p.height / 2);
   }
-  return { w, h };
+  // Edges dagre bent around other nodes (through dummy nodes): their inner points, in segment coordinates.
+  const routes = edges.map(([a, b]) => {
+    const ha = head[a - s]!;
+    const hb = head[b - s]!;
+    if (ha === hb) return undefined;
+    const pts = (g.edge(String(ha), String(hb)) as { points?: { x: number; y: number }[] } | undefined)?.points ?? [];
+    if (pts.length <= 3) return undefined;
+    return pts.slice(1, -1).flatMap((p) => [p.x, p.y]);
+  });
+  return { w, h, routes };
 }
