@@ -12,6 +12,8 @@ import { demoCommand } from './commands/demo.js';
 import { labCommand } from './commands/lab.js';
 import { VERSION } from './version.js';
 import { rewriteCommand } from './commands/rewrite.js';
+import { reportCommand } from './commands/report.js';
+import { diffCommand } from './commands/diff.js';
 import { benchCommand, compareCommand, profileCommand, verifyCommand } from './commands/measure.js';
 import { evalCommand } from './commands/eval.js';
 
@@ -30,7 +32,7 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['color'] === false) setColor(false);
   });
-  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), evalCommand(), profileCommand(), rewriteCommand(), labCommand(), zooCommand(), demoCommand()]) {
+  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), evalCommand(), profileCommand(), rewriteCommand(), reportCommand(), diffCommand(), labCommand(), zooCommand(), demoCommand()]) {
     sub.exitOverride();
     for (const child of sub.commands) child.exitOverride();
     program.addCommand(sub);

@@ -11,3 +11,6 @@ export { labReport, experimentTable } from './lab.js';
 export { labHtml } from './lab-html.js';
 export { evalReport, agreementTable, proportionText, snrText } from './eval.js';
 export { evalJson, agreementJson, jsonNumber, EVAL_SCHEMA } from './eval-json.js';
+export { chartLibrary } from './lab-html.js';
+export * from './html/index.js';
+export { diffModels, diffJson, diffReport, matchNodes, DIFF_SCHEMA, type DiffResult, type DiffNode, type DiffStatus, type DiffTotals } from './diff.js';

@@ -10,7 +10,7 @@ import type { LabResult } from '../lab/index.js';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
 
-function chartLibrary(): string {
+export function chartLibrary(): string {
   const require = createRequire(import.meta.url);
   // The package's exports hide dist/; its main entry sits beside the UMD build.
   return fs.readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');

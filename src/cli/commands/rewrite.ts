@@ -8,6 +8,7 @@ import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
 import { bindOptions, withShapeOptions } from '../options.js';
 import { print, printJson } from '../output.js';
 import { withProgress } from '../progress.js';
+import { outputFileArg, writeRewriteReport } from './diff.js';
 
 export function rewriteCommand(): Command {
   const cmd = new Command('rewrite')
@@ -19,7 +20,8 @@ export function rewriteCommand(): Command {
     .option('--init', "group pass: fresh seeded He weights instead of the block-diagonal part (same as group:init=he)")
     .option('--no-verify', 'skip running both models (nothing checks the outputs then)')
     .option('--no-measure', 'skip the interleaved latency comparison')
-    .option('--external', "write the weights to '<output>.data'");
+    .option('--external', "write the weights to '<output>.data'")
+    .option('--report <file>', 'also write an HTML page diffing the model before and after (as `leannet diff --html`)', outputFileArg);
   withRewriteDataOptions(withDataOptions(withShapeOptions(withEngineOptions(cmd, { time: '6' }))));
   cmd.addHelpText('after', `\nPasses:\n${PASSES.map((p) => `  ${p.id.padEnd(22)} ${p.exact ? 'exact' : 'approx'}  ${p.algebra}`).join('\n')}`);
   cmd.action(async (model: string, opts, self: Command) => {
@@ -60,6 +62,7 @@ export function rewriteCommand(): Command {
     }
     if (!r.ok) throw new EngineError(`${r.failure}; ${opts.output} was not written`);
     writeRewritten(r.graph, opts.output, opts.external);
+    if (opts.report) writeRewriteReport(model, r.graph, opts.output, opts.report, bindOptions(opts), r.timing);
     if (!opts.json) process.stderr.write(`wrote ${opts.output}\n`);
   });
   return cmd;
