@@ -21,8 +21,8 @@ function forbidden(spec) {
 
 /**
  * Bundle `entry` for the browser (nothing written). Returns the offending imports, each
- * `{ spec, kind, importer, chain }` (chain: the files from the entry to the importer), and the
- * bundle's size in bytes; an empty `offenders` list means the entry runs in a browser.
+ * `{ spec, kind, importer, chain }` (chain: the files from the entry to the importer), the
+ * bundle's size in bytes and its code (ESM); an empty `offenders` list means the entry runs in a browser.
  */
 export async function checkBrowserBundle(entry = path.join(root, 'src/core.ts')) {
   const offenders = [];
@@ -58,7 +58,7 @@ export async function checkBrowserBundle(entry = path.join(root, 'src/core.ts'))
     o.chain = chain;
   }
   const bytes = result.outputFiles.reduce((s, f) => s + f.contents.length, 0);
-  return { offenders, bytes };
+  return { offenders, bytes, code: result.outputFiles[0].text };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
