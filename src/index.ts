@@ -2,6 +2,10 @@
  * leannet's public face. The CLI and the browser viewer import only from here.
  */
 
+// Node's host for the core (files, machine description): src/host.ts's defaults are a browser's.
+import './host-node.js';
+export { host, setHost, type Host, type Machine } from './host.js';
+
 // Errors: one class per kind of failure.
 export * from './errors.js';
 
@@ -14,6 +18,7 @@ export * from './ops/index.js';
 // ONNX reading and writing.
 export * from './formats/files.js';
 export * from './formats/onnx/index.js';
+export { loadOnnx, saveOnnx, checkExternalLocation, type SaveOptions } from './formats/onnx/file.js';
 
 // Real data: IDX, npy/npz, image folders; preprocessing; batches streamed.
 export * from './data/index.js';
@@ -40,9 +45,13 @@ export * from './calibrate/index.js';
 
 // Structural rewrite passes.
 export * from './rewrite/index.js';
+export { rewriteModel, checkOutputPath, writeRewritten, EXACT_TOLERANCE, type RewriteResult, type RewriteRunOptions } from './rewrite/run.js';
+export { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult, type Score, type BuildWith } from './rewrite/keep.js';
 
 // Lint rules and SARIF.
 export * from './lint/index.js';
+export { applyConfigFile } from './lint/config-file.js';
+export { machineRidge, measureRidge, type Ridge } from './lint/ridge.js';
 
 // The guideline lab.
 export * from './lab/index.js';

@@ -11,7 +11,7 @@ import {
   runPasses, verifyModels, convGeometry, parseConv, Graph as IRGraph, Node, Tensor, saveOnnx, encodeModel, readOnnx, topoOrder, type Engine, type Graph, type Pass,
 } from '../src/index.js';
 import { Matrix, SVD } from 'ml-matrix';
-import { singularTerms } from '../src/rewrite/dwsep.js';
+import { loadMatrixLibrary, singularTerms } from '../src/rewrite/dwsep.js';
 import { errorLines, leannet } from './helpers/cli.js';
 import { floatInit, valueInfo } from './helpers/tiny.js';
 import { sharedModel, tempDir } from './helpers/models.js';
@@ -194,7 +194,8 @@ describe('dwsep on slices that hang ml-matrix\'s SVD', () => {
     expect(change.weightError!).toBeLessThan(1e-6);
   });
 
-  it('gives the singular values of an independent SVD, and the terms sum back to the matrix', () => {
+  it('gives the singular values of an independent SVD, and the terms sum back to the matrix', async () => {
+    await loadMatrixLibrary();
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
     for (const [c2, k2] of [[32, 9], [4, 9], [64, 49], [16, 25]] as const) {

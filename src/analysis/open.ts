@@ -3,7 +3,7 @@
  * for a built-in network (for example `zoo:mobilenet_v2?width=0.5`).
  */
 import { UsageError } from '../errors.js';
-import { loadOnnx } from '../formats/onnx/index.js';
+import { loadOnnx } from '../formats/onnx/file.js';
 import type { Graph } from '../ir/index.js';
 import { buildFromSpec, NETWORKS } from '../zoo/index.js';
 

@@ -1,5 +1,5 @@
-/** The machine a measurement ran on: recorded with every result. */
-import os from 'node:os';
+/** The machine a measurement ran on: recorded with every result (from the host: src/host.ts). */
+import { host } from '../host.js';
 
 export interface Environment {
   cpu: string;
@@ -10,11 +10,5 @@ export interface Environment {
 }
 
 export function environment(): Environment {
-  return {
-    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
-    cores: os.availableParallelism(),
-    platform: `${os.platform()} ${os.arch()}`,
-    node: process.version,
-    date: new Date().toISOString(),
-  };
+  return { ...host.machine(), date: new Date().toISOString() };
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, environment, type EngineInfo, type Environment, type OptLevel } from '../engine/index.js';
 import { EngineError, UsageError } from '../errors.js';
 import { makeFolder } from '../formats/files.js';
-import { saveOnnx } from '../formats/onnx/index.js';
+import { saveOnnx } from '../formats/onnx/file.js';
 import { majority } from './claims.js';
 import { EXPERIMENTS } from './experiments/index.js';
 import { measureColumn } from './measure.js';

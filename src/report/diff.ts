@@ -2,14 +2,11 @@
  * `leannet diff`: two analysed models, their nodes matched (by name and op first, then by
  * structure: the same output value name, or a consumer of the matched producers' outputs with
  * the same op, preferring equal output shape and attributes), and the per-node and total
- * deltas of params, madds and memAccess (B − A). The terminal table and the JSON document.
+ * deltas of params, madds and memAccess (B − A). The JSON document; the terminal table is diff-table.ts.
  */
 import type { Analysis } from '../analysis/index.js';
 import type { CompareResult } from '../engine/index.js';
 import type { Attribute, Node } from '../ir/index.js';
-import { compareReport } from './measure.js';
-import { grouped, pct, si } from './format.js';
-import { c, table } from './style.js';
 
 export const DIFF_SCHEMA = 'leannet.diff/1';
 
@@ -191,32 +188,4 @@ export function diffModels(A: Analysis, B: Analysis, sources: { a: string; b: st
 
 export function diffJson(d: DiffResult) {
   return { schema: DIFF_SCHEMA, ...d };
-}
-
-const signed = (n: number, f: (x: number) => string) => (n > 0 ? `+${f(n)}` : n < 0 ? `-${f(-n)}` : '0');
-
-/** The terminal report: totals, counts, the nodes that differ (the first `limit`, largest changes first). */
-export function diffReport(d: DiffResult, limit = 40): string {
-  const t = table(['', 'A', 'B', 'B − A', ''], ['left', 'right', 'right', 'right', 'right']);
-  for (const k of ['params', 'buffers', 'madds', 'memAccess', 'nodes'] as const) {
-    const a = d.a.totals[k];
-    const b = d.b.totals[k];
-    t.push([k, grouped(a), grouped(b), signed(b - a, grouped), a ? pct((b - a) / a) : '']);
-  }
-  const colour = { same: (s: string) => s, changed: c.yellow, removed: c.red, added: c.green };
-  const differ = d.nodes.filter((n) => n.status !== 'same');
-  const size = (n: DiffNode) => Math.abs(n.delta.madds) + Math.abs(n.delta.memAccess) + Math.abs(n.delta.params);
-  const shown = [...differ].sort((x, y) => size(y) - size(x)).slice(0, limit);
-  const nt = table(['node', 'op', 'status', 'Δparams', 'Δmadds', 'ΔmemAccess', 'what'], ['left', 'left', 'left', 'right', 'right', 'right', 'left']);
-  for (const n of shown) nt.push([n.name, n.opType, colour[n.status](n.status), signed(n.delta.params, si), signed(n.delta.madds, si), signed(n.delta.memAccess, si), n.status === 'changed' ? `${n.changes.join(', ')}${n.matchedBy === 'structure' ? ' (matched by structure)' : ''}` : '']);
-  const out = [
-    `A ${d.a.source}\nB ${d.b.source}`,
-    '',
-    t.toString(),
-    '',
-    `nodes: ${d.counts.same} same, ${d.counts.changed} changed, ${d.counts.removed} removed (A only), ${d.counts.added} added (B only)`,
-  ];
-  if (differ.length) out.push('', nt.toString(), ...(differ.length > shown.length ? [`… ${differ.length - shown.length} more (--all to list every one)`] : []));
-  if (d.compare) out.push('', compareReport(d.compare));
-  return out.join('\n');
 }

@@ -13,4 +13,5 @@ export { evalReport, agreementTable, proportionText, snrText } from './eval.js';
 export { evalJson, agreementJson, jsonNumber, EVAL_SCHEMA } from './eval-json.js';
 export { chartLibrary } from './lab-html.js';
 export * from './html/index.js';
-export { diffModels, diffJson, diffReport, matchNodes, DIFF_SCHEMA, type DiffResult, type DiffNode, type DiffStatus, type DiffTotals } from './diff.js';
+export { diffReport } from './diff-table.js';
+export { diffModels, diffJson, matchNodes, DIFF_SCHEMA, type DiffResult, type DiffNode, type DiffStatus, type DiffTotals } from './diff.js';

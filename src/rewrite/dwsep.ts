@@ -7,7 +7,6 @@
  * over its c1·r outputs, which computes the same sum with two ops instead of 2r + adds.
  * // conv(x, W) -> pw(dw(x, V_r), S_r·U_r), madds × r·(1/c2 + 1/k²)
  */
-import { createRequire } from 'node:module';
 import type * as MlMatrix from 'ml-matrix';
 import { UsageError } from '../errors.js';
 import { Node } from '../ir/index.js';
@@ -16,8 +15,18 @@ import { ints } from '../zoo/builder.js';
 import type { Pass, PassContext } from './types.js';
 import { addWeight, convAttrsLike, floatWeights } from './weights.js';
 
-/** ml-matrix is loaded on the first decomposition (~50 ms that every CLI start paid when it was imported). */
-const mlMatrix = () => createRequire(import.meta.url)('ml-matrix') as typeof MlMatrix;
+/**
+ * ml-matrix is loaded by the pass's first apply (~50 ms that every CLI start paid when it was
+ * imported), with a plain dynamic import so the core still bundles for the browser.
+ */
+let matrixLibrary: typeof MlMatrix | undefined;
+export async function loadMatrixLibrary(): Promise<typeof MlMatrix> {
+  return (matrixLibrary ??= await import('ml-matrix'));
+}
+const mlMatrix = (): typeof MlMatrix => {
+  if (!matrixLibrary) throw new Error('internal: singularTerms before loadMatrixLibrary()');
+  return matrixLibrary;
+};
 
 interface Match {
   conv: Node;
@@ -106,6 +115,7 @@ export const dwsep: Pass<Match> = {
       .map((conv) => ({ conv }));
   },
   async apply(graph, { conv }, ctx) {
+    await loadMatrixLibrary();
     const w = floatWeights(graph, conv.inputs[1], conv.label)!;
     const [c2, c1, kh, kw] = w.dims as [number, number, number, number];
     const k2 = kh * kw;

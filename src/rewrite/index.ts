@@ -1,8 +1,6 @@
-/** Structural rewrites: passes as data, a pipeline that validates after each one. */
+/** Structural rewrites: passes as data, a pipeline that validates after each one. Node only (files, engines): ./run.js, ./keep.js. */
 export { PASSES, findPass, nameFilter, parsePassSpecs, runPasses, type PassSpec, type PassReport, type RewriteOptions } from './pipeline.js';
 export type { Pass, PassContext, PassParams, Change, RefitTarget } from './types.js';
 export { findDependencies, type ChannelGroup, type Dependencies } from './prune/groups.js';
 export { keptWidth, topChannels, producerScores, type Criterion } from './prune/criteria.js';
 export { bnAffine } from './bn.js';
-export { rewriteModel, checkOutputPath, writeRewritten, EXACT_TOLERANCE, type RewriteResult, type RewriteRunOptions } from './run.js';
-export { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult, type Score, type BuildWith } from './keep.js';

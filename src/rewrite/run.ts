@@ -11,7 +11,7 @@ import { compare, nonFiniteNote, prepareGraph, verifyModels, type CompareOptions
 import { UsageError } from '../errors.js';
 import { verifyOnData, type DatasetLike } from '../measure/index.js';
 import { checkOutputFile } from '../formats/files.js';
-import { saveOnnx } from '../formats/onnx/index.js';
+import { saveOnnx } from '../formats/onnx/file.js';
 import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
 import { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult } from './keep.js';

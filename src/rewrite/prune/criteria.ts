@@ -2,8 +2,8 @@
  * Which channels a group keeps, and how many: channel scores (l1, l2, bn), the top-k choice,
  * widths from a ratio rounded to a multiple, from a JSON file, or moved toward equal 1×1 widths (G1).
  */
-import { createRequire } from 'node:module';
 import { UsageError } from '../../errors.js';
+import { host } from '../../host.js';
 import type { Graph, Node } from '../../ir/index.js';
 import { floatWeights } from '../weights.js';
 import type { ChannelGroup } from './groups.js';
@@ -79,7 +79,7 @@ export function parseNumber(text: string | undefined, fallback: number, what: st
 export function readWidths(file: string, groups: readonly ChannelGroup[]): Map<string, number> {
   let text: string;
   try {
-    text = (createRequire(import.meta.url)('node:fs') as typeof import('node:fs')).readFileSync(file, 'utf8');
+    text = host.readTextFile(file);
   } catch (e) {
     throw new UsageError(`prune: cannot read widths file '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
