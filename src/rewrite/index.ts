@@ -6,3 +6,4 @@ export { keptWidth, topChannels, producerScores, type Criterion } from './prune/
 export { bnAffine } from './bn.js';
 export { rewriteModel, checkOutputPath, writeRewritten, EXACT_TOLERANCE, type RewriteResult, type RewriteRunOptions } from './run.js';
 export { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult, type Score, type BuildWith } from './keep.js';
+export { foldBn, type FoldBnMatch } from './fold-bn.js';

@@ -1,0 +1,120 @@
+/**
+ * Lint recommends a pass only where the pass applies: fold-bn matches inference-mode BNs only,
+ * sees through Identity/Cast/Reshape to constant tensors, and every finding that names a pass is
+ * matched by that pass (zoo networks and shared models). Outputs checked in onnxruntime.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  analyzeGraph, buildNetwork, createEngine, encodeModel, findPass, lint, openModel, parsePassSpecs, prepareGraph, readOnnx, runPasses, verifyModels, NETWORKS,
+  type Engine, type Graph,
+} from '../src/index.js';
+import { floatInit, valueInfo } from './helpers/tiny.js';
+import { sharedModel, sharedModelFiles } from './helpers/models.js';
+
+let engine: Engine;
+const ort = async () => (engine ??= await createEngine('ort', { threads: 2 }));
+
+async function outputError(before: Graph, after: Graph): Promise<number> {
+  const r = await verifyModels(prepareGraph(before, 'before'), prepareGraph(after, 'after'), await ort());
+  return Math.max(...r.outputs.map((o) => o.normRel));
+}
+
+/** Conv → BN at `opset`, with the BN's outputs and attributes given, and its scale through `via` (Identity, Cast, Reshape). */
+function convBn(opset: number, bnOutputs: string[], attrs: Record<string, unknown>[] = [], via: 'Identity' | 'Cast' | 'Reshape' | '' = '') {
+  const nodes: Record<string, unknown>[] = [{ name: 'conv', op_type: 'Conv', input: ['x', 'w'], output: ['c'] }];
+  const inits = [floatInit('w', [4, 3, 3, 3], 0.1), floatInit('s', [4], 1.5), floatInit('b', [4], 0.25), floatInit('m', [4], 0.125), floatInit('v', [4], 2)];
+  let scale = 's';
+  if (via === 'Identity') nodes.push({ name: 'id', op_type: 'Identity', input: ['s'], output: ['s_id'] });
+  if (via === 'Cast') nodes.push({ name: 'cast', op_type: 'Cast', input: ['s'], output: ['s_id'], attribute: [{ name: 'to', type: 2, i: 1 }] });
+  if (via === 'Reshape') {
+    inits.push({ name: 'shape', data_type: 7, dims: [1], int64_data: [4] }, floatInit('s2', [2, 2], 1.5));
+    nodes.push({ name: 'reshape', op_type: 'Reshape', input: ['s2', 'shape'], output: ['s_id'] });
+  }
+  if (via) scale = 's_id';
+  nodes.push({ name: 'bn', op_type: 'BatchNormalization', input: ['c', scale, 'b', 'm', 'v'], output: bnOutputs, attribute: attrs });
+  return readOnnx(
+    encodeModel({
+      ir_version: 8,
+      opset_import: [{ domain: '', version: opset }],
+      graph: {
+        name: 'conv-bn',
+        node: nodes,
+        input: [valueInfo({ name: 'x', dims: [1, 3, 8, 8] })],
+        output: [valueInfo({ name: 'y' })],
+        initializer: inits,
+      },
+    }),
+  );
+}
+
+const foldBnFindings = (g: Graph) => lint(analyzeGraph(g)).findings.filter((f) => f.rewrite === 'fold-bn');
+
+describe('fold-bn matches inference-mode BatchNormalization only', () => {
+  it('training_mode=1 (opset 15) and statistics outputs (opset 13) are left alone, with the reason, and lint does not recommend them', () => {
+    const cases: [Graph, RegExp][] = [
+      [convBn(15, ['y'], [{ name: 'training_mode', type: 2, i: 1 }]), /in training mode \(training_mode=1\)/],
+      [convBn(13, ['y', 'rm', 'rv', 'sm', 'sv']), /in training mode \(opset 13 with statistics outputs\)/],
+      [convBn(9, ['y', 'rm', 'rv']), /in training mode \(opset 9 with statistics outputs\)/],
+    ];
+    for (const [g, why] of cases) {
+      expect(foldBnFindings(g)).toEqual([]);
+      const [report] = runPasses(g, parsePassSpecs(['fold-bn']));
+      expect(report!.changes).toHaveLength(0);
+      expect(report!.skipped).toHaveLength(1);
+      expect(report!.skipped[0]).toMatch(why);
+      expect(g.nodes.map((n) => n.opType)).toEqual(['Conv', 'BatchNormalization']);
+    }
+  });
+
+  it('inference mode (training_mode=0, or one output at opset 13) folds, exactly in onnxruntime, and lint recommends it', async () => {
+    for (const make of [() => convBn(15, ['y'], [{ name: 'training_mode', type: 2, i: 0 }]), () => convBn(13, ['y'])]) {
+      expect(foldBnFindings(make())).toHaveLength(1);
+      const after = make();
+      const [report] = runPasses(after, parsePassSpecs(['fold-bn']));
+      expect(report!.changes).toHaveLength(1);
+      expect(after.nodes.map((n) => n.opType)).toEqual(['Conv']);
+      expect(await outputError(make(), after)).toBeLessThanOrEqual(1e-6);
+    }
+  });
+
+  it('sees through Identity, Cast and Reshape to the constant', async () => {
+    for (const via of ['Identity', 'Cast', 'Reshape'] as const) {
+      const make = () => convBn(13, ['y'], [], via);
+      expect(foldBnFindings(make())).toHaveLength(1);
+      const after = make();
+      const [report] = runPasses(after, parsePassSpecs(['fold-bn']));
+      expect(report!.changes).toHaveLength(1);
+      expect(after.nodes.map((n) => n.opType)).toEqual(['Conv']);
+      expect(await outputError(make(), after)).toBeLessThanOrEqual(1e-6);
+    }
+  });
+
+  it("PyTorch's export with BN biases through Identity: all 20 BNs fold, outputs within 1e-6", async () => {
+    const file = sharedModel('fmnist_resnet_bn_identity.onnx');
+    expect(openModel(file).nodes.filter((n) => n.opType === 'Identity').length).toBe(3);
+    const after = openModel(file);
+    const [report] = runPasses(after, parsePassSpecs(['fold-bn']));
+    expect(report!.changes).toHaveLength(20);
+    expect(report!.skipped).toEqual([]);
+    expect(after.nodes.filter((n) => n.opType === 'BatchNormalization' || n.opType === 'Identity')).toEqual([]);
+    expect(foldBnFindings(openModel(file))).toHaveLength(20);
+    expect(await outputError(openModel(file), after)).toBeLessThanOrEqual(1e-6);
+  });
+});
+
+describe('every lint finding that names a pass is one that pass matches', () => {
+  const specs = [...NETWORKS.map((n) => `zoo:${n.name}`), ...sharedModelFiles().map(sharedModel)];
+  it.each(specs)('%s', (spec) => {
+    const name = spec.startsWith('zoo:') ? spec.slice(4) : undefined;
+    const open = () => (name ? buildNetwork(name) : openModel(spec));
+    const findings = lint(analyzeGraph(open())).findings.filter((f) => f.rewrite);
+    const graph = open();
+    analyzeGraph(graph);
+    for (const f of findings) {
+      const pass = findPass(f.rewrite!);
+      const nodes = new Set(f.nodes);
+      const matches = pass.match(graph, { only: (n) => nodes.has(n), params: {}, seed: 0 }) as { why?: string }[];
+      expect(matches.filter((m) => !m.why), `${f.rule} ${f.nodes.join(',')} → ${f.rewrite}`).not.toHaveLength(0);
+    }
+  });
+});
