@@ -3,13 +3,15 @@
  * sees through Identity/Cast/Reshape to constant tensors, and every finding that names a pass is
  * matched by that pass (zoo networks and shared models). Outputs checked in onnxruntime.
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  analyzeGraph, buildNetwork, createEngine, encodeModel, findPass, lint, openModel, parsePassSpecs, prepareGraph, readOnnx, runPasses, verifyModels, NETWORKS,
+  analyzeGraph, buildFromSpec, buildNetwork, createEngine, encodeModel, findPass, lint, openModel, parsePassSpecs, prepareGraph, readOnnx, runPasses, verifyModels, NETWORKS,
   type Engine, type Graph,
 } from '../src/index.js';
+import { errorLines, leannet } from './helpers/cli.js';
 import { floatInit, valueInfo } from './helpers/tiny.js';
-import { sharedModel, sharedModelFiles } from './helpers/models.js';
+import { sharedModel, sharedModelFiles, tempDir } from './helpers/models.js';
 
 let engine: Engine;
 const ort = async () => (engine ??= await createEngine('ort', { threads: 2 }));
@@ -22,7 +24,7 @@ async function outputError(before: Graph, after: Graph): Promise<number> {
 /** Conv → BN at `opset`, with the BN's outputs and attributes given, and its scale through `via` (Identity, Cast, Reshape). */
 function convBn(opset: number, bnOutputs: string[], attrs: Record<string, unknown>[] = [], via: 'Identity' | 'Cast' | 'Reshape' | '' = '') {
   const nodes: Record<string, unknown>[] = [{ name: 'conv', op_type: 'Conv', input: ['x', 'w'], output: ['c'] }];
-  const inits = [floatInit('w', [4, 3, 3, 3], 0.1), floatInit('s', [4], 1.5), floatInit('b', [4], 0.25), floatInit('m', [4], 0.125), floatInit('v', [4], 2)];
+  const inits: Record<string, unknown>[] = [floatInit('w', [4, 3, 3, 3], 0.1), floatInit('s', [4], 1.5), floatInit('b', [4], 0.25), floatInit('m', [4], 0.125), floatInit('v', [4], 2)];
   let scale = 's';
   if (via === 'Identity') nodes.push({ name: 'id', op_type: 'Identity', input: ['s'], output: ['s_id'] });
   if (via === 'Cast') nodes.push({ name: 'cast', op_type: 'Cast', input: ['s'], output: ['s_id'], attribute: [{ name: 'to', type: 2, i: 1 }] });
@@ -116,5 +118,56 @@ describe('every lint finding that names a pass is one that pass matches', () => 
       const matches = pass.match(graph, { only: (n) => nodes.has(n), params: {}, seed: 0 }) as { why?: string }[];
       expect(matches.filter((m) => !m.why), `${f.rule} ${f.nodes.join(',')} → ${f.rewrite}`).not.toHaveLength(0);
     }
+  });
+});
+
+describe('advice an engineer would not question', () => {
+  it('dwsep-opportunity skips convs whose depthwise stage would have < 16 channels (RGB stems)', () => {
+    for (const net of ['resnet50', 'shufflenet_v2', 'vgg16']) {
+      const a = analyzeGraph(buildFromSpec(net));
+      const findings = lint(a).findings.filter((f) => f.rule === 'dwsep-opportunity');
+      for (const f of findings) expect(Number(f.evidence['c1'])).toBeGreaterThanOrEqual(16);
+      // The stem: 3 input channels. ResNet-50's 7x7 stem holds 2.9% of the madds, above minShare.
+      const stem = a.cost.nodes.find((c) => c.kind === 'standard')!;
+      expect(a.graph.value(stem.node.inputs[1]!).shape![1]).toBe(3);
+      expect(findings.map((f) => f.nodes[0])).not.toContain(stem.node.name);
+    }
+    // With the threshold lowered, the stem comes back: the rule, not the share, dropped it.
+    const a = analyzeGraph(buildFromSpec('resnet50'));
+    const cfg = new Map([['dwsep-opportunity', { enabled: true, options: { minShare: 0.01, minChannels: 1 } }]]);
+    expect(lint(a, { config: cfg as never }).findings.filter((f) => f.rule === 'dwsep-opportunity').map((f) => f.nodes[0])).toContain('conv1');
+  });
+
+  it('group-opportunity on ShuffleNet V2 names the channel shuffle it needs and is never high; on ResNet-50 it is unchanged', () => {
+    const findings = lint(analyzeGraph(buildFromSpec('shufflenet_v2'))).findings.filter((f) => f.rule === 'group-opportunity');
+    expect(findings.length).toBeGreaterThan(0);
+    const conv5 = findings.find((f) => f.nodes[0] === 'conv5.0')!;
+    // 464→1024 1x1 at 7x7: 14.1% of the madds saved with 8 groups, which alone would make it high.
+    expect(conv5.saving.share).toBeGreaterThan(0.1);
+    expect(conv5.severity).toBe('medium');
+    expect(conv5.evidence['networkShuffles']).toBe(16);
+    expect(conv5.evidence['shuffleNeeded']).toBe('Reshape to [N, g, 1024/g, 7, 7], Transpose [0, 2, 1, 3, 4], Reshape back to [N, 1024, 7, 7]');
+    expect(conv5.message).toContain('which the group pass does not add');
+    for (const f of findings) expect(f.severity).not.toBe('high');
+    const resnet = lint(analyzeGraph(buildFromSpec('resnet50'))).findings.filter((f) => f.rule === 'group-opportunity');
+    expect(resnet.length).toBeGreaterThan(0);
+    for (const f of resnet) expect(f.evidence['shuffleNeeded']).toBeUndefined();
+  });
+
+  it('--batch on a fixed batch dim is an error in every command; conflicting --batch / --dim / --input are refused', () => {
+    const fixed = sharedModel('light_squeezenet.onnx');
+    const refusal = "leannet: --batch 8: input 'data_0' has a fixed batch dim 1; give a model with a symbolic batch dim (or --batch 1)";
+    for (const args of [['analyze', fixed], ['lint', fixed], ['verify', fixed, fixed], ['compare', fixed, fixed], ['profile', fixed], ['bench', fixed], ['rewrite', fixed, '-o', path.join(tempDir(), 'x.onnx'), '--pass', 'fold-bn']]) {
+      const r = leannet([...args, '--batch', '8']);
+      expect(r.code, args[0]).toBe(1);
+      expect(errorLines(r), args[0]).toEqual([refusal]);
+    }
+    expect(leannet(['analyze', fixed, '--batch', '1']).code).toBe(0);
+    const sym = sharedModel('fmnist_resnet.onnx');
+    expect(errorLines(leannet(['analyze', sym, '--batch', '2', '--dim', 'N=3']))).toEqual(["leannet: --batch 2 conflicts with --dim N=3 (the leading dim of input 'input')"]);
+    expect(errorLines(leannet(['analyze', sym, '--batch', '2', '--input', 'input=4x1x32x32']))).toEqual(['leannet: --batch 2 conflicts with --input input=4x1x32x32 (leading dim 4)']);
+    const ok = leannet(['analyze', sym, '--batch', '2', '--dim', 'N=2', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).model.inputs[0].shape).toEqual([2, 1, 32, 32]);
   });
 });
