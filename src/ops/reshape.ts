@@ -87,10 +87,31 @@ const transpose: OpDef = {
     if (perm.length !== x.length || new Set(perm).size !== perm.length || perm.some((p) => p < 0 || p >= x.length)) {
       ctx.fail(`perm ${listString(perm)} is not a permutation of ${x.length} axes`);
     }
-    const folded = x.length <= 1 ? ctx.folded(0) : undefined;
-    return [{ dtype: ctx.dtype(0), shape: perm.map((p) => x[p]!), folded }];
+    const shape = perm.map((p) => x[p]!);
+    return [{ dtype: ctx.dtype(0), shape, folded: x.length <= 1 ? ctx.folded(0) : transposeFolded(ctx.folded(0), x, perm) }];
   },
 };
+
+/** Small folded contents permuted (PyTorch's pad list goes through Reshape → flip → Transpose). */
+function transposeFolded(f: readonly number[] | undefined, x: readonly Dim[], perm: readonly number[]): number[] | undefined {
+  if (!f || !x.every((d) => typeof d === 'number')) return undefined;
+  const dims = x as number[];
+  const rank = dims.length;
+  const stride = new Array<number>(rank);
+  for (let a = rank - 1, s = 1; a >= 0; s *= dims[a]!, a--) stride[a] = s;
+  const out = new Array<number>(f.length);
+  const idx = new Array<number>(rank).fill(0);
+  for (let o = 0; o < f.length; o++) {
+    let src = 0;
+    for (let a = 0; a < rank; a++) src += idx[a]! * stride[perm[a]!]!;
+    out[o] = f[src]!;
+    for (let a = rank - 1; a >= 0; a--) {
+      if (++idx[a]! < dims[perm[a]!]!) break;
+      idx[a] = 0;
+    }
+  }
+  return out;
+}
 
 const expand: OpDef = {
   opType: 'Expand',

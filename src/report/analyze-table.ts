@@ -55,7 +55,10 @@ export function analyzeTable(a: Analysis, o: AnalyzeTableOptions): string {
 export function totalsBlock(a: Analysis): string {
   const t = a.cost.totals;
   const lines: string[] = [];
-  lines.push(c.bold('Totals'));
+  if (t.unknownNodes) {
+    const why = a.cost.unknown.some((u) => u.reason === 'unknown op') ? (a.cost.unknown.every((u) => u.reason === 'unknown op') ? 'unknown op' : 'unknown shape or op') : 'unknown shape';
+    lines.push(`${c.bold('Totals')} ${c.yellow(`(lower bound: ${grouped(t.unknownNodes)} node${t.unknownNodes === 1 ? '' : 's'} of ${why} not counted; shares are of what is known)`)}`);
+  } else lines.push(c.bold('Totals'));
   lines.push(`  params        ${grouped(t.params).padStart(14)}   (${si(t.params)})   buffers ${grouped(t.buffers)}`);
   lines.push(`  madds         ${si(t.madds).padStart(14)}   multiply-adds of conv and gemm (papers' "FLOPs")`);
   lines.push(`  flops         ${si(t.flops).padStart(14)}`);
