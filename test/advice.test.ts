@@ -104,6 +104,46 @@ describe('fold-bn matches inference-mode BatchNormalization only', () => {
   });
 });
 
+describe('reparam matches inference-mode BatchNormalization only', () => {
+  it('a 3x3 + 1x1 conv+BN block re-parameterises; with one BN in training mode it is left alone, with the reason', async () => {
+    const make = (training: boolean) => {
+      const bn = (name: string, input: string, output: string, train: boolean) => ({
+        name, op_type: 'BatchNormalization', input: [input, `${name}.s`, `${name}.b`, `${name}.m`, `${name}.v`], output: [output],
+        attribute: [{ name: 'training_mode', type: 2, i: train ? 1 : 0 }],
+      });
+      const stats = (name: string) => [floatInit(`${name}.s`, [4], 1.25), floatInit(`${name}.b`, [4], 0.5), floatInit(`${name}.m`, [4], 0.1), floatInit(`${name}.v`, [4], 0.8)];
+      return readOnnx(
+        encodeModel({
+          ir_version: 8,
+          opset_import: [{ domain: '', version: 15 }],
+          graph: {
+            name: 'rep',
+            node: [
+              { name: 'c3', op_type: 'Conv', input: ['x', 'w3'], output: ['a3'], attribute: [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }] },
+              bn('bn3', 'a3', 'b3', false),
+              { name: 'c1', op_type: 'Conv', input: ['x', 'w1'], output: ['a1'] },
+              bn('bn1', 'a1', 'b1', training),
+              { name: 'add', op_type: 'Add', input: ['b3', 'b1'], output: ['y'] },
+            ],
+            input: [valueInfo({ name: 'x', dims: [1, 4, 6, 6] })],
+            output: [valueInfo({ name: 'y' })],
+            initializer: [floatInit('w3', [4, 4, 3, 3]), floatInit('w1', [4, 4, 1, 1]), ...stats('bn3'), ...stats('bn1')],
+          },
+        }),
+      );
+    };
+    const after = make(false);
+    const [ok] = runPasses(after, parsePassSpecs(['reparam']));
+    expect(ok!.changes).toHaveLength(1);
+    expect(after.nodes.map((n) => n.opType)).toEqual(['Conv']);
+    expect(await outputError(make(false), after)).toBeLessThanOrEqual(1e-5);
+    const train = make(true);
+    const [left] = runPasses(train, parsePassSpecs(['reparam']));
+    expect(left!.changes).toHaveLength(0);
+    expect(left!.skipped).toEqual(["skipped: BatchNormalization 'bn1' is in training mode (training_mode=1): it normalises with the batch's statistics, not the running ones; cannot fold"]);
+  });
+});
+
 describe('every lint finding that names a pass is one that pass matches', () => {
   const specs = [...NETWORKS.map((n) => `zoo:${n.name}`), ...sharedModelFiles().map(sharedModel)];
   it.each(specs)('%s', (spec) => {
