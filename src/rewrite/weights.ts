@@ -46,13 +46,16 @@ export function floatWeights(graph: Graph, name: string | undefined, what: strin
   return undefined;
 }
 
-/** True when `name` is a float constant, directly or through the ops `floatWeights` follows. */
-export function isFloatConstant(graph: Graph, name: string | undefined): boolean {
-  try {
-    return floatWeights(graph, name, '') !== undefined;
-  } catch {
-    return false;
-  }
+/** True when `name` is a float constant, directly or through the ops `floatWeights` follows (no data is read). */
+export function isFloatConstant(graph: Graph, name: string | undefined, depth = 0): boolean {
+  if (!name || depth > 16) return false;
+  const v = graph.values.get(name);
+  if (v?.tensor) return FLOAT_TYPES.has(v.tensor.dtype);
+  const p = graph.producer(name);
+  if (!p || p.domain) return false;
+  if (VALUE_PATH.has(p.opType)) return (p.opType === 'Identity' || staticDims(v?.shape) !== undefined) && isFloatConstant(graph, p.inputs[0], depth + 1);
+  if (p.opType === 'Cast') return FLOAT_TYPES.has(v?.dtype ?? '') && isFloatConstant(graph, p.inputs[0], depth + 1);
+  return false;
 }
 
 function staticDims(shape: readonly (number | string)[] | undefined): number[] | undefined {
