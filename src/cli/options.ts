@@ -28,7 +28,7 @@ export function bindOptions(opts: { input?: string[]; dim?: string[]; batch?: st
     if (i <= 0) throw new UsageError(`--dim '${spec}': expected name=n, e.g. N=1`);
     dims[spec.slice(0, i)] = positiveInt(spec.slice(i + 1), `--dim ${spec.slice(0, i)}`);
   }
-  return { inputs, dims, batch: positiveInt(opts.batch ?? '1', '--batch') };
+  return { inputs, dims, ...(opts.batch !== undefined ? { batch: positiveInt(opts.batch, '--batch') } : {}) };
 }
 
 export function positiveInt(text: string, what: string): number {

@@ -15,6 +15,11 @@ export interface CostTotals {
   /** Share of memAccess spent in element-wise nodes (0–1). */
   elementwiseShare: number;
   intensity: number;
+  /**
+   * Nodes whose cost is unknown (unknown op, or an input's shape unknown): when over 0 every
+   * total is a lower bound and shares are shares of what is known.
+   */
+  unknownNodes: number;
 }
 
 export interface KindBreakdown {
@@ -152,7 +157,7 @@ export function costModel(graph: Graph): ModelCost {
     if (tensor === undefined || v.useCount > 0 || v.producedBy || graph.initializers.get(v.name) !== tensor) return;
     if (holdsWeights(v) && !graph.outputs.includes(v.name)) orphan += tensor.numel;
   });
-  const t: CostTotals = { params: 0, buffers: orphan, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, elementwiseShare: 0, intensity: 0 };
+  const t: CostTotals = { params: 0, buffers: orphan, madds: 0, flops: 0, memAccess: 0, memAccessBytes: 0, elementwise: 0, elementwiseShare: 0, intensity: 0, unknownNodes: 0 };
   let ewAccess = 0;
   // A handful of kinds and categories: small arrays searched by (interned) string, not maps.
   const kinds: KindBreakdown[] = [];
@@ -185,6 +190,7 @@ export function costModel(graph: Graph): ModelCost {
     e.memAccess += c.memAccess;
     e.flops += c.flops;
     if (!c.known) {
+      t.unknownNodes++;
       const reason = c.category === 'unknown' ? 'unknown op' : 'unknown shape';
       const key = `${node.domain}::${node.opType}::${reason}`;
       unknownMap ??= new Map();

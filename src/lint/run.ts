@@ -50,7 +50,7 @@ export function lint(analysis: Analysis, o: LintOptions = {}): LintResult {
       const measuredShare = o.measured && f.nodes.length ? o.measured.msOf(f.nodes) / (o.measured.total || 1) : undefined;
       // With measurements, severity and rank follow the measured time; otherwise the estimate.
       const share = measuredShare ?? f.saving.share;
-      findings.push({ ...f, rule: rule.id, severity: severityOf(share), ...(measuredShare !== undefined ? { measuredShare } : {}) });
+      findings.push({ ...f, rule: rule.id, severity: severityOf(share, f.severityCap), ...(measuredShare !== undefined ? { measuredShare } : {}) });
     }
   }
   const key = (f: Finding) => f.measuredShare ?? f.saving.share;

@@ -31,6 +31,8 @@ export interface Finding {
   rewrite?: string;
   /** With --measure: share of the measured time spent in these nodes. */
   measuredShare?: number;
+  /** The highest severity the finding may get whatever its saving: the change needs more than the named pass does (group convs without a channel shuffle). */
+  severityCap?: Severity;
 }
 
 /** What a rule can look at. */
@@ -63,9 +65,10 @@ export function operatorCount(cost: Analysis['cost']): number {
   return n;
 }
 
-/** Severity from the estimated saving: ≥ 10% of the model high, ≥ 2% medium, else low. */
-export function severityOf(share: number): Severity {
-  return share >= 0.1 ? 'high' : share >= 0.02 ? 'medium' : 'low';
+/** Severity from the estimated saving: ≥ 10% of the model high, ≥ 2% medium, else low; never above `cap`. */
+export function severityOf(share: number, cap?: Severity): Severity {
+  const s: Severity = share >= 0.1 ? 'high' : share >= 0.02 ? 'medium' : 'low';
+  return cap && SEVERITIES.indexOf(cap) > SEVERITIES.indexOf(s) ? cap : s;
 }
 
 /** Static shapes of a node's data input, weights and output (undefined where unknown). */

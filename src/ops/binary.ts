@@ -10,7 +10,7 @@ import type { InferContext, OpDef, OutputInfo } from './types.js';
 import { broadcast, product } from './util.js';
 
 /** Evaluate `fn` element-wise over broadcast folded operands (small tensors only); undefined when any result is. */
-function foldBroadcast(shapes: readonly Shape[], values: readonly (readonly number[])[], out: readonly Dim[], fn: (xs: number[]) => number | undefined): number[] | undefined {
+export function foldBroadcast(shapes: readonly Shape[], values: readonly (readonly number[])[], out: readonly Dim[], fn: (xs: number[]) => number | undefined): number[] | undefined {
   if (!isStatic(out) || !shapes.every(isStatic)) return undefined;
   const n = product(out as number[]);
   const result = new Array<number>(n);

@@ -11,7 +11,11 @@ export interface BindOptions {
   inputs?: Readonly<Record<string, readonly number[]>>;
   /** Values for symbolic dim names (`N`, `batch_size`, `height`). */
   dims?: Readonly<Record<string, number>>;
-  /** Value for a symbolic leading (batch) dim nobody set; default 1. */
+  /**
+   * Value for a symbolic leading (batch) dim nobody set; default 1. Given, it must take effect:
+   * an input whose leading dim is fixed at another value, or set otherwise by `dims`/`inputs`
+   * to another value, is a UsageError (never a silent batch-1 run).
+   */
   batch?: number;
 }
 
@@ -20,6 +24,7 @@ export function bindInputs(graph: Graph, options: BindOptions = {}): Map<string,
   const given = options.inputs ?? {};
   const dims = options.dims ?? {};
   const batch = options.batch ?? 1;
+  if (options.batch !== undefined) checkBatch(graph, options.batch, given, dims);
   for (const name of Object.keys(given)) {
     if (!graph.inputs.includes(name)) {
       throw new UsageError(`--input ${name}: the model has no input '${name}'; its inputs are ${graph.inputs.map((i) => `'${i}'`).join(', ') || 'none'}`);
@@ -66,4 +71,19 @@ export function bindInputs(graph: Graph, options: BindOptions = {}): Map<string,
     out.set(name, shape);
   }
   return out;
+}
+
+/** `--batch n` given: refuse it where an input's leading dim is fixed or set otherwise to another value. */
+function checkBatch(graph: Graph, batch: number, given: Readonly<Record<string, readonly number[]>>, dims: Readonly<Record<string, number>>): void {
+  for (const name of graph.inputs) {
+    const user = given[name];
+    const d = graph.value(name).declared?.shape?.[0];
+    if (user) {
+      if (user[0] !== batch) throw new UsageError(`--batch ${batch} conflicts with --input ${name}=${formatShape(user)} (leading dim ${user[0]})`);
+    } else if (typeof d === 'number') {
+      if (d !== batch) throw new UsageError(`--batch ${batch}: input '${name}' has a fixed batch dim ${d}; give a model with a symbolic batch dim (or --batch ${d})`);
+    } else if (typeof d === 'string' && !d.startsWith('?') && dims[d] !== undefined && dims[d] !== batch) {
+      throw new UsageError(`--batch ${batch} conflicts with --dim ${d}=${dims[d]} (the leading dim of input '${name}')`);
+    }
+  }
 }

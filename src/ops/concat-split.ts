@@ -26,10 +26,24 @@ export const concat: OpDef = {
     });
     out[axis] = sum;
     const vals = Array.from({ length: n }, (_, i) => ctx.folded(i));
-    const folded = rank === 1 && vals.every((v) => v) ? vals.flatMap((v) => v!) : undefined;
+    const folded = !vals.every((v) => v) ? undefined : rank === 1 ? vals.flatMap((v) => v!) : concatFolded(vals as (readonly number[])[], shapes, axis);
     return [{ dtype: ctx.dtype(0), shape: out, folded }];
   },
 };
+
+/** Small folded contents joined on any axis: outer blocks of each input in turn. */
+function concatFolded(vals: readonly (readonly number[])[], shapes: readonly (readonly Dim[])[], axis: number): number[] | undefined {
+  if (!shapes.every((s) => s.every((d) => typeof d === 'number'))) return undefined;
+  const outer = (shapes[0] as number[]).slice(0, axis).reduce((a, b) => a * b, 1);
+  const out: number[] = [];
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < vals.length; i++) {
+      const block = (shapes[i] as number[]).slice(axis).reduce((a, b) => a * b, 1);
+      for (let k = 0; k < block; k++) out.push(vals[i]![o * block + k]!);
+    }
+  }
+  return out;
+}
 
 /** Split sizes from the `split` attribute (v1–v12), the second input (v13+), or num_outputs / equal parts. */
 function splitSizes(ctx: InferContext<unknown>, len: number): number[] {

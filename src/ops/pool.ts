@@ -66,17 +66,64 @@ function reduceShape(ctx: InferContext<unknown>, axesIn: readonly number[] | und
   return out;
 }
 
+/** Integer reductions folded exactly (shape arithmetic: ReduceProd of dims is an element count). */
+const INT_REDUCE: Record<string, (a: bigint, b: bigint) => bigint> = {
+  ReduceProd: (a, b) => a * b,
+  ReduceSum: (a, b) => a + b,
+  ReduceMin: (a, b) => (a < b ? a : b),
+  ReduceMax: (a, b) => (a > b ? a : b),
+};
+
+/** The folded result of an integer reduction over `axesIn` (all axes when empty), or undefined. */
+function reduceFolded(ctx: InferContext<unknown>, opType: string, axesIn: readonly number[] | undefined, out: readonly Dim[]): number[] | undefined {
+  const fn = INT_REDUCE[opType];
+  const f = ctx.folded(0);
+  const dtype = ctx.dtype(0);
+  const x = ctx.shape(0);
+  if (!fn || !f || (dtype !== 'int64' && dtype !== 'int32') || !x.every((d) => typeof d === 'number') || !out.every((d) => typeof d === 'number')) return undefined;
+  if ((!axesIn || axesIn.length === 0) && attrInt(ctx.node, 'noop_with_empty_axes', 0) === 1) return f.slice();
+  const dims = x as number[];
+  const axes = new Set((axesIn && axesIn.length ? axesIn : dims.map((_, i) => i)).map((a) => normAxis(ctx.node, a, dims.length)));
+  if (dims.some((d, i) => axes.has(i) && d === 0)) return undefined;
+  const acc = new Map<number, bigint>();
+  const idx = new Array<number>(dims.length).fill(0);
+  for (let k = 0; k < f.length; k++) {
+    let key = 0;
+    for (let a = 0; a < dims.length; a++) if (!axes.has(a)) key = key * dims[a]! + idx[a]!;
+    const v = BigInt(f[k]!);
+    const prev = acc.get(key);
+    acc.set(key, prev === undefined ? v : fn(prev, v));
+    for (let a = dims.length - 1; a >= 0; a--) {
+      if (++idx[a]! < dims[a]!) break;
+      idx[a] = 0;
+    }
+  }
+  const res: number[] = [];
+  for (let key = 0; key < acc.size; key++) {
+    const v = acc.get(key)!;
+    // Beyond what a JS number holds exactly, or what int32 holds (the runtime would wrap): unknown.
+    const limit = dtype === 'int32' ? 2n ** 31n : BigInt(Number.MAX_SAFE_INTEGER);
+    if (v >= limit || v < -limit) return undefined;
+    res.push(Number(v));
+  }
+  return res;
+}
+
 /** Reduce ops take `axes` as an attribute until `inputSince`, then as the second input. */
 function reduce(opType: string, inputSince: number): OpDef[] {
   const work = (ctx: WorkContext<unknown>) => (ctx.inputs[0] ? { flops: product(ctx.inputs[0]) } : {});
+  const infer = (ctx: InferContext<unknown>, axes: readonly number[] | undefined) => {
+    const shape = reduceShape(ctx, axes);
+    return [{ dtype: ctx.dtype(0), shape, folded: reduceFolded(ctx, opType, axes, shape) }];
+  };
   return [
-    { opType, since: 1, category: 'reduce', infer: (ctx) => [{ dtype: ctx.dtype(0), shape: reduceShape(ctx, attrInts(ctx.node, 'axes')) }], work },
+    { opType, since: 1, category: 'reduce', infer: (ctx) => infer(ctx, attrInts(ctx.node, 'axes')), work },
     {
       opType,
       since: inputSince,
       category: 'reduce',
       shapeInputs: [1],
-      infer: (ctx) => [{ dtype: ctx.dtype(0), shape: reduceShape(ctx, ctx.has(1) ? ctx.values(1) : undefined) }],
+      infer: (ctx) => infer(ctx, ctx.has(1) ? ctx.values(1) : undefined),
       work,
     },
   ];

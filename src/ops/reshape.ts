@@ -3,7 +3,8 @@
  * inference-mode Dropout) and the data-movement ops Transpose, Expand, Tile, DepthToSpace.
  * View ops pass folded values through, so shape arithmetic survives them.
  */
-import { listString, type Dim, type Node } from '../ir/index.js';
+import { isStatic, listString, type Dim, type Node } from '../ir/index.js';
+import { foldBroadcast } from './binary.js';
 import { attrInt, attrInts, attrString, normAxis } from './attrs.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 import { broadcast, product } from './util.js';
@@ -87,17 +88,45 @@ const transpose: OpDef = {
     if (perm.length !== x.length || new Set(perm).size !== perm.length || perm.some((p) => p < 0 || p >= x.length)) {
       ctx.fail(`perm ${listString(perm)} is not a permutation of ${x.length} axes`);
     }
-    const folded = x.length <= 1 ? ctx.folded(0) : undefined;
-    return [{ dtype: ctx.dtype(0), shape: perm.map((p) => x[p]!), folded }];
+    const shape = perm.map((p) => x[p]!);
+    return [{ dtype: ctx.dtype(0), shape, folded: x.length <= 1 ? ctx.folded(0) : transposeFolded(ctx.folded(0), x, perm) }];
   },
 };
+
+/** Small folded contents permuted (PyTorch's pad list goes through Reshape → flip → Transpose). */
+function transposeFolded(f: readonly number[] | undefined, x: readonly Dim[], perm: readonly number[]): number[] | undefined {
+  if (!f || !x.every((d) => typeof d === 'number')) return undefined;
+  const dims = x as number[];
+  const rank = dims.length;
+  const stride = new Array<number>(rank);
+  for (let a = rank - 1, s = 1; a >= 0; s *= dims[a]!, a--) stride[a] = s;
+  const out = new Array<number>(f.length);
+  const idx = new Array<number>(rank).fill(0);
+  for (let o = 0; o < f.length; o++) {
+    let src = 0;
+    for (let a = 0; a < rank; a++) src += idx[a]! * stride[perm[a]!]!;
+    out[o] = f[src]!;
+    for (let a = rank - 1; a >= 0; a--) {
+      if (++idx[a]! < dims[perm[a]!]!) break;
+      idx[a] = 0;
+    }
+  }
+  return out;
+}
 
 const expand: OpDef = {
   opType: 'Expand',
   since: 8,
   category: 'movement',
   shapeInputs: [1],
-  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: broadcast([ctx.shape(0), ctx.values(1)], ctx.fail) }],
+  infer(ctx) {
+    const x = ctx.shape(0);
+    const shape = broadcast([x, ctx.values(1)], ctx.fail);
+    const f = ctx.folded(0);
+    // Small values broadcast (PyTorch's expand(n, -1, -1) of shape arithmetic).
+    const folded = f && isStatic(shape) && product(shape as number[]) <= 64 ? foldBroadcast([x], [f], shape, (xs) => xs[0]) : undefined;
+    return [{ dtype: ctx.dtype(0), shape, folded }];
+  },
 };
 
 const tile: OpDef = {
@@ -109,7 +138,24 @@ const tile: OpDef = {
     const x = ctx.staticShape(0);
     const r = ctx.values(1);
     if (r.length !== x.length) ctx.fail(`repeats ${listString(r)} must have ${x.length} values`);
-    return [{ dtype: ctx.dtype(0), shape: x.map((d, i) => d * r[i]!) }];
+    const shape = x.map((d, i) => d * r[i]!);
+    const f = ctx.folded(0);
+    let folded: number[] | undefined;
+    if (f && product(shape) <= 64) {
+      // Output index → input index: each axis modulo its input dim.
+      folded = new Array<number>(product(shape));
+      const idx = new Array<number>(shape.length).fill(0);
+      for (let o = 0; o < folded.length; o++) {
+        let src = 0;
+        for (let a = 0; a < shape.length; a++) src = src * x[a]! + (idx[a]! % x[a]!);
+        folded[o] = f[src]!;
+        for (let a = shape.length - 1; a >= 0; a--) {
+          if (++idx[a]! < shape[a]!) break;
+          idx[a] = 0;
+        }
+      }
+    }
+    return [{ dtype: ctx.dtype(0), shape, folded }];
   },
 };
 

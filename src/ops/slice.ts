@@ -28,7 +28,9 @@ function sliceInfer(ctx: InferContext<unknown>, starts: readonly number[], ends:
     ctx.fail(`starts ${listString(starts)}, ends ${listString(ends)}, axes and steps must have equal lengths`);
   }
   const out: Dim[] = x.slice();
-  const ranges: [number, number, number][] = [];
+  // Per axis: first index and step (axes not sliced: 0 and 1).
+  const first = x.map(() => 0);
+  const stride = x.map(() => 1);
   axes.forEach((a, i) => {
     const axis = normAxis(ctx.node, a, x.length);
     const d = x[axis]!;
@@ -39,15 +41,34 @@ function sliceInfer(ctx: InferContext<unknown>, starts: readonly number[], ends:
     }
     const [s, len] = sliceLen(d, starts[i]!, ends[i]!, steps[i]!);
     out[axis] = len;
-    if (axis === 0) ranges.push([s, len, steps[i]!]);
+    first[axis] = s;
+    stride[axis] = steps[i]!;
   });
-  const f = ctx.folded(0);
-  let folded: number[] | undefined;
-  if (f && x.length === 1) {
-    const [s, len, step] = ranges[0] ?? [0, f.length, 1];
-    folded = Array.from({ length: len }, (_, k) => f[s + k * step]!);
+  return [{ dtype: ctx.dtype(0), shape: out, folded: sliceFolded(ctx.folded(0), x, out, first, stride) }];
+}
+
+/** Small folded contents sliced on any axes (PyTorch flips its pad pairs with a step −1 Slice). */
+function sliceFolded(f: readonly number[] | undefined, x: readonly Dim[], out: readonly Dim[], first: readonly number[], step: readonly number[]): number[] | undefined {
+  if (!f || !x.every((d) => typeof d === 'number') || !out.every((d) => typeof d === 'number')) return undefined;
+  const dims = x as number[];
+  const od = out as number[];
+  const rank = dims.length;
+  if (rank === 0) return f.slice();
+  const inStride = new Array<number>(rank);
+  for (let a = rank - 1, m = 1; a >= 0; m *= dims[a]!, a--) inStride[a] = m;
+  const n = product(od);
+  const res = new Array<number>(n);
+  const idx = new Array<number>(rank).fill(0);
+  for (let o = 0; o < n; o++) {
+    let src = 0;
+    for (let a = 0; a < rank; a++) src += (first[a]! + idx[a]! * step[a]!) * inStride[a]!;
+    res[o] = f[src]!;
+    for (let a = rank - 1; a >= 0; a--) {
+      if (++idx[a]! < od[a]!) break;
+      idx[a] = 0;
+    }
   }
-  return [{ dtype: ctx.dtype(0), shape: out, folded }];
+  return res;
 }
 
 const sliceV1: OpDef = {

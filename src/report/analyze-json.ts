@@ -3,7 +3,8 @@
  * only added, never renamed, within one `schema` version.
  */
 import type { Analysis } from '../analysis/index.js';
-import type { NodeCost } from '../cost/index.js';
+import { activationMemory, type NodeCost } from '../cost/index.js';
+import type { Graph } from '../ir/index.js';
 
 export const ANALYZE_SCHEMA = 'leannet.analyze/1';
 
@@ -24,7 +25,24 @@ export const CONVENTIONS = {
   memAccess: 'elements read + written by each node (inputs + outputs + weights); 0 for view and shape ops',
   elementwise: 'per-element operations of element-wise nodes (ReLU 1, Add 1, unfused BatchNorm 2, ...)',
   intensity: 'flops / memAccess bytes',
+  memory:
+    'peak activation bytes over the nodes in execution order: graph inputs and node outputs live from their producer to their last reader (graph outputs to the end); Reshape/Flatten/Squeeze/Unsqueeze/Identity alias their input; a single-pass element-wise op writes in place into a same-size input that dies there; weights (each stored constant once) apart',
 } as const;
+
+/** The `memory` section: peak activation memory, where it happens, and the curve over the nodes. */
+export function memoryJson(graph: Graph) {
+  const m = activationMemory(graph);
+  return {
+    peakBytes: m.peakBytes,
+    peakNode: m.peakNode ?? null,
+    peakIndex: m.peakIndex,
+    weightBytes: m.weightBytes,
+    inputBytes: m.inputBytes,
+    unknownTensors: m.unknownTensors,
+    aliased: m.aliased,
+    curve: m.order.map((node, i) => ({ node, bytes: m.curve[i]! })),
+  };
+}
 
 export function layerJson(c: NodeCost, totalMadds: number, shapeOf: (name: string) => unknown) {
   return {
@@ -70,6 +88,7 @@ export function analyzeJson(a: Analysis, options: AnalyzeJsonOptions) {
     totals: { ...cost.totals, nodes: graph.nodes.length },
     convKinds: cost.convKinds,
     unknown: cost.unknown,
+    memory: memoryJson(graph),
     layers: layers.map((c) => layerJson(c, cost.totals.madds, shapeOf)),
     notes: graph.notes,
   };

@@ -1,6 +1,6 @@
 /** The terminal report of `leannet analyze`: a per-layer table and a totals block. */
 import type { Analysis } from '../analysis/index.js';
-import type { NodeCost } from '../cost/index.js';
+import { activationMemory, type NodeCost } from '../cost/index.js';
 import { byOp } from './analyze-json.js';
 import { bytes, grouped, pct, shapeText, si } from './format.js';
 import { c, table } from './style.js';
@@ -55,13 +55,21 @@ export function analyzeTable(a: Analysis, o: AnalyzeTableOptions): string {
 export function totalsBlock(a: Analysis): string {
   const t = a.cost.totals;
   const lines: string[] = [];
-  lines.push(c.bold('Totals'));
+  if (t.unknownNodes) {
+    const why = a.cost.unknown.some((u) => u.reason === 'unknown op') ? (a.cost.unknown.every((u) => u.reason === 'unknown op') ? 'unknown op' : 'unknown shape or op') : 'unknown shape';
+    lines.push(`${c.bold('Totals')} ${c.yellow(`(lower bound: ${grouped(t.unknownNodes)} node${t.unknownNodes === 1 ? '' : 's'} of ${why} not counted; shares are of what is known)`)}`);
+  } else lines.push(c.bold('Totals'));
   lines.push(`  params        ${grouped(t.params).padStart(14)}   (${si(t.params)})   buffers ${grouped(t.buffers)}`);
   lines.push(`  madds         ${si(t.madds).padStart(14)}   multiply-adds of conv and gemm (papers' "FLOPs")`);
   lines.push(`  flops         ${si(t.flops).padStart(14)}`);
   lines.push(`  memAccess     ${si(t.memAccess).padStart(14)}   elements read + written (${bytes(t.memAccessBytes)})`);
   lines.push(`  intensity     ${t.intensity.toFixed(2).padStart(14)}   flops per byte of memAccess`);
   lines.push(`  element-wise  ${pct(t.elementwiseShare).padStart(14)}   of memAccess (${si(t.elementwise)} element-wise ops)`);
+  const m = activationMemory(a.graph);
+  if (m.peakNode !== undefined) {
+    const unknown = m.unknownTensors ? `; ${m.unknownTensors} tensors of unknown size not counted` : '';
+    lines.push(`  peak memory   ${bytes(m.peakBytes).padStart(14)}   activations live while '${m.peakNode}' runs (node ${m.peakIndex + 1} of ${m.order.length}); weights ${bytes(m.weightBytes)} more${unknown}`);
+  }
   if (a.cost.convKinds.length) {
     lines.push(c.bold('Convolutions by kind'));
     for (const k of a.cost.convKinds) {

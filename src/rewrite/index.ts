@@ -4,3 +4,4 @@ export type { Pass, PassContext, PassParams, Change, RefitTarget } from './types
 export { findDependencies, type ChannelGroup, type Dependencies } from './prune/groups.js';
 export { keptWidth, topChannels, producerScores, type Criterion } from './prune/criteria.js';
 export { bnAffine } from './bn.js';
+export { foldBn, type FoldBnMatch } from './fold-bn.js';

@@ -6,9 +6,9 @@
  */
 import { Node, type Graph } from '../ir/index.js';
 import { parseConv, type ConvAttrs } from '../ops/index.js';
-import { bnAffine, checkStatsUnused } from './bn.js';
+import { bnAffine, bnNotInference } from './bn.js';
 import type { Pass } from './types.js';
-import { addWeight, convAttrsLike, floatWeights } from './weights.js';
+import { addWeight, convAttrsLike, floatWeights, isFloatConstant } from './weights.js';
 
 interface Branch {
   conv?: Node;
@@ -20,6 +20,8 @@ interface Match {
   adds: Node[];
   x: string;
   branches: Branch[];
+  /** Why it cannot be re-parameterised (a BN in training mode); apply reports it and changes nothing. */
+  why?: string;
 }
 
 /** The leaves of the tree of Adds rooted at `root` (inner Adds feed only their parent). */
@@ -71,13 +73,15 @@ export const reparam: Pass<Match> = {
       if (!branches.some((b) => b.conv)) continue;
       if (ctx.only && !branches.some((b) => (b.conv && ctx.only!(b.conv.name)) || (b.bn && ctx.only!(b.bn.name)))) continue;
       if (!compatible(graph, branches, x)) continue;
-      for (const b of branches) if (b.bn) checkStatsUnused(graph, b.bn);
+      let why: string | undefined;
+      for (const b of branches) why ??= b.bn ? bnNotInference(graph, b.bn) : undefined;
       adds.forEach((a) => inner.add(a));
-      out.push({ root: n, adds, x, branches });
+      out.push(why ? { root: n, adds, x, branches, why } : { root: n, adds, x, branches });
     }
     return out;
   },
   apply(graph, m) {
+    if (m.why) return { replaced: [], added: [], summary: `skipped: ${m.why}` };
     const convs = m.branches.filter((b) => b.conv).map((b) => b.conv!);
     const geo = convs.map((c) => ({ c, a: parseConv(c), w: floatWeights(graph, c.inputs[1], c.label)! }));
     const big = geo.reduce((best, g) => (g.w.dims[2]! * g.w.dims[3]! > best.w.dims[2]! * best.w.dims[3]! ? g : best));
@@ -125,7 +129,7 @@ export const reparam: Pass<Match> = {
 /** Same stride, dilation 1, same groups and output channels; smaller kernels centred with matching pads. */
 function compatible(graph: Graph, branches: Branch[], x: string): boolean {
   const convs = branches.filter((b) => b.conv).map((b) => b.conv!);
-  const info = convs.map((c) => ({ a: parseConv(c), w: graph.values.get(c.inputs[1]!)?.shape as number[] | undefined, t: graph.values.get(c.inputs[1]!)?.tensor }));
+  const info = convs.map((c) => ({ a: parseConv(c), w: graph.values.get(c.inputs[1]!)?.shape as number[] | undefined, t: isFloatConstant(graph, c.inputs[1]) }));
   if (info.some((i) => !i.w || !i.t || i.w.length !== 4)) return false;
   const xs = graph.values.get(x)?.shape as number[] | undefined;
   if (!xs) return false;

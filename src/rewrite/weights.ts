@@ -1,19 +1,65 @@
 /** Reading and writing float32 weights for rewrites, and small graph-surgery helpers. */
 import { UnsupportedOpError } from '../errors.js';
-import { Tensor, type Attribute, type Graph } from '../ir/index.js';
+import { Tensor, float16ToFloat32, float32ToFloat16, type Attribute, type Graph } from '../ir/index.js';
 import type { ConvAttrs } from '../ops/index.js';
 
-/** A constant float tensor's values as float32 (any stored form: initializer, Constant, fill, float16). */
-export function floatWeights(graph: Graph, name: string | undefined, what: string): { data: Float32Array; dims: readonly number[] } | undefined {
-  if (!name) return undefined;
+/** Ops a constant passes through unchanged in value: PyTorch routes shared parameters through Identity. */
+const VALUE_PATH = new Set(['Identity', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten']);
+const FLOAT_TYPES = new Set(['float32', 'float16', 'float64']);
+
+/**
+ * A constant float tensor's values as float32 (any stored form: initializer, Constant, fill, float16),
+ * also when it reaches `name` through Identity, Reshape/Squeeze/Unsqueeze/Flatten (same values, the
+ * value's own dims) and Cast to a float type (rounded as the Cast rounds). Undefined when it is not
+ * a constant.
+ */
+export function floatWeights(graph: Graph, name: string | undefined, what: string, depth = 0): { data: Float32Array; dims: readonly number[] } | undefined {
+  if (!name || depth > 16) return undefined;
   const v = graph.values.get(name);
   const t = v?.tensor;
-  if (!t) return undefined;
-  if (t.dtype !== 'float32' && t.dtype !== 'float16' && t.dtype !== 'float64') {
-    throw new UnsupportedOpError(`${what}: weights of type ${t.dtype} cannot be rewritten`);
+  if (t) {
+    if (!FLOAT_TYPES.has(t.dtype)) {
+      if (depth > 0) return undefined;
+      throw new UnsupportedOpError(`${what}: weights of type ${t.dtype} cannot be rewritten`);
+    }
+    // toFloat32 copies: the tensor may be a view on the model file, which must not change.
+    return { data: t.toFloat32(), dims: t.dims };
   }
-  // toFloat32 copies: the tensor may be a view on the model file, which must not change.
-  return { data: t.toFloat32(), dims: t.dims };
+  const p = graph.producer(name);
+  if (!p || p.domain) return undefined;
+  const dims = staticDims(v?.shape);
+  if (VALUE_PATH.has(p.opType)) {
+    const src = floatWeights(graph, p.inputs[0], what, depth + 1);
+    if (!src) return undefined;
+    const out = dims ?? (p.opType === 'Identity' ? src.dims : undefined);
+    return out && out.reduce((a, b) => a * b, 1) === src.data.length ? { data: src.data, dims: out } : undefined;
+  }
+  if (p.opType === 'Cast') {
+    const to = graph.values.get(name)?.dtype;
+    const src = floatWeights(graph, p.inputs[0], what, depth + 1);
+    if (!src || !to || !FLOAT_TYPES.has(to)) return undefined;
+    // float32 holds every float16 value and float64 values rounded as the Cast rounds them;
+    // a Cast to float16 rounds once more.
+    const data = to === 'float16' ? float16ToFloat32(float32ToFloat16(src.data)) : src.data;
+    return { data, dims: src.dims };
+  }
+  return undefined;
+}
+
+/** True when `name` is a float constant, directly or through the ops `floatWeights` follows (no data is read). */
+export function isFloatConstant(graph: Graph, name: string | undefined, depth = 0): boolean {
+  if (!name || depth > 16) return false;
+  const v = graph.values.get(name);
+  if (v?.tensor) return FLOAT_TYPES.has(v.tensor.dtype);
+  const p = graph.producer(name);
+  if (!p || p.domain) return false;
+  if (VALUE_PATH.has(p.opType)) return (p.opType === 'Identity' || staticDims(v?.shape) !== undefined) && isFloatConstant(graph, p.inputs[0], depth + 1);
+  if (p.opType === 'Cast') return FLOAT_TYPES.has(v?.dtype ?? '') && isFloatConstant(graph, p.inputs[0], depth + 1);
+  return false;
+}
+
+function staticDims(shape: readonly (number | string)[] | undefined): number[] | undefined {
+  return shape && shape.every((d) => typeof d === 'number') ? (shape as number[]) : undefined;
 }
 
 /** Add a float32 initializer under a fresh name based on `base`; returns the name. */

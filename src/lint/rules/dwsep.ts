@@ -9,8 +9,8 @@ export const dwsepOpportunity: Rule = {
   id: 'dwsep-opportunity',
   title: 'standard convolution could be depthwise-separable',
   explain:
-    'A standard k×k convolution (k > 1, one group) rewritten as a depthwise k×k conv plus a pointwise 1×1 conv costs (1/c2 + 1/k²) of its multiply-adds and weights (MobileNet). Flagged when the conv holds at least minShare of the model\'s madds (default 0.01). The approximate rewrite is the dwsep pass (Network Decoupling); the saving assumes a retrained depthwise-separable layer.',
-  defaults: { minShare: 0.01 },
+    'A standard k×k convolution (k > 1, one group) rewritten as a depthwise k×k conv plus a pointwise 1×1 conv costs (1/c2 + 1/k²) of its multiply-adds and weights (MobileNet). Flagged when the conv holds at least minShare of the model\'s madds (default 0.01) and reads at least minChannels input channels (default 16): a depthwise stage over fewer channels (an RGB stem) does too little work per pass to be a real option. The approximate rewrite is the dwsep pass (Network Decoupling); the saving assumes a retrained depthwise-separable layer.',
+  defaults: { minShare: 0.01, minChannels: 16 },
   match(ctx) {
     const total = ctx.analysis.cost.totals.madds;
     const out = [];
@@ -19,6 +19,7 @@ export const dwsepOpportunity: Rule = {
       const { w } = nodeShapes(ctx, c.node);
       if (!w || w.length < 3) continue;
       const [c2, c1] = w as [number, number];
+      if (c1 < ctx.options['minChannels']!) continue;
       const k2 = w.slice(2).reduce((a, b) => a * b, 1);
       const saving = 1 - (1 / c2 + 1 / k2);
       const weights = c2 * c1 * k2;

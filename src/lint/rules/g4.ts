@@ -3,6 +3,7 @@
  * counts depthwise convs too) cost few FLOPs but real memory traffic and time (ShuffleNet V2, G4).
  */
 import type { Node } from '../../ir/index.js';
+import { foldBn } from '../../rewrite/index.js';
 import type { Finding, LintContext, Rule } from '../types.js';
 
 const ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Elu', 'Selu', 'Softplus', 'Mish', 'Gelu']);
@@ -14,24 +15,26 @@ export const g4Elementwise: Rule = {
   id: 'G4-elementwise',
   title: 'G4: element-wise operations',
   explain:
-    'ShuffleNet V2 guideline G4: element-wise operators — ReLU, Add, bias adds, unfused BatchNorm — do little arithmetic but move whole tensors; the paper counts depthwise convs with them. Reported: the model\'s element-wise share of memory access (and, with --measure, of time) when at least minShare (default 0.1), with depthwise convs separately; every BatchNormalization right after a conv (fold-bn removes it), every Add of a per-channel constant right after a conv or matmul (a bias the producer could hold), and chains of element-wise activations.',
+    'ShuffleNet V2 guideline G4: element-wise operators — ReLU, Add, bias adds, unfused BatchNorm — do little arithmetic but move whole tensors; the paper counts depthwise convs with them. Reported: the model\'s element-wise share of memory access (and, with --measure, of time) when at least minShare (default 0.1), with depthwise convs separately; every BatchNormalization right after a conv that fold-bn folds (inference mode, constant tensors: fold-bn\'s own match), every Add of a per-channel constant right after a conv or matmul (a bias the producer could hold), and chains of element-wise activations.',
   defaults: { minShare: 0.1 },
   match(ctx) {
     const { graph, cost } = ctx.analysis;
     const totalMac = cost.totals.memAccess || 1;
     const share = (n: Node) => (ctx.cost(n)?.memAccess ?? 0) / totalMac;
     const items: Item[] = [];
+    // The BN-after-conv findings are fold-bn's own matches, those it would fold.
+    for (const { conv, bn, why } of foldBn.match(graph, { only: undefined, params: {}, seed: 0 })) {
+      if (why) continue;
+      items.push({
+        nodes: [bn.name, conv.name],
+        message: `${bn.label} after ${conv.label} is a separate element-wise pass over ${(share(bn) * 100).toFixed(1)}% of the memory access; fold it into the conv`,
+        evidence: { memAccess: ctx.cost(bn)?.memAccess ?? 0, memAccessShare: share(bn) },
+        saving: { of: 'memAccess', share: share(bn), memAccess: ctx.cost(bn)?.memAccess ?? 0 },
+        rewrite: 'fold-bn',
+      });
+    }
     for (const n of graph.nodes) {
       const producer = graph.producer(n.inputs[0] ?? '');
-      if (n.opType === 'BatchNormalization' && producer?.opType === 'Conv' && graph.soleConsumer(producer.outputs[0]!) === n) {
-        items.push({
-          nodes: [n.name, producer.name],
-          message: `${n.label} after ${producer.label} is a separate element-wise pass over ${(share(n) * 100).toFixed(1)}% of the memory access; fold it into the conv`,
-          evidence: { memAccess: ctx.cost(n)?.memAccess ?? 0, memAccessShare: share(n) },
-          saving: { of: 'memAccess', share: share(n), memAccess: ctx.cost(n)?.memAccess ?? 0 },
-          rewrite: 'fold-bn',
-        });
-      }
       if (n.opType === 'Add' && n.inputs.length === 2) {
         const [a, b] = n.inputs as [string, string];
         const constIdx = graph.values.get(b)?.tensor ? 1 : graph.values.get(a)?.tensor ? 0 : -1;
