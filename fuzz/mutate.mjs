@@ -5,6 +5,12 @@
  * again) and bytes (bit flips, truncation, random runs, inserts, deletes on the encoded file).
  */
 import { decodeModelBytes, encodeModel } from '../dist/index.js';
+import { TensorProtoType } from '../dist/formats/onnx/proto.js';
+
+/** Decode a TensorProto file (the ONNX suite's test_data_set_N/input_K.pb). */
+export function decodeTensorFile(bytes) {
+  return TensorProtoType.decode(bytes);
+}
 
 /** splitmix32-style PRNG: returns a function giving uniform floats in [0, 1). */
 export function rng(seed) {
@@ -171,6 +177,26 @@ const STRUCTURE = {
     }
     return null;
   },
+  intValues(r, m) {
+    // Small integer tensors decide shapes (Reshape, Slice, Pad, Expand, Tile, ConstantOfShape, Range …).
+    const ints = m.graph.initializer.filter((t) => (t.data_type === 7 || t.data_type === 6) && (t.int64_data.length || t.int32_data.length || t.raw_data.length) && (t.int64_data.length || t.int32_data.length || t.raw_data.length / (t.data_type === 7 ? 8 : 4)) <= 64);
+    if (!ints.length) return null;
+    const t = pick(r, ints);
+    const size = t.data_type === 7 ? 8 : 4;
+    let values = t.int64_data.length ? [...t.int64_data] : t.int32_data.length ? [...t.int32_data] : [];
+    if (!values.length && t.raw_data.length) {
+      const dv = new DataView(t.raw_data.buffer, t.raw_data.byteOffset, t.raw_data.byteLength);
+      for (let i = 0; i + size <= t.raw_data.length; i += size) values.push(size === 8 ? Number(dv.getBigInt64(i, true)) : dv.getInt32(i, true));
+    }
+    if (!values.length) return null;
+    const k = int(r, values.length);
+    values[k] = r() < 0.6 ? pick(r, NASTY_INTS) : values[k] + pick(r, [-2, -1, 1, 2, 100]);
+    if (size === 4) values = values.map((v) => v | 0);
+    delete t.raw_data; // an empty raw_data field present in the file would count as the data
+    t.int64_data = size === 8 ? values : [];
+    t.int32_data = size === 4 ? values : [];
+    return `initializer ${t.name} values [${values.join(',')}]`;
+  },
   rewire(r, m) {
     const g = m.graph;
     const nodes = g.node.filter((n) => n.input.length);
@@ -319,7 +345,9 @@ const BYTES = {
   },
 };
 
-const STRUCTURE_NAMES = Object.keys(STRUCTURE);
+/** Mutations that mostly stop at validation are drawn less often than those that reach inference and cost. */
+const STRUCTURE_WEIGHTS = { inputRemove: 0.5, outputEdit: 0.5, irVersion: 0.5, nodeSwap: 0.5, intValues: 3, dim: 2, attrRange: 2, attrDrop: 1.5, attrType: 1.5, initResize: 1.5 };
+const STRUCTURE_NAMES = Object.keys(STRUCTURE).flatMap((k) => Array(Math.round((STRUCTURE_WEIGHTS[k] ?? 1) * 2)).fill(k));
 const BYTE_NAMES = Object.keys(BYTES);
 
 /**
@@ -341,22 +369,33 @@ export function makeMutant(corpus, seed, index) {
   const mutations = [];
   let bytes = src.bytes;
   const structural = r() < 0.75;
-  if (structural) {
+  const freeze = src.inputs?.length && r() < 0.6;
+  if (structural || freeze) {
     let m;
     try {
       m = decodeModelBytes(src.bytes, src.path);
     } catch {
       m = null;
     }
-    if (m) {
-      const n = 1 + int(r, 3);
+    if (m && freeze) {
+      // As the conformance run does: the suite's small integer inputs (shapes, axes, sizes) become initializers.
+      for (const { name, tensor } of src.inputs) {
+        const at = m.graph.input.findIndex((v) => v.name === name);
+        if (at < 0) continue;
+        m.graph.input.splice(at, 1);
+        m.graph.initializer.push({ ...tensor, name });
+      }
+      mutations.push(`freeze: ${src.inputs.map((i) => i.name).join(', ')}`);
+    }
+    if (m && structural) {
+      const n = r() < 0.6 ? 1 : 2 + int(r, 2);
       for (let i = 0; i < n * 4 && mutations.length < n; i++) {
         const name = pick(r, STRUCTURE_NAMES);
         const d = STRUCTURE[name](r, m);
         if (d) mutations.push(`${name}: ${d}`);
       }
-      bytes = encodeModel(m);
     }
+    if (m) bytes = encodeModel(m);
   }
   if (!structural || r() < 0.15) {
     const n = 1 + int(r, 2);

@@ -22,7 +22,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeMutant } from './mutate.mjs';
+import { decodeModelBytes } from '../dist/index.js';
+import { decodeTensorFile, makeMutant } from './mutate.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
@@ -93,12 +94,38 @@ function loadCorpus() {
     for (const p of kept) {
       const bytes = fs.readFileSync(p);
       const big = bytes.length > 2 * MB;
-      corpus.push({ path: p, bytes, weight: (share / kept.length) * (big ? 0.05 : 1) });
+      corpus.push({ path: p, bytes, weight: (share / kept.length) * (big ? 0.05 : 1), inputs: suiteIntInputs(p, bytes) });
     }
   };
   add(shared.sort(), suite.length ? 0.35 : 1);
   add(suite, shared.length ? 0.65 : 1);
   return { corpus, shared: shared.length, suite: suite.length, skipped };
+}
+
+/**
+ * The suite's small integer inputs of a test (test_data_set_0/input_K.pb), by graph input name:
+ * the values that decide shapes, which a mutant may freeze to initializers.
+ */
+function suiteIntInputs(p, bytes) {
+  const dir = path.join(path.dirname(p), 'test_data_set_0');
+  if (!p.startsWith(suiteRoot) || !fs.existsSync(dir)) return [];
+  let model;
+  try {
+    model = decodeModelBytes(bytes, p);
+  } catch {
+    return [];
+  }
+  const inits = new Set(model.graph.initializer.map((t) => t.name));
+  const names = model.graph.input.map((v) => v.name).filter((n) => !inits.has(n));
+  const out = [];
+  for (let k = 0; k < names.length; k++) {
+    const f = path.join(dir, `input_${k}.pb`);
+    if (!fs.existsSync(f)) continue;
+    const t = decodeTensorFile(fs.readFileSync(f));
+    const n = t.dims.reduce((a, b) => a * b, 1);
+    if ((t.data_type === 6 || t.data_type === 7) && n <= 64) out.push({ name: names[k], tensor: t });
+  }
+  return out;
 }
 
 const commandsFor = (file) => [
@@ -161,10 +188,15 @@ function runChild(args, timeoutMs, tmp) {
   });
 }
 
+/** A message with names, numbers and paths blanked, to group messages by kind. */
+function normalise(line) {
+  return line.replace(/'[^']*'/g, "'…'").replace(/\/\S+/g, '<path>').replace(/-?\d+(\.\d+)?(e[-+]?\d+)?/g, 'N').slice(0, 140);
+}
+
 /** Exception type + top frame from a --debug run, or the first stderr line with names and numbers blanked. */
 async function signatureOf(args, r, timeoutMs, tmp) {
   const first = r.stderr.split('\n').find((l) => l.trim() !== '') ?? `(exit ${r.code}, no stderr)`;
-  const generic = first.replace(/'[^']*'/g, "'…'").replace(/\d+(\.\d+)?/g, 'N').replace(/\/\S+/g, '<path>');
+  const generic = normalise(first);
   if (r.timedOut) return `HANG ${args[0]}`;
   const dbg = await runChild(['--debug', ...args], timeoutMs, tmp);
   const lines = dbg.stderr.split('\n');
@@ -284,7 +316,7 @@ async function fuzz(o) {
   const workers = Array.from({ length: o.jobs }, (_, i) => new Worker(tmp, i));
   const counts = { ok: 0, error: 0, crash: 0, hang: 0, memory: 0 };
   const signatures = new Map();
-  const stats = { confirmed: 0, checked: 0, agree: 0, disagree: [], recycled: 0, mutationKinds: new Map(), maxRssMB: 0, slowestMs: 0 };
+  const stats = { confirmed: 0, checked: 0, agree: 0, disagree: [], recycled: 0, mutationKinds: new Map(), errors: new Map(), maxRssMB: 0, slowestMs: 0 };
   const t0 = performance.now();
   let next = o.start;
   const end = o.start + o.count;
@@ -303,6 +335,10 @@ async function fuzz(o) {
     if (res) {
       for (const r of res.results) {
         const c = classify(r, timeoutMs);
+        if (c === 'error') {
+          const key = normalise(r.stderr.trim());
+          stats.errors.set(key, (stats.errors.get(key) ?? 0) + 1);
+        }
         outcome = worst(outcome, c);
         if (c === 'crash' || c === 'hang' || r.ms > timeoutMs / 2) suspicious = true;
         stats.slowestMs = Math.max(stats.slowestMs, r.ms);
@@ -377,6 +413,7 @@ async function fuzz(o) {
     maxChildRssMB: stats.maxRssMB,
     slowestInProcessMs: Math.round(stats.slowestMs),
     mutations: Object.fromEntries([...stats.mutationKinds].sort((a, b) => b[1] - a[1])),
+    cleanErrors: Object.fromEntries([...stats.errors].sort((a, b) => b[1] - a[1]).slice(0, 40)),
   };
   fs.mkdirSync(o.out, { recursive: true });
   fs.writeFileSync(path.join(o.out, `summary-s${o.seed}-${o.start}-${o.count}.json`), JSON.stringify(summary, null, 2) + '\n');

@@ -1,0 +1,76 @@
+/**
+ * Crashes found by `npm run fuzz` (fuzz/run.mjs), each rebuilt by hand as the smallest model
+ * that showed it, run through the real CLI as the fuzzer runs it: `analyze --json` and
+ * `lint --json --no-ridge-measure`. Before each fix these exited 70 ("internal error") with a
+ * TypeError; now they give exit 0 with the right numbers, or exit 1 with one line.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { errorLines, leannet, type CliResult } from './helpers/cli.js';
+import { tempDir } from './helpers/models.js';
+import { floatInit, tinyModel } from './helpers/tiny.js';
+
+const dir = tempDir();
+let n = 0;
+const write = (bytes: Uint8Array) => {
+  const p = path.join(dir, `m${n++}.onnx`);
+  fs.writeFileSync(p, bytes);
+  return p;
+};
+/** Both commands the fuzzer runs. */
+const both = (p: string): CliResult[] => [leannet(['analyze', '--json', p]), leannet(['lint', '--json', '--no-ridge-measure', p])];
+
+const expectOneLine = (r: CliResult, code: number, pattern: RegExp) => {
+  expect(r.code).toBe(code);
+  const lines = errorLines(r);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^leannet: /);
+  expect(lines[0]).not.toMatch(/internal error/);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+};
+
+describe('fuzz regressions', () => {
+  // fuzz seed 2 mutant 10 (Softmax axis retyped INT → STRING) and seed 1 mutant 510 (Constant
+  // value retyped TENSOR → STRING): TypeError "The "list" argument must be an instance of ...
+  // ArrayBufferView" in decodeAttribute, which decoded the absent `s` field (protobufjs's
+  // default, a plain array).
+  it('a STRING attribute without its `s` field reads as the empty string (proto2 default)', () => {
+    const conv = (autoPad: Record<string, unknown>) =>
+      write(
+        tinyModel({
+          nodes: [{ op: 'Conv', name: 'conv', inputs: ['x', 'w'], outputs: ['y'], attrs: [autoPad] }],
+          inputs: [{ name: 'x', dims: [1, 3, 8, 8] }],
+          outputs: [{ name: 'y' }],
+          initializers: [floatInit('w', [4, 3, 3, 3])],
+        }),
+      );
+    // auto_pad '' is not one of the four values ONNX allows (onnxruntime refuses it too).
+    for (const r of both(conv({ name: 'auto_pad', type: 3 }))) expectOneLine(r, 1, /Conv 'conv': auto_pad must be NOTSET, SAME_UPPER, SAME_LOWER or VALID, got ''$/);
+    // The same attribute with its string present is read: VALID, no padding, 8 - 3 + 1 = 6.
+    const [analyze, lint] = both(conv({ name: 'auto_pad', type: 3, s: new TextEncoder().encode('VALID') }));
+    expect(analyze.stderr).toBe('');
+    expect(analyze.code).toBe(0);
+    const doc = JSON.parse(analyze.stdout);
+    expect(doc.model.outputs[0].shape).toEqual([1, 4, 6, 6]);
+    // 4·3·3·3 = 108 params; 6·6·4 outputs × 27 = 3888 madds.
+    expect(doc.totals.params).toBe(108);
+    expect(doc.totals.madds).toBe(3888);
+    expect(lint.code).toBe(0);
+    expect(JSON.parse(lint.stdout).schema).toBe('leannet.lint/1');
+  });
+
+  it('a GRAPH attribute without its graph is one line naming the node and attribute', () => {
+    const p = write(
+      tinyModel({
+        nodes: [
+          { op: 'If', name: 'branch', inputs: ['c'], outputs: ['y'], attrs: [{ name: 'then_branch', type: 5 }, { name: 'else_branch', type: 5 }] },
+        ],
+        inputs: [{ name: 'c', elemType: 9, dims: [] }],
+        outputs: [{ name: 'y' }],
+      }),
+    );
+    for (const r of both(p)) expectOneLine(r, 1, /node 'branch' \(If\) attribute 'then_branch' is a graph attribute without a graph/);
+  });
+});
