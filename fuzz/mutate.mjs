@@ -179,14 +179,14 @@ const STRUCTURE = {
   },
   intValues(r, m) {
     // Small integer tensors decide shapes (Reshape, Slice, Pad, Expand, Tile, ConstantOfShape, Range …).
-    const ints = m.graph.initializer.filter((t) => (t.data_type === 7 || t.data_type === 6) && (t.int64_data.length || t.int32_data.length || t.raw_data.length) && (t.int64_data.length || t.int32_data.length || t.raw_data.length / (t.data_type === 7 ? 8 : 4)) <= 64);
+    const ints = m.graph.initializer.filter((t) => (t.data_type === 7 || t.data_type === 6) && ((t.int64_data?.length ?? 0) || (t.int32_data?.length ?? 0) || (t.raw_data?.length ?? 0)) && ((t.int64_data?.length ?? 0) || (t.int32_data?.length ?? 0) || (t.raw_data?.length ?? 0) / (t.data_type === 7 ? 8 : 4)) <= 64);
     if (!ints.length) return null;
     const t = pick(r, ints);
     const size = t.data_type === 7 ? 8 : 4;
-    let values = t.int64_data.length ? [...t.int64_data] : t.int32_data.length ? [...t.int32_data] : [];
-    if (!values.length && t.raw_data.length) {
+    let values = (t.int64_data?.length ?? 0) ? [...t.int64_data] : (t.int32_data?.length ?? 0) ? [...t.int32_data] : [];
+    if (!values.length && (t.raw_data?.length ?? 0)) {
       const dv = new DataView(t.raw_data.buffer, t.raw_data.byteOffset, t.raw_data.byteLength);
-      for (let i = 0; i + size <= t.raw_data.length; i += size) values.push(size === 8 ? Number(dv.getBigInt64(i, true)) : dv.getInt32(i, true));
+      for (let i = 0; i + size <= (t.raw_data?.length ?? 0); i += size) values.push(size === 8 ? Number(dv.getBigInt64(i, true)) : dv.getInt32(i, true));
     }
     if (!values.length) return null;
     const k = int(r, values.length);
@@ -196,6 +196,89 @@ const STRUCTURE = {
     t.int64_data = size === 8 ? values : [];
     t.int32_data = size === 4 ? values : [];
     return `initializer ${t.name} values [${values.join(',')}]`;
+  },
+  floatValues(r, m) {
+    // Small float tensors fold into shapes too (Resize scales, Range, ConstantOfShape values).
+    const fl = m.graph.initializer.filter((t) => t.data_type === 1 && ((t.float_data?.length ?? 0) || (t.raw_data?.length ?? 0)) && ((t.float_data?.length ?? 0) || (t.raw_data?.length ?? 0) / 4) <= 64);
+    if (!fl.length) return null;
+    const t = pick(r, fl);
+    let values = [...(t.float_data ?? [])];
+    if (!values.length) {
+      const dv = new DataView(t.raw_data.buffer, t.raw_data.byteOffset, t.raw_data.byteLength);
+      for (let i = 0; i + 4 <= (t.raw_data?.length ?? 0); i += 4) values.push(dv.getFloat32(i, true));
+    }
+    if (!values.length) return null;
+    const k = int(r, values.length);
+    values[k] = r() < 0.7 ? pick(r, NASTY_FLOATS) : values[k] * pick(r, [0.7, 1.3, 2.6, 1000, -1]);
+    delete t.raw_data;
+    t.float_data = values;
+    return `initializer ${t.name} values [${values.join(',')}]`;
+  },
+  subgraph(r, m) {
+    // Edit a branch or loop body: the same structure mutations, one level down.
+    const holders = m.graph.node.flatMap((n) => n.attribute.filter((a) => a.g || a.graphs?.length).map((a) => [n, a]));
+    if (!holders.length) return null;
+    const [n, a] = pick(r, holders);
+    const g = a.g ?? pick(r, a.graphs);
+    const name = pick(r, ['dim', 'attrDrop', 'attrRange', 'rewire', 'nodeRemove', 'nodeDup', 'opSwap', 'outputEdit', 'inputRemove', 'intValues', 'dtype']);
+    const d = STRUCTURE[name](r, { graph: g, opset_import: [] });
+    return d ? `${n.op_type} '${n.name}' ${a.name}: ${name}: ${d}` : null;
+  },
+  external(r, m) {
+    // Move an initializer's data "outside": missing files, names that are folders or climb out, odd offsets and lengths.
+    const inits = m.graph.initializer;
+    if (!inits.length) return null;
+    const t = pick(r, inits);
+    const location = pick(r, ['weights.bin', '', '.', '..', 'a/../b', '\u0000x', 'x'.repeat(300)]);
+    const entries = [{ key: 'location', value: location }];
+    if (r() < 0.7) entries.push({ key: 'offset', value: String(pick(r, [0, -1, 7, 4096, 2 ** 40, 'abc', '1e3', ''])) });
+    if (r() < 0.7) entries.push({ key: 'length', value: String(pick(r, [0, -4, 4, 64, 2 ** 33, 'x', '12.5'])) });
+    if (r() < 0.2) entries.push({ key: pick(r, ['checksum', 'bogus', 'location']), value: 'y' });
+    t.data_location = r() < 0.9 ? 1 : pick(r, [0, 2, 99]);
+    t.external_data = entries;
+    delete t.raw_data;
+    t.float_data = [];
+    t.int64_data = [];
+    t.int32_data = [];
+    return `initializer ${t.name} external ${JSON.stringify(entries.map((e) => `${e.key}=${e.value}`))}`;
+  },
+  nameClash(r, m) {
+    // A node output renamed to a name that already exists (an input, an initializer, another output), or to ''.
+    const g = m.graph;
+    const nodes = g.node.filter((n) => n.output.length);
+    if (!nodes.length) return null;
+    const n = pick(r, nodes);
+    const k = int(r, n.output.length);
+    const from = n.output[k];
+    n.output[k] = r() < 0.2 ? '' : pick(r, allNames(g));
+    return `${n.op_type} '${n.name}' output '${from}' -> '${n.output[k]}'`;
+  },
+  outputsDrop(r, m) {
+    const nodes = m.graph.node.filter((n) => n.output.length);
+    if (!nodes.length) return null;
+    const n = pick(r, nodes);
+    n.output = r() < 0.5 ? [] : n.output.slice(0, n.output.length - 1);
+    return `${n.op_type} '${n.name}' outputs -> [${n.output.join(',')}]`;
+  },
+  attrDup(r, m) {
+    const nodes = m.graph.node.filter((n) => n.attribute.length);
+    if (!nodes.length) return null;
+    const n = pick(r, nodes);
+    const a = pick(r, n.attribute);
+    n.attribute.push({ ...a, i: pick(r, NASTY_INTS) });
+    return `${n.op_type} '${n.name}' attribute ${a.name} twice`;
+  },
+  stringTensor(r, m) {
+    // An initializer turned into a string (or bfloat16/float16/complex) tensor.
+    const inits = m.graph.initializer;
+    if (!inits.length) return null;
+    const t = pick(r, inits);
+    t.data_type = pick(r, [8, 10, 16, 14, 15, 12, 13]);
+    if (t.data_type === 8) {
+      delete t.raw_data;
+      t.string_data = Array.from({ length: int(r, 4) }, () => new TextEncoder().encode('s'));
+    }
+    return `initializer ${t.name} data_type ${t.data_type}`;
   },
   rewire(r, m) {
     const g = m.graph;
@@ -346,7 +429,7 @@ const BYTES = {
 };
 
 /** Mutations that mostly stop at validation are drawn less often than those that reach inference and cost. */
-const STRUCTURE_WEIGHTS = { inputRemove: 0.5, outputEdit: 0.5, irVersion: 0.5, nodeSwap: 0.5, intValues: 3, dim: 2, attrRange: 2, attrDrop: 1.5, attrType: 1.5, initResize: 1.5 };
+const STRUCTURE_WEIGHTS = { inputRemove: 0.5, outputEdit: 0.5, irVersion: 0.5, nodeSwap: 0.5, intValues: 3, floatValues: 1.5, external: 1, nameClash: 1, outputsDrop: 0.5, attrDup: 0.5, stringTensor: 0.5, subgraph: 1, dim: 2, attrRange: 2, attrDrop: 1.5, attrType: 1.5, initResize: 1.5 };
 const STRUCTURE_NAMES = Object.keys(STRUCTURE).flatMap((k) => Array(Math.round((STRUCTURE_WEIGHTS[k] ?? 1) * 2)).fill(k));
 const BYTE_NAMES = Object.keys(BYTES);
 
@@ -378,7 +461,7 @@ export function makeMutant(corpus, seed, index) {
       m = null;
     }
     if (m && freeze) {
-      // As the conformance run does: the suite's small integer inputs (shapes, axes, sizes) become initializers.
+      // As the conformance run does: the suite's small inputs (shapes, axes, sizes, scales) become initializers.
       for (const { name, tensor } of src.inputs) {
         const at = m.graph.input.findIndex((v) => v.name === name);
         if (at < 0) continue;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run fuzz -- --count N [--seed S] [--start I] [--jobs 2] [--timeout 10] [--check-every 100]`
+ * `npm run fuzz -- --count N [--seed S] [--start I] [--jobs 2] [--timeout 10] [--check-every 100] [--memory-base 200]`
  * `npm run fuzz -- --replay fuzz/out/<mutant>.onnx`
  *
  * Seeded mutation fuzzing of leannet's model reader and analysis. Each mutant (from the shared
@@ -8,7 +8,7 @@
  * --json` and `leannet lint --json --no-ridge-measure`. Outcomes per mutant (the worst of the two
  * commands): ok (exit 0, valid JSON), clean error (exit 1 or 2, exactly one stderr line starting
  * `leannet:`, not an internal error), CRASH (anything else), HANG (a command over --timeout s),
- * MEMORY (peak RSS over 2 × file size + 200 MB).
+ * MEMORY (peak RSS over 2 × file size + 200 MB; --memory-base changes the 200).
  *
  * Speed: commands run in-process in a pool of forked workers (fuzz/worker.mjs) calling the CLI's
  * `main`. Anything suspicious there (a crash, a run over half the timeout, a worker peak RSS over
@@ -36,7 +36,7 @@ const MAX_FILE = 20 * MB;
 const RECYCLE_RSS = 170 * MB;
 
 function parseArgs(argv) {
-  const o = { count: 1000, seed: 1, start: 0, jobs: 2, timeout: 10, checkEvery: 100, out: path.join(here, 'out'), replay: null };
+  const o = { count: 1000, seed: 1, start: 0, jobs: 2, timeout: 10, checkEvery: 100, memoryBase: 200, out: path.join(here, 'out'), replay: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -54,6 +54,7 @@ function parseArgs(argv) {
     else if (a === '--jobs') o.jobs = Math.max(1, num(v()));
     else if (a === '--timeout') o.timeout = Math.max(1, num(v()));
     else if (a === '--check-every') o.checkEvery = num(v());
+    else if (a === '--memory-base') o.memoryBase = num(v());
     else if (a === '--out') o.out = path.resolve(v());
     else if (a === '--replay') o.replay = path.resolve(v());
     else if (a === '-h' || a === '--help') usage();
@@ -64,7 +65,7 @@ function parseArgs(argv) {
 
 function usage(msg) {
   if (msg) process.stderr.write(`fuzz: ${msg}\n`);
-  process.stderr.write('usage: npm run fuzz -- --count N [--seed S] [--start I] [--jobs 2] [--timeout 10] [--check-every 100] [--out dir]\n       npm run fuzz -- --replay fuzz/out/<mutant>.onnx\n');
+  process.stderr.write('usage: npm run fuzz -- --count N [--seed S] [--start I] [--jobs 2] [--timeout 10] [--check-every 100] [--memory-base 200] [--out dir]\n       npm run fuzz -- --replay fuzz/out/<mutant>.onnx\n');
   process.exit(msg ? 2 : 0);
 }
 
@@ -103,7 +104,7 @@ function loadCorpus() {
 }
 
 /**
- * The suite's small integer inputs of a test (test_data_set_0/input_K.pb), by graph input name:
+ * The suite's small inputs of a test (integer, float, bool; ≤ 64 elements) (test_data_set_0/input_K.pb), by graph input name:
  * the values that decide shapes, which a mutant may freeze to initializers.
  */
 function suiteIntInputs(p, bytes) {
@@ -123,7 +124,7 @@ function suiteIntInputs(p, bytes) {
     if (!fs.existsSync(f)) continue;
     const t = decodeTensorFile(fs.readFileSync(f));
     const n = t.dims.reduce((a, b) => a * b, 1);
-    if ((t.data_type === 6 || t.data_type === 7) && n <= 64) out.push({ name: names[k], tensor: t });
+    if ([1, 6, 7, 9, 10, 11].includes(t.data_type) && n <= 64) out.push({ name: names[k], tensor: t });
   }
   return out;
 }
@@ -267,8 +268,8 @@ function saveMutant(o, index, mutant, outcome, detail) {
 }
 
 /** Both commands on one file in fresh processes: the honest outcome. */
-async function checkInProcesses(file, size, timeoutMs, tmp) {
-  const bound = 2 * size + 200 * MB;
+async function checkInProcesses(file, size, timeoutMs, tmp, base) {
+  const bound = 2 * size + base * MB;
   let outcome = 'ok';
   const commands = [];
   for (const args of commandsFor(file)) {
@@ -295,7 +296,7 @@ async function replay(o) {
     console.log(`seed ${meta.seed} index ${meta.index} from ${meta.source}: ${meta.mutations.join('; ')}`);
     console.log(`rebuilt from the seed: ${same ? 'identical bytes' : 'DIFFERENT bytes (corpus or mutator changed since it was saved)'}`);
   }
-  const res = await checkInProcesses(file, bytes.length, timeoutMs, tmp);
+  const res = await checkInProcesses(file, bytes.length, timeoutMs, tmp, o.memoryBase);
   for (const c of res.commands) {
     console.log(`leannet ${c.args.join(' ')}\n  -> ${c.outcome.toUpperCase()} (exit ${c.code}${c.signal ? `, ${c.signal}` : ''}, ${c.ms} ms, peak ${c.rssMB} MB of ${Math.round(res.bound / MB)} MB allowed)`);
     if (c.stderr.trim()) console.log(c.stderr.trimEnd().split('\n').slice(0, 6).map((l) => `  | ${l}`).join('\n'));
@@ -316,19 +317,27 @@ async function fuzz(o) {
   const workers = Array.from({ length: o.jobs }, (_, i) => new Worker(tmp, i));
   const counts = { ok: 0, error: 0, crash: 0, hang: 0, memory: 0 };
   const signatures = new Map();
-  const stats = { confirmed: 0, checked: 0, agree: 0, disagree: [], recycled: 0, mutationKinds: new Map(), errors: new Map(), maxRssMB: 0, slowestMs: 0 };
+  const stats = { confirmed: 0, checked: 0, agree: 0, disagree: [], recycled: 0, mutationKinds: new Map(), errors: new Map(), mutatorErrors: [], maxRssMB: 0, slowestMs: 0 };
   const t0 = performance.now();
   let next = o.start;
   const end = o.start + o.count;
   let done = 0;
 
   async function one(w, index) {
-    const mutant = makeMutant(corpus, o.seed, index);
+    let mutant;
+    try {
+      mutant = makeMutant(corpus, o.seed, index);
+    } catch (e) {
+      // A bug in the mutator, not in leannet: counted apart, the run goes on.
+      stats.mutatorErrors.push(`${index}: ${e?.message ?? e}`);
+      done++;
+      return;
+    }
     for (const m of mutant.mutations) {
       const k = m.split(':')[0];
       stats.mutationKinds.set(k, (stats.mutationKinds.get(k) ?? 0) + 1);
     }
-    const bound = 2 * mutant.bytes.length + 200 * MB;
+    const bound = 2 * mutant.bytes.length + o.memoryBase * MB;
     const res = await w.run(mutant.bytes, timeoutMs);
     let outcome = 'ok';
     let suspicious = res === null;
@@ -351,7 +360,7 @@ async function fuzz(o) {
     if (suspicious || sample) {
       const file = path.join(tmp, `check-${index}.onnx`);
       fs.writeFileSync(file, mutant.bytes);
-      const checked = await checkInProcesses(file, mutant.bytes.length, timeoutMs, tmp);
+      const checked = await checkInProcesses(file, mutant.bytes.length, timeoutMs, tmp, o.memoryBase);
       for (const c of checked.commands) stats.maxRssMB = Math.max(stats.maxRssMB, c.rssMB);
       if (suspicious) stats.confirmed++;
       if (res) {
@@ -371,8 +380,9 @@ async function fuzz(o) {
           signatures: sigs,
           commands: checked.commands.map(({ r, ...c }) => c),
         });
-        for (const sig of sigs) {
-          const key = outcome === 'crash' ? sig : `${outcome.toUpperCase()} ${bad[0].args[0]}`;
+        for (let i = 0; i < sigs.length; i++) {
+          const sig = sigs[i];
+          const key = outcome === 'crash' ? sig : `${outcome.toUpperCase()} ${bad[i].args[0]}`;
           const s = signatures.get(key) ?? { count: 0, example: saved, outcome };
           s.count++;
           signatures.set(key, s);
@@ -381,7 +391,7 @@ async function fuzz(o) {
       fs.rmSync(file, { force: true });
     }
     counts[outcome]++;
-    if (w.maxRSS > RECYCLE_RSS) {
+    if (w.maxRSS > Math.min(RECYCLE_RSS, (o.memoryBase - 30) * MB)) {
       stats.recycled++;
       w.restart();
     }
@@ -409,6 +419,7 @@ async function fuzz(o) {
     counts,
     signatures: [...signatures].map(([sig, s]) => ({ signature: sig, ...s })),
     processChecks: { suspicious: stats.confirmed, sampled: stats.checked, agree: stats.agree, disagree: stats.disagree },
+    mutatorErrors: stats.mutatorErrors,
     workersRecycled: stats.recycled,
     maxChildRssMB: stats.maxRssMB,
     slowestInProcessMs: Math.round(stats.slowestMs),
@@ -420,6 +431,7 @@ async function fuzz(o) {
   console.log(`\n${o.count} mutants in ${secs.toFixed(0)} s (${summary.mutantsPerSecond} mutants/s)`);
   console.log(`  ok ${counts.ok}   clean error ${counts.error}   CRASH ${counts.crash}   HANG ${counts.hang}   MEMORY ${counts.memory}`);
   console.log(`  process checks: ${stats.confirmed} suspicious rerun, ${stats.checked} compared with in-process (${stats.agree} agree${stats.disagree.length ? `; differ: ${stats.disagree.slice(0, 5).join(', ')}` : ''}); workers recycled ${stats.recycled}; slowest in-process run ${Math.round(stats.slowestMs)} ms`);
+  if (stats.mutatorErrors.length) console.log(`  mutator errors (mutants not run): ${stats.mutatorErrors.length}: ${stats.mutatorErrors.slice(0, 3).join('; ')}`);
   if (signatures.size) {
     console.log(`  distinct signatures (${signatures.size}):`);
     for (const [sig, s] of [...signatures].sort((a, b) => b[1].count - a[1].count)) console.log(`    ${String(s.count).padStart(5)}  ${sig}\n           e.g. ${path.relative(process.cwd(), s.example)}`);
