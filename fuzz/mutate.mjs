@@ -44,6 +44,8 @@ const OPS = [
   'Pad', 'Resize', 'Softmax', 'Shape', 'ConstantOfShape', 'Expand', 'Tile', 'Where', 'Cast', 'Constant', 'Identity',
   'LRN', 'Dropout', 'Sum', 'ReduceMean', 'Range', 'If', 'Loop', 'Einsum', 'NoSuchOp', '',
 ];
+/** Ops whose output has their first input's shape: safe to chain. */
+const UNARY = new Set(['Relu', 'Sigmoid', 'Tanh', 'Identity', 'Abs', 'Neg', 'Exp', 'LeakyRelu', 'Clip', 'BatchNormalization', 'Softmax', 'Dropout', 'HardSigmoid', 'Elu', 'Selu', 'PRelu', 'Sqrt', 'Floor', 'Ceil', 'Round', 'Erf', 'Not', 'Sign', 'LRN', 'InstanceNormalization']);
 const OPSETS = [0, -1, 1, 5, 6, 7, 9, 10, 11, 12, 13, 17, 18, 21, 23, 99, 2 ** 31];
 /** AttributeProto.type values: FLOAT 1, INT 2, STRING 3, TENSOR 4, GRAPH 5, FLOATS 6, INTS 7, STRINGS 8, and an invalid one. */
 const ATTR_TYPES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 99];
@@ -58,6 +60,11 @@ function allNames(g) {
   for (const t of g.initializer) names.add(t.name);
   for (const n of g.node) for (const o of n.output) names.add(o);
   return [...names];
+}
+/** A name defined in the graph, or 'ghost' when there is none. */
+function someName(r, g) {
+  const names = allNames(g);
+  return names.length ? pick(r, names) : 'ghost';
 }
 function dimsOf(v) {
   return v.type?.tensor_type?.shape?.dim;
@@ -250,7 +257,7 @@ const STRUCTURE = {
     const n = pick(r, nodes);
     const k = int(r, n.output.length);
     const from = n.output[k];
-    n.output[k] = r() < 0.2 ? '' : pick(r, allNames(g));
+    n.output[k] = r() < 0.2 ? '' : someName(r, g);
     return `${n.op_type} '${n.name}' output '${from}' -> '${n.output[k]}'`;
   },
   outputsDrop(r, m) {
@@ -287,7 +294,7 @@ const STRUCTURE = {
     const n = pick(r, nodes);
     const k = int(r, n.input.length);
     const what = r();
-    const to = what < 0.15 ? '' : what < 0.3 ? `ghost_${int(r, 100)}` : what < 0.45 ? n.output[0] ?? 'x' : pick(r, allNames(g));
+    const to = what < 0.15 ? '' : what < 0.3 ? `ghost_${int(r, 100)}` : what < 0.45 ? n.output[0] ?? 'x' : someName(r, g);
     const from = n.input[k];
     n.input[k] = to;
     return `${n.op_type} '${n.name}' input ${k} '${from}' -> '${to}'`;
@@ -297,9 +304,8 @@ const STRUCTURE = {
     const nodes = g.node;
     if (!nodes.length) return null;
     const n = pick(r, nodes);
-    const names = allNames(g);
     const extra = 1 + int(r, 3);
-    for (let i = 0; i < extra; i++) n.input.push(r() < 0.2 ? '' : pick(r, names));
+    for (let i = 0; i < extra; i++) n.input.push(r() < 0.2 ? '' : someName(r, g));
     return `${n.op_type} '${n.name}' +${extra} inputs`;
   },
   nodeDup(r, m) {
@@ -312,6 +318,23 @@ const STRUCTURE = {
     if (rename) copy.output = copy.output.map((o) => `${o}_dup`);
     g.node.splice(r() < 0.5 ? k + 1 : int(r, g.node.length + 1), 0, copy);
     return `${n.op_type} '${n.name}' duplicated${rename ? ' (outputs renamed)' : ''}`;
+  },
+  nodeRepeat(r, m) {
+    // A shape-keeping node repeated k times in a chain: graphs of up to ~20,000 nodes, where
+    // anything quadratic in the node or finding count shows as a HANG.
+    const g = m.graph;
+    const nodes = g.node.filter((n) => UNARY.has(n.op_type) && n.output.length === 1 && n.input.length >= 1);
+    if (!nodes.length) return null;
+    const n = pick(r, nodes);
+    const k = pick(r, [2, 10, 100, 1000, 1000, 5000, 20000]);
+    const o = n.output[0];
+    n.output = [`${o}__r0`];
+    const copies = [];
+    for (let i = 1; i <= k; i++) {
+      copies.push({ ...n, name: `${n.name}__r${i}`, input: [`${o}__r${i - 1}`, ...n.input.slice(1)], output: [i === k ? o : `${o}__r${i}`] });
+    }
+    g.node.splice(g.node.indexOf(n) + 1, 0, ...copies);
+    return `${n.op_type} '${n.name}' repeated ${k} times`;
   },
   nodeRemove(r, m) {
     const g = m.graph;
@@ -360,7 +383,7 @@ const STRUCTURE = {
       return `graph output '${v.name}' removed`;
     }
     const from = v.name;
-    v.name = what < 0.6 ? `ghost_${int(r, 10)}` : pick(r, allNames(g));
+    v.name = what < 0.6 ? `ghost_${int(r, 10)}` : someName(r, g);
     return `graph output '${from}' -> '${v.name}'`;
   },
   dtype(r, m) {
@@ -429,7 +452,7 @@ const BYTES = {
 };
 
 /** Mutations that mostly stop at validation are drawn less often than those that reach inference and cost. */
-const STRUCTURE_WEIGHTS = { inputRemove: 0.5, outputEdit: 0.5, irVersion: 0.5, nodeSwap: 0.5, intValues: 3, floatValues: 1.5, external: 1, nameClash: 1, outputsDrop: 0.5, attrDup: 0.5, stringTensor: 0.5, subgraph: 1, dim: 2, attrRange: 2, attrDrop: 1.5, attrType: 1.5, initResize: 1.5 };
+const STRUCTURE_WEIGHTS = { inputRemove: 0.5, outputEdit: 0.5, irVersion: 0.5, nodeSwap: 0.5, intValues: 3, floatValues: 1.5, external: 1, nameClash: 1, outputsDrop: 0.5, attrDup: 0.5, stringTensor: 0.5, nodeRepeat: 0.5, subgraph: 1, dim: 2, attrRange: 2, attrDrop: 1.5, attrType: 1.5, initResize: 1.5 };
 const STRUCTURE_NAMES = Object.keys(STRUCTURE).flatMap((k) => Array(Math.round((STRUCTURE_WEIGHTS[k] ?? 1) * 2)).fill(k));
 const BYTE_NAMES = Object.keys(BYTES);
 
@@ -478,7 +501,13 @@ export function makeMutant(corpus, seed, index) {
         if (d) mutations.push(`${name}: ${d}`);
       }
     }
-    if (m) bytes = encodeModel(m);
+    if (m) {
+      try {
+        bytes = encodeModel(m);
+      } catch (e) {
+        throw new Error(`cannot encode the mutant (${mutations.join("; ")}): ${e.message}`);
+      }
+    }
   }
   if (!structural || r() < 0.15) {
     const n = 1 + int(r, 2);

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyzeGraph, lint, readOnnx } from '../src/index.js';
 import { errorLines, leannet, type CliResult } from './helpers/cli.js';
 import { tempDir } from './helpers/models.js';
 import { floatInit, tinyModel } from './helpers/tiny.js';
@@ -73,4 +74,43 @@ describe('fuzz regressions', () => {
     );
     for (const r of both(p)) expectOneLine(r, 1, /node 'branch' \(If\) attribute 'then_branch' is a graph attribute without a graph/);
   });
+});
+
+describe('fuzz regressions: size', () => {
+  /** x → Relu → Relu → … (n nodes) on a [1, 4] input. */
+  const chain = (n: number) =>
+    analyzeGraph(
+      readOnnx(
+        tinyModel({
+          nodes: Array.from({ length: n }, (_, i) => ({ op: 'Relu', name: `r${i}`, inputs: [i ? `t${i - 1}` : 'x'], outputs: [i === n - 1 ? 'y' : `t${i}`] })),
+          inputs: [{ name: 'x', dims: [1, 4] }],
+          outputs: [{ name: 'y' }],
+        }),
+      ),
+    );
+  const cpuMs = (f: () => void) => {
+    const t = process.cpuUsage();
+    f();
+    const d = process.cpuUsage(t);
+    return (d.user + d.system) / 1000;
+  };
+
+  // fuzz mutation nodeRepeat (a Relu repeated 20,000 times): lint took 5 s of CPU for 20,000
+  // nodes and 82 s of wall time for 50,000 (a HANG), all in the summary line, which copied
+  // the list of a rule's findings once per finding.
+  it('lint grows linearly with the number of findings', () => {
+    const small = chain(5000);
+    const big = chain(20000);
+    lint(small); // warm-up
+    let tSmall = Infinity;
+    for (let i = 0; i < 2; i++) tSmall = Math.min(tSmall, cpuMs(() => lint(small)));
+    let result!: ReturnType<typeof lint>;
+    const tBig = cpuMs(() => (result = lint(big)));
+    // 4 × the nodes: about 4 × the time when linear, 16 × when quadratic (13 × before the fix).
+    expect(tBig / tSmall).toBeLessThan(8);
+    // Every Relu moves 4 elements in and 4 out of 160,000: one G4 finding per node of the chain.
+    const g4 = result.findings.filter((f) => f.rule === 'G4-elementwise');
+    expect(g4.length).toBeGreaterThanOrEqual(20000);
+    expect(result.summary).toMatch(/^\d+ findings; removing or fusing \d+ element-wise ops would cut 100\.0% of memory access$/);
+  }, 60_000);
 });
