@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeGraph, lint, readOnnx } from '../src/index.js';
+import { analyzeGraph, forkJoinBlocks, lint, readOnnx } from '../src/index.js';
 import { errorLines, leannet, type CliResult } from './helpers/cli.js';
 import { tempDir } from './helpers/models.js';
 import { floatInit, tinyModel } from './helpers/tiny.js';
@@ -112,5 +112,43 @@ describe('fuzz regressions: size', () => {
     const g4 = result.findings.filter((f) => f.rule === 'G4-elementwise');
     expect(g4.length).toBeGreaterThanOrEqual(20000);
     expect(result.summary).toMatch(/^\d+ findings; removing or fusing \d+ element-wise ops would cut 100\.0% of memory access$/);
+  }, 60_000);
+
+  // fuzz seed 2027 mutant 2060 (a Relu in light_inception_v1 repeated 20,000 times): lint ran
+  // 471 s and died at a 4 GB heap. fork-join asked, for every node of a branch, for the set of
+  // nodes it reaches (and cached each set): quadratic in the branch's length.
+  it('fork/join blocks with a long branch: exact branches, linear time', () => {
+    /** x → a → a1 … an → Add ← b ← x: a fork at x, one long branch and one short, joined by the Add. */
+    const block = (n: number) =>
+      analyzeGraph(
+        readOnnx(
+          tinyModel({
+            nodes: [
+              { op: 'Relu', name: 'a', inputs: ['x'], outputs: ['a0'] },
+              ...Array.from({ length: n }, (_, i) => ({ op: 'Relu', name: `a${i + 1}`, inputs: [`a${i}`], outputs: [`a${i + 1}`] })),
+              { op: 'Sigmoid', name: 'b', inputs: ['x'], outputs: ['b0'] },
+              { op: 'Add', name: 'join', inputs: [`a${n}`, 'b0'], outputs: ['y'] },
+            ],
+            inputs: [{ name: 'x', dims: [1, 4] }],
+            outputs: [{ name: 'y' }],
+          }),
+        ),
+      ).graph;
+    const small = block(1000);
+    const big = block(4000);
+    forkJoinBlocks(small); // warm-up
+    let tSmall = Infinity;
+    for (let i = 0; i < 2; i++) tSmall = Math.min(tSmall, cpuMs(() => forkJoinBlocks(small)));
+    let blocks!: ReturnType<typeof forkJoinBlocks>;
+    const tBig = cpuMs(() => (blocks = forkJoinBlocks(big)));
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]!.fork).toBe('x');
+    expect(blocks[0]!.join.name).toBe('join');
+    expect(blocks[0]!.branches.map((b) => b.length)).toEqual([4001, 1]);
+    expect(blocks[0]!.branches[0]!.slice(0, 2).map((n) => n.name)).toEqual(['a', 'a1']);
+    expect(blocks[0]!.branches[1]!.map((n) => n.name)).toEqual(['b']);
+    expect(blocks[0]!.nodes).toHaveLength(4002);
+    // 4 × the nodes: about 4 × the time when linear, 16 × when quadratic.
+    expect(tBig / tSmall).toBeLessThan(8);
   }, 60_000);
 });
