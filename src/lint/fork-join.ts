@@ -40,6 +40,30 @@ export function forkJoinBlocks(graph: Graph): Block[] {
     return seen;
   };
 
+  /**
+   * Nodes from which `end` can be reached (end included), as topo indices, walking back no
+   * further than index `from`. One walk per block: asking `reach` of every node on a branch
+   * instead was quadratic in the branch's length, in time and in cached sets (a chain of
+   * 20,000 nodes in one branch ran lint out of memory).
+   */
+  const ancestors = (end: Node, from: number): Set<number> => {
+    const seen = new Set<number>();
+    const stack = [end];
+    while (stack.length) {
+      const n = stack.pop()!;
+      const i = index.get(n);
+      if (i === undefined || i < from || seen.has(i)) continue;
+      seen.add(i);
+      for (const names of [n.inputs, n.outerReads]) {
+        for (let k = 0; k < names.length; k++) {
+          const p = names[k] ? graph.producer(names[k]!) : undefined;
+          if (p) stack.push(p);
+        }
+      }
+    }
+    return seen;
+  };
+
   const blocks: Block[] = [];
   const seenForks = new Set<string>();
   for (const n of order) {
@@ -58,8 +82,8 @@ export function forkJoinBlocks(graph: Graph): Block[] {
       }
       if (join < 0) continue;
       const joinNode = order[join]!;
-      const reachesJoin = (i: number) => reach(order[i]!).has(join);
-      const branches = sets.map((s) => [...s].filter((i) => i < join && reachesJoin(i)).sort((a, b) => a - b).map((i) => order[i]!));
+      const toJoin = ancestors(joinNode, Math.min(...starts.map((s) => index.get(s)!)));
+      const branches = sets.map((s) => [...s].filter((i) => i < join && toJoin.has(i)).sort((a, b) => a - b).map((i) => order[i]!));
       const nodes = [...new Set(branches.flat())];
       blocks.push({ fork: v, join: joinNode, branches, nodes });
     }

@@ -44,11 +44,13 @@ export function decodeAttribute(a: AttributeMsg, n: NodeProtoMsg, index: number,
     case 2:
       return { type: 'int', value: a.i };
     case 3:
-      return { type: 'string', value: utf8.decode(a.s) };
+      // A STRING attribute whose `s` is absent holds proto2's default, the empty string.
+      return { type: 'string', value: has(a, 's') ? utf8.decode(a.s) : '' };
     case 4:
       if (!a.t) throw new ModelFormatError(`${nodeWhere(n, index)} attribute '${a.name}' is a tensor attribute without a tensor`);
       return { type: 'tensor', value: tensorAttribute(a.t, a, n, index, external) };
     case 5:
+      if (!a.g) throw new ModelFormatError(`${nodeWhere(n, index)} attribute '${a.name}' is a graph attribute without a graph`);
       return { type: 'graph', value: a.g };
     case 6:
       return { type: 'floats', value: keepList(a.floats) };
