@@ -14,6 +14,7 @@ export * from './ops/index.js';
 // ONNX reading and writing.
 export * from './formats/files.js';
 export * from './formats/onnx/index.js';
+export * from './formats/tfjs/index.js';
 
 // Real data: IDX, npy/npz, image folders; preprocessing; batches streamed.
 export * from './data/index.js';
