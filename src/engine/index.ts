@@ -20,3 +20,4 @@ export { mapOptimised, type NodeStatus, type Accounting } from './profile-map.js
 export { summarize, medianInterval, quantile, type Stats } from './stats.js';
 export { environment, type Environment } from './environment.js';
 export { ortNodeVersion } from './ort-node.js';
+export { loadTfjsReference, type TfjsModel } from './tfjs-reference.js';

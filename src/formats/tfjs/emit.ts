@@ -59,6 +59,12 @@ export class Emitter {
     return this.constant(`${this.current}/${base}`, Tensor.fromArray('float32', dims, Float32Array.from(values)));
   }
 
+  /** One float32 scalar constant per name for the whole graph (Clip bounds). */
+  shared(name: string, value: number): string {
+    if (!this.graph.initializers.has(name)) this.graph.setInitializer(name, Tensor.fromArray('float32', [], Float32Array.of(value)));
+    return name;
+  }
+
   shape(name: string): Shape | undefined {
     return this.graph.values.get(name)?.shape;
   }

@@ -146,7 +146,7 @@ export function activation(e: Emitter, act: string, x: string, out: string | und
     case 'relu':
       return e.node('Relu', [x], o)[0]!;
     case 'relu6':
-      return e.node('Clip', [x, e.f32('zero', [0], []), e.f32('six', [6], [])], o)[0]!;
+      return e.node('Clip', [x, e.shared('relu6/min', 0), e.shared('relu6/max', 6)], o)[0]!;
     case 'elu':
       return e.node('Elu', [x], o)[0]!;
     case 'selu':
