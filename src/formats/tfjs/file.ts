@@ -18,7 +18,12 @@ export function isTfjsPath(spec: string): boolean {
 }
 
 /** Read a TF.js model.json (graph or layers model) with its weight shards. */
-export function loadTfjs(file: string): Graph {
+/** How to read: `layout: false` keeps every NHWC↔NCHW transpose pair (each TF node's value then keeps its TF name and NHWC shape). */
+export interface TfjsReadOptions {
+  layout?: boolean;
+}
+
+export function loadTfjs(file: string, options: TfjsReadOptions = {}): Graph {
   let text: string;
   try {
     if (!fs.statSync(file).isFile()) throw new UsageError(`${file}: not a file`);
@@ -34,20 +39,20 @@ export function loadTfjs(file: string): Graph {
   } catch (e) {
     throw new ModelFormatError(`${file}: not JSON (${(e as Error).message})`);
   }
-  return readTfjsJson(json, file, shardReader(path.dirname(path.resolve(file)), file));
+  return readTfjsJson(json, file, shardReader(path.dirname(path.resolve(file)), file), options);
 }
 
 /** Read an already parsed model.json; `readShard` returns a shard's bytes by manifest path. */
-export function readTfjsJson(json: Record<string, unknown>, source: string, readShard: (p: string) => Uint8Array): Graph {
+export function readTfjsJson(json: Record<string, unknown>, source: string, readShard: (p: string) => Uint8Array, options: TfjsReadOptions = {}): Graph {
   const topo = json['modelTopology'] as Record<string, unknown> | undefined;
   if (!topo || typeof topo !== 'object') throw new ModelFormatError(`${source}: no modelTopology (not a TF.js model.json)`);
   const manifest = (json['weightsManifest'] ?? []) as TfjsWeightGroup[];
   const weights = readWeights(manifest, readShard, source);
   const format = json['format'];
   const layers = format === 'layers-model' || (format === undefined && ('model_config' in topo || 'class_name' in topo));
-  if (layers) return readLayersModel(json, weights, source);
+  if (layers) return readLayersModel(json, weights, source, options);
   if (format !== undefined && format !== 'graph-model') throw new ModelFormatError(`${source}: format '${String(format)}' is not graph-model or layers-model`);
-  return readGraphModel(json as unknown as GraphModelJson, weights, source);
+  return readGraphModel(json as unknown as GraphModelJson, weights, source, options);
 }
 
 function shardReader(dir: string, source: string): (p: string) => Uint8Array {

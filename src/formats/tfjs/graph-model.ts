@@ -26,7 +26,7 @@ export interface GraphModelJson {
 }
 
 /** Build the Graph of a graph model; `weights` holds the decoded manifest. */
-export function readGraphModel(json: GraphModelJson, weights: Map<string, Tensor>, source: string): Graph {
+export function readGraphModel(json: GraphModelJson, weights: Map<string, Tensor>, source: string, options: { layout?: boolean } = {}): Graph {
   const nodes = json.modelTopology?.node;
   if (!Array.isArray(nodes)) throw new ModelFormatError(`${source}: modelTopology has no node list`);
   const fns = json.modelTopology.library?.function;
@@ -124,7 +124,7 @@ export function readGraphModel(json: GraphModelJson, weights: Map<string, Tensor
     const v = g.value(o);
     v.declared = { dtype: v.dtype, shape: v.shape };
   }
-  optimizeLayout(g);
+  if (options.layout !== false) optimizeLayout(g);
   g.prune();
   return g;
 }

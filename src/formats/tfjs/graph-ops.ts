@@ -111,7 +111,7 @@ function isNHWC(e: Emitter, n: TfNode): boolean {
 }
 
 /** HWIO (or depthwise HW·C·M) filter → OIHW, cached per weight. */
-function filterOIHW(e: Emitter, w: string, depthwise: boolean): string {
+export function filterOIHW(e: Emitter, w: string, depthwise: boolean): string {
   const key = `${w}/${depthwise ? 'dw' : 'oihw'}`;
   if (e.graph.initializers.has(key)) return key;
   const t = e.graph.initializers.get(w);

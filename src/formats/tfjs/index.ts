@@ -1,5 +1,5 @@
 /** TF.js graph and layers models (model.json + weight shards) read into a Graph. */
-export { loadTfjs, readTfjsJson, isTfjsPath } from './file.js';
+export { loadTfjs, readTfjsJson, isTfjsPath, type TfjsReadOptions } from './file.js';
 export { readGraphModel, type GraphModelJson } from './graph-model.js';
 export { readLayersModel } from './layers-model.js';
 export { readWeights, weightNumel, type TfjsWeightGroup, type TfjsWeightSpec } from './weights.js';
