@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
-import type { HostTensor } from './types.js';
+import type { Engine, EngineFactory, EngineInfo, HostTensor, ModelBytes, Session } from './types.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 let tfPromise: Promise<Tf> | undefined;
@@ -14,6 +14,8 @@ let tfPromise: Promise<Tf> | undefined;
 async function tfjs(): Promise<Tf> {
   tfPromise ??= (async () => {
     const tf = await import('@tensorflow/tfjs');
+    // PROD silences tfjs's advice to install tfjs-node (the report's stderr stays ours).
+    tf.env().set('PROD', true);
     await tf.setBackend('cpu');
     await tf.ready();
     return tf;
@@ -75,7 +77,13 @@ export async function loadTfjsReference(file: string): Promise<TfjsModel> {
         feed[k] = tf.tensor(h.data as Float32Array, h.dims as number[], isInt ? 'int32' : 'float32');
       }
       const names = outputs ? [...outputs] : model.outputNodes;
-      const r = await model.executeAsync(feed, names);
+      // execute() for graphs without dynamic ops (executeAsync warns on them), executeAsync otherwise.
+      let r;
+      try {
+        r = model.execute(feed, names);
+      } catch {
+        r = await model.executeAsync(feed, names);
+      }
       const ys = Array.isArray(r) ? r : [r];
       const out: Record<string, HostTensor> = {};
       for (let i = 0; i < ys.length; i++) out[names[i]!.replace(/:0$/, '')] = await toHost(ys[i]!);
@@ -85,3 +93,40 @@ export async function loadTfjsReference(file: string): Promise<TfjsModel> {
     dispose: () => model.dispose(),
   };
 }
+
+/**
+ * The `tfjs` engine: @tensorflow/tfjs's CPU backend running the original model.json a prepared
+ * TF.js model came from (verify A against the converted ONNX on ORT as B; bench and compare
+ * time it too). ONNX bytes alone it refuses in one line.
+ */
+export const tfjsEngine: EngineFactory = {
+  name: 'tfjs',
+  description: '@tensorflow/tfjs CPU backend, TF.js model.json files only',
+  async create(): Promise<Engine> {
+    const tf = await tfjs();
+    const info: EngineInfo = {
+      engine: 'tfjs', runtime: '@tensorflow/tfjs', version: tf.version.tfjs, provider: 'cpu', threads: 1, interOpThreads: null,
+      executionMode: 'sequential', optLevel: 'all', spinning: false,
+    };
+    return {
+      info,
+      async load(model: ModelBytes): Promise<Session> {
+        const file = 'path' in model ? model.path : model.source;
+        if (!file || !/\.json$/i.test(file)) throw new EngineError('the tfjs engine runs TF.js model.json files only; give it a model.json');
+        const m = await loadTfjsReference(file);
+        const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+        const sig = json.signature ?? json.userDefinedMetadata?.signature;
+        const strip = (n: string) => n.replace(/:0$/, '');
+        const outputNames = sig?.outputs ? Object.values(sig.outputs as Record<string, { name: string }>).map((o) => strip(o.name)) : [];
+        const inputNames = sig?.inputs ? Object.values(sig.inputs as Record<string, { name: string }>).map((o) => strip(o.name)) : [];
+        return {
+          inputNames,
+          outputNames,
+          run: (feeds) => m.run(feeds, outputNames.length && m.kind === 'graph-model' ? outputNames : undefined),
+          endProfiling: () => undefined,
+          release: async () => m.dispose(),
+        };
+      },
+    };
+  },
+};
