@@ -1,5 +1,5 @@
 /**
- * The builder the TF.js readers write through: adds ONNX nodes (opset 13) and constants to a
+ * The builder the TF.js readers write through: adds ONNX nodes (opset 18) and constants to a
  * Graph, infers each node's shape as it is added (so a mapping can ask for a rank or a static
  * size, and a contradiction fails at the TF node that caused it), and names what TF names.
  */
@@ -7,7 +7,8 @@ import { ModelFormatError, ShapeInferenceError } from '../../errors.js';
 import { Graph, Node, Tensor, type Attribute, type DType, type Shape } from '../../ir/index.js';
 import { inferNode } from '../../ops/index.js';
 
-export const OPSET = 13;
+/** Opset 18: Resize takes `axes` (sizes of H and W alone, whatever the batch), reductions take axes as an input. */
+export const OPSET = 18;
 
 export const ints = (value: readonly number[]): Attribute => ({ type: 'ints', value });
 export const int = (value: number): Attribute => ({ type: 'int', value });

@@ -251,17 +251,16 @@ function resize(mode: 'linear' | 'nearest'): Mapper {
     const [h, w] = e.requireValues(size!, 'the size');
     const alignCorners = n.bool('align_corners');
     const halfPixel = n.bool('half_pixel_centers');
-    const s = e.staticShape(x!, 'Resize');
-    const attrs: Record<string, ReturnType<typeof str>> = { mode: str(mode) };
+    const attrs: Record<string, ReturnType<typeof str> | ReturnType<typeof ints>> = { mode: str(mode), axes: ints([2, 3]) };
     if (mode === 'linear') attrs['coordinate_transformation_mode'] = str(alignCorners ? 'align_corners' : halfPixel ? 'half_pixel' : 'asymmetric');
     else {
-      attrs['coordinate_transformation_mode'] = str(alignCorners ? 'align_corners' : halfPixel ? 'tf_half_pixel_for_nn' : 'asymmetric');
-      attrs['nearest_mode'] = str(alignCorners ? 'round_prefer_ceil' : 'floor');
+      // TF's half-pixel nearest, floor((o + ½)·s), is ONNX half_pixel rounded half up (tf_half_pixel_for_nn is deprecated).
+      attrs['coordinate_transformation_mode'] = str(alignCorners ? 'align_corners' : halfPixel ? 'half_pixel' : 'asymmetric');
+      attrs['nearest_mode'] = str(alignCorners || halfPixel ? 'round_prefer_ceil' : 'floor');
     }
     const xIn = e.transpose(x!, TO_NCHW);
-    // Scales, not sizes: the batch may be symbolic. TF's scale is in/out, ONNX's out/in.
-    const scales = e.f32('scales', [1, 1, h! / s[1]!, w! / s[2]!]);
-    const y = e.node('Resize', [xIn, '', scales], undefined, attrs, n.name)[0]!;
+    // Sizes of H and W only (opset 18 axes): exact, and the batch stays free.
+    const y = e.node('Resize', [xIn, '', '', e.i64('sizes', [h!, w!])], undefined, attrs, n.name)[0]!;
     e.transpose(y, TO_NHWC, n.out());
   };
 }
@@ -303,7 +302,7 @@ function split(e: Emitter, n: TfNode, x: string, axisName: string, sizes: number
       sizes = sizes.map((s) => (s < 0 ? dim - known : s));
     }
     e.node('Split', [x, e.i64('split', sizes)], outs, { axis: int(axis) }, n.name);
-  } else e.node('Split', [x], outs, { axis: int(axis) }, n.name);
+  } else e.node('Split', [x], outs, { axis: int(axis), num_outputs: int(count) }, n.name);
 }
 
 function reduce(op: string): Mapper {
@@ -312,8 +311,7 @@ function reduce(op: string): Mapper {
     const r = e.rank(x!);
     const axes = e.requireValues(axesName!, 'the axes').map((a) => normAxis(e, a, r));
     const keep = int(n.bool('keep_dims') ? 1 : 0);
-    if (op === 'ReduceSum') e.node(op, [x!, e.i64('axes', axes)], [n.out()], { keepdims: keep }, n.name);
-    else e.node(op, [x!], [n.out()], { axes: ints(axes), keepdims: keep }, n.name);
+    e.node(op, [x!, e.i64('axes', axes)], [n.out()], { keepdims: keep }, n.name);
   };
 }
 
@@ -454,7 +452,7 @@ export const TF_OPS: Record<string, Mapper> = {
     const a = normAxis(e, n.int('axis'), e.rank(x));
     const num = n.int('num', 1);
     const axes = e.i64('axes', [a]);
-    const parts = num === 1 ? [x] : e.node('Split', [x], Array.from({ length: num }, (_, k) => `${n.out(k)}/split`), { axis: int(a) });
+    const parts = num === 1 ? [x] : e.node('Split', [x], Array.from({ length: num }, (_, k) => `${n.out(k)}/split`), { axis: int(a), num_outputs: int(num) });
     parts.forEach((p, k) => e.node('Squeeze', [p, axes], [n.out(k)]));
   },
   Mean: reduce('ReduceMean'),

@@ -197,7 +197,7 @@ function layer(e: Emitter, l: LayerDef, ins: string[], w: Map<string, Tensor>, s
     }
     case 'GlobalAveragePooling2D':
     case 'GlobalMaxPooling2D':
-      return e.node(l.class_name === 'GlobalMaxPooling2D' ? 'ReduceMax' : 'ReduceMean', [x], [name], { axes: ints([1, 2]), keepdims: int(c['keepdims'] ? 1 : 0) }, name);
+      return e.node(l.class_name === 'GlobalMaxPooling2D' ? 'ReduceMax' : 'ReduceMean', [x, e.i64('axes', [1, 2])], [name], { keepdims: int(c['keepdims'] ? 1 : 0) }, name);
     case 'Dense': {
       const k = weight(e, w, name, 'kernel')!;
       const bias = c['use_bias'] === false ? undefined : weight(e, w, name, 'bias');
@@ -224,7 +224,7 @@ function layer(e: Emitter, l: LayerDef, ins: string[], w: Map<string, Tensor>, s
       const [sh, sw] = pair(c['size'], 2);
       const bilinear = c['interpolation'] === 'bilinear';
       const attrs = bilinear ? { mode: str('linear'), coordinate_transformation_mode: str('half_pixel') } : { mode: str('nearest'), coordinate_transformation_mode: str('asymmetric'), nearest_mode: str('floor') };
-      const y = e.node('Resize', [e.transpose(x, TO_NCHW), '', e.f32('scales', [1, 1, sh, sw])], undefined, attrs as never, name)[0]!;
+      const y = e.node('Resize', [e.transpose(x, TO_NCHW), '', e.f32('scales', [sh, sw])], undefined, { ...attrs, axes: ints([2, 3]) } as never, name)[0]!;
       return [e.transpose(y, TO_NHWC, name)];
     }
     default:

@@ -90,7 +90,8 @@ function pushable(g: Graph, n: Node, t: string, p: readonly number[], rank: numb
     });
   }
   if (n.opType === 'Pad') return n.inputs[0] === t && !!g.initializers.get(n.inputs[1]!) && (n.inputs.length < 4 || !n.inputs[3]);
-  if (REDUCE.has(n.opType)) return n.inputs[0] === t && (n.opType !== 'ReduceSum' || !!g.initializers.get(n.inputs[1] ?? ''));
+  // Opset 18: the axes are input 1 (absent: every axis).
+  if (REDUCE.has(n.opType)) return n.inputs[0] === t && (!n.inputs[1] || !!g.initializers.get(n.inputs[1]));
   if (n.opType === 'Softmax' || n.opType === 'LogSoftmax') return n.inputs[0] === t;
   return false;
 }
@@ -135,8 +136,8 @@ function push(g: Graph, n: Node, T: Node, p: readonly number[]): void {
     g.setInitializer(name, Tensor.fromArray('int64', [2 * r], BigInt64Array.from(out, (v) => BigInt(v))));
     n.inputs[1] = name;
   } else if (REDUCE.has(n.opType)) {
-    const fromInput = n.opType === 'ReduceSum';
-    const axesRaw = fromInput ? g.initializers.get(n.inputs[1]!)!.toNumbers() : (n.attrs.get('axes') as { value: number[] } | undefined)?.value;
+    const fromInput = !!n.inputs[1];
+    const axesRaw = fromInput ? g.initializers.get(n.inputs[1]!)!.toNumbers() : undefined;
     const r = p.length;
     const axes = (axesRaw ?? p.map((_, i) => i)).map((a) => (a < 0 ? a + r : a));
     const newAxes = axes.map((a) => p[a]!);
@@ -144,7 +145,7 @@ function push(g: Graph, n: Node, T: Node, p: readonly number[]): void {
       const name = g.uniqueValueName(`${n.inputs[1]}/perm`);
       g.setInitializer(name, Tensor.fromArray('int64', [newAxes.length], BigInt64Array.from(newAxes, (v) => BigInt(v))));
       n.inputs[1] = name;
-    } else n.setAttr('axes', { type: 'ints', value: newAxes });
+    }
     const keep = (n.attrs.get('keepdims') as { value: number } | undefined)?.value ?? 1;
     if (!keep) {
       const remT = p.map((_, i) => i).filter((i) => !axes.includes(i));
