@@ -123,3 +123,16 @@ export class Emitter {
     return this.cast(x, 'int64');
   }
 }
+
+/**
+ * Declare the graph's outputs as read: dtype and shape, the leading 1 written as the inputs'
+ * symbolic batch where they have one (shapes while reading took batch 1).
+ */
+export function declareOutputs(g: Graph): void {
+  const batch = g.inputs.map((i) => g.values.get(i)?.declared?.shape?.[0]).find((d) => typeof d === 'string');
+  for (const o of g.outputs) {
+    const v = g.value(o);
+    const shape = v.shape && batch !== undefined && v.shape[0] === 1 ? [batch, ...v.shape.slice(1)] : v.shape;
+    v.declared = { dtype: v.dtype, shape };
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { ModelFormatError, UnsupportedOpError } from '../../errors.js';
 import { Node, type Graph, type Tensor } from '../../ir/index.js';
-import { Emitter } from './emit.js';
+import { declareOutputs, Emitter } from './emit.js';
 import { CONTROL_FLOW, TF_OPS, TfNode, type TfNodeDef } from './graph-ops.js';
 import { optimizeLayout } from './layout.js';
 import { dtypeOfTf } from './weights.js';
@@ -120,10 +120,7 @@ export function readGraphModel(json: GraphModelJson, weights: Map<string, Tensor
   if (g.outputs.length === 0) {
     for (const d of order) if (d.op !== 'Const' && d.op !== 'NoOp' && d.op !== 'Placeholder' && !consumed.has(d.name)) g.outputs.push(d.name);
   }
-  for (const o of g.outputs) {
-    const v = g.value(o);
-    v.declared = { dtype: v.dtype, shape: v.shape };
-  }
+  declareOutputs(g);
   if (options.layout !== false) optimizeLayout(g);
   g.prune();
   return g;

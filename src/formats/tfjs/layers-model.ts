@@ -6,7 +6,7 @@
  */
 import { ModelFormatError, UnsupportedOpError } from '../../errors.js';
 import { Tensor, type Graph } from '../../ir/index.js';
-import { Emitter, float, int, ints, str, TO_NCHW, TO_NHWC } from './emit.js';
+import { declareOutputs, Emitter, float, int, ints, str, TO_NCHW, TO_NHWC } from './emit.js';
 import { activation, filterOIHW } from './graph-ops.js';
 import { optimizeLayout } from './layout.js';
 
@@ -28,10 +28,7 @@ export function readLayersModel(json: Record<string, unknown>, weights: Map<stri
   e.graph.meta.producerName = 'leannet (from TF.js layers model)';
   const outputs = model(e, root, [], weights, source);
   e.graph.outputs = outputs;
-  for (const o of outputs) {
-    const v = e.graph.value(o);
-    v.declared = { dtype: v.dtype, shape: v.shape };
-  }
+  declareOutputs(e.graph);
   if (options.layout !== false) optimizeLayout(e.graph);
   e.graph.prune();
   return e.graph;
