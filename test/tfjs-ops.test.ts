@@ -154,6 +154,9 @@ function buildOps(): GraphDef {
   });
   g.op('expand_squeeze', 'Squeeze', [g.op('expand', 'ExpandDims', [mean, g.ints('expand/dim', [-1], [])], { Tdim: { type: 'DT_INT32' } }, false)], { squeeze_dims: A.ints([2]) });
   g.op('leaky', 'LeakyRelu', [x], { alpha: A.f(0.3) });
+  // Eight boxes [y1,x1,y2,x2], overlapping in pairs; scores from a seeded draw.
+  const boxes = Float32Array.from([0, 0, 1, 1, 0.1, 0.1, 1.1, 1.1, 2, 2, 3, 3, 2.05, 2, 3.05, 3, 5, 5, 6, 6, 5.5, 5, 6.5, 6, 8, 8, 9, 9, 8, 8.6, 9, 9.6]);
+  g.op('nms', 'NonMaxSuppressionV3', [g.const('boxes', [8, 4], boxes), g.const('scores', [8], g.rnd(8, 0, 1)), g.ints('nms/max', [5], []), g.const('nms/iou', [], Float32Array.of(0.5)), g.const('nms/thr', [], Float32Array.of(0.2))], {});
   g.op('floordiv', 'FloorDiv', [x, g.const('third', [], Float32Array.of(0.3))]);
   return g;
 }
@@ -183,6 +186,9 @@ describe('TF ops against @tensorflow/tfjs, one output each', () => {
     }
     expect(failures).toEqual([]);
     expect(graph.outputs.length).toBeGreaterThanOrEqual(40);
+    // NMS kept some boxes and dropped some (the comparison above is not of empty outputs).
+    expect(want['nms']!.dims[0]).toBeGreaterThan(1);
+    expect(want['nms']!.dims[0]).toBeLessThan(8);
     ref.dispose();
   }, 60_000);
 });

@@ -222,6 +222,18 @@ describe('bad input: one line, non-zero exit', () => {
     writeLayersModel(layersDir, { class_name: 'Lambda', config: { name: 'mystery' } });
     expect(one(['analyze', path.join(layersDir, 'model.json')])).toMatch(/Keras layer class 'Lambda' \(layer 'mystery'\) is not supported/);
   });
+  it('verify runs model.json on tfjs (A) against its conversion on ORT (B)', () => {
+    const r = leannet(['verify', modelJson('emotion'), modelJson('emotion'), '--engine', 'tfjs', '--engine-b', 'ort', '--json']);
+    expect(r.stderr).toBe('');
+    const j = JSON.parse(r.stdout);
+    expect(j.engines.map((e: { engine: string }) => e.engine)).toEqual(['tfjs', 'ort']);
+    expect(j.pass).toBe(true);
+    expect(j.outputs[0].cosine).toBeGreaterThanOrEqual(0.9999);
+    // An ONNX file is not something the tfjs engine runs: one line.
+    const out = path.join(tempDir(), 'e.onnx');
+    leannet(['convert', modelJson('emotion'), '-o', out]);
+    expect(one(['verify', out, out, '--engine', 'tfjs'])).toMatch(/the tfjs engine runs TF.js model.json files only/);
+  });
   it('convert writes ONNX that analyze reads back with the same totals', () => {
     const out = path.join(tempDir(), 'emotion.onnx');
     const r = leannet(['convert', modelJson('emotion'), '-o', out]);
