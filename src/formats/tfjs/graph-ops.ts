@@ -46,11 +46,11 @@ export class TfNode {
 
   str(key: string, fallback = ''): string {
     const s = this.def.attr?.[key]?.s;
-    return s === undefined ? fallback : Buffer.from(s, 'base64').toString('latin1');
+    return s === undefined ? fallback : atob(s);
   }
 
   strs(key: string): string[] {
-    return (this.def.attr?.[key]?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString('latin1'));
+    return (this.def.attr?.[key]?.list?.s ?? []).map((s) => atob(s));
   }
 
   int(key: string, fallback = 0): number {
