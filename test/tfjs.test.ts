@@ -229,6 +229,13 @@ describe('bad input: one line, non-zero exit', () => {
     expect(j.engines.map((e: { engine: string }) => e.engine)).toEqual(['tfjs', 'ort']);
     expect(j.pass).toBe(true);
     expect(j.outputs[0].cosine).toBeGreaterThanOrEqual(0.9999);
+    // Real images (Fashion-MNIST, resized to the model's 64×64 grey input, NHWC): every sample agrees.
+    const d = leannet(['verify', modelJson('emotion'), modelJson('emotion'), '--engine', 'tfjs', '--engine-b', 'ort', '--json',
+      '--data', path.join(sharedModels, '../data/fashion-mnist/t10k-images-idx3-ubyte.gz'), '--limit', '16', '--preprocess', 'resize=64x64,layout=NHWC']);
+    const dj = JSON.parse(d.stdout);
+    expect(dj.pass).toBe(true);
+    expect(dj.agreement[0].classes.top1.count).toBe(16);
+    expect(dj.agreement[0].cosine).toBeGreaterThanOrEqual(0.9999);
     // An ONNX file is not something the tfjs engine runs: one line.
     const out = path.join(tempDir(), 'e.onnx');
     leannet(['convert', modelJson('emotion'), '-o', out]);
