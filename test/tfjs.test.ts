@@ -204,6 +204,17 @@ describe('bad input: one line, non-zero exit', () => {
     fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
     expect(one(['analyze', path.join(dir, 'model.json')])).toMatch(/node 'loop\/Switch' is Switch: TF control flow .* not supported/);
   });
+  it('a TF op with no mapping: analyze keeps it as unknown cost; convert refuses it in one line naming it', () => {
+    const dir = tempDir();
+    const json = JSON.parse(fs.readFileSync(modelJson('emotion'), 'utf8'));
+    json.modelTopology.node.find((n: { op: string }) => n.op === 'Softmax').op = 'Sparsemax';
+    fs.copyFileSync(path.join(sharedModels, 'tfjs/emotion/emotion.bin'), path.join(dir, 'emotion.bin'));
+    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
+    const r = leannet(['analyze', path.join(dir, 'model.json')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/org\.tensorflow::Sparsemax ×1 \(unknown op\)/);
+    expect(one(['convert', path.join(dir, 'model.json'), '-o', path.join(dir, 'x.onnx')])).toMatch(/TF ops with no ONNX mapping: Sparsemax$/);
+  });
   it('missing, truncated and mis-sized shards; unknown dtype; unknown Keras layer', () => {
     const dir = tempDir();
     const src = JSON.parse(fs.readFileSync(modelJson('emotion'), 'utf8'));
