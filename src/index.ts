@@ -19,6 +19,8 @@ export * from './ops/index.js';
 export * from './formats/files.js';
 export * from './formats/onnx/index.js';
 export { loadOnnx, saveOnnx, checkExternalLocation, type SaveOptions } from './formats/onnx/file.js';
+export * from './formats/tfjs/index.js';
+export { loadTfjs, readTfjsJson, isTfjsPath, type TfjsReadOptions } from './formats/tfjs/file.js';
 
 // Real data: IDX, npy/npz, image folders; preprocessing; batches streamed.
 export * from './data/index.js';

@@ -1,9 +1,11 @@
 /**
  * Open a model by what a user types: a path to an .onnx file, or `zoo:<network>[?options]`
- * for a built-in network (for example `zoo:mobilenet_v2?width=0.5`).
+ * for a built-in network (for example `zoo:mobilenet_v2?width=0.5`), or a TF.js `model.json`
+ * (graph or layers model, its weight shards beside it).
  */
 import { UsageError } from '../errors.js';
 import { loadOnnx } from '../formats/onnx/file.js';
+import { isTfjsPath, loadTfjs } from '../formats/tfjs/file.js';
 import type { Graph } from '../ir/index.js';
 import { buildFromSpec, NETWORKS } from '../zoo/index.js';
 
@@ -30,5 +32,6 @@ export function openModel(spec: string): Graph {
     const known = [...sources.keys()].map((p) => `${p}:`).join(', ');
     throw new UsageError(`'${spec}': unknown model source '${m[1]}:'${known ? `; known: ${known}` : ''} (or give a path to an .onnx file)`);
   }
+  if (isTfjsPath(spec)) return loadTfjs(spec);
   return loadOnnx(spec);
 }

@@ -14,6 +14,7 @@ import { VERSION } from './version.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { reportCommand } from './commands/report.js';
 import { diffCommand } from './commands/diff.js';
+import { convertCommand } from './commands/convert.js';
 import { benchCommand, compareCommand, profileCommand, verifyCommand } from './commands/measure.js';
 import { evalCommand } from './commands/eval.js';
 
@@ -32,7 +33,7 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['color'] === false) setColor(false);
   });
-  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), evalCommand(), profileCommand(), rewriteCommand(), reportCommand(), diffCommand(), labCommand(), zooCommand(), demoCommand()]) {
+  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), evalCommand(), profileCommand(), rewriteCommand(), reportCommand(), diffCommand(), labCommand(), zooCommand(), demoCommand(), convertCommand()]) {
     sub.exitOverride();
     for (const child of sub.commands) child.exitOverride();
     program.addCommand(sub);

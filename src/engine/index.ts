@@ -1,11 +1,13 @@
 /** Runtimes behind one interface, and the measurement harness: bench, compare, verify, profile. */
 import { ortNode, ortWebGpu } from './ort-node.js';
 import { ortWasm } from './ort-wasm.js';
+import { tfjsEngine } from './tfjs-reference.js';
 import { registerEngine } from './registry.js';
 
 registerEngine(ortNode);
 registerEngine(ortWasm);
 registerEngine(ortWebGpu);
+registerEngine(tfjsEngine);
 
 export { createEngine, registerEngine, engineNames, describeEngines } from './registry.js';
 export type { Engine, EngineFactory, EngineInfo, EngineOptions, Feeds, HostTensor, LoadOptions, ModelBytes, OptLevel, Session } from './types.js';
@@ -20,3 +22,4 @@ export { mapOptimised, type NodeStatus, type Accounting } from './profile-map.js
 export { summarize, medianInterval, quantile, type Stats } from './stats.js';
 export { environment, type Environment } from './environment.js';
 export { ortNodeVersion } from './ort-node.js';
+export { loadTfjsReference, tfjsEngine, type TfjsModel } from './tfjs-reference.js';

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openModel } from '../analysis/index.js';
 import { UsageError } from '../errors.js';
 import { writeOnnx } from '../formats/onnx/index.js';
+import { isTfjsPath } from '../formats/tfjs/file.js';
 import type { Graph } from '../ir/index.js';
 import { inferShapes, type BindOptions } from '../ops/index.js';
 import { seededInputs } from './inputs.js';
@@ -23,6 +24,11 @@ export interface PreparedModel {
 
 /** Open `spec` (a path or `zoo:…`), bind its inputs, and make seeded feeds. */
 export function prepareModel(spec: string, bind: BindOptions = {}, seed = 1): PreparedModel {
+  if (isTfjsPath(spec)) {
+    // ONNX engines run the converted bytes; the tfjs engine runs the original model.json.
+    const p = prepareGraph(openModel(spec), path.basename(path.dirname(path.resolve(spec))) + '/' + path.basename(spec), bind, seed);
+    return { ...p, model: { ...(p.model as { bytes: Uint8Array }), source: spec } };
+  }
   return prepareGraph(openModel(spec), spec.startsWith('zoo:') ? spec : path.basename(spec), bind, seed, spec.startsWith('zoo:') ? undefined : spec);
 }
 

@@ -46,8 +46,11 @@ export interface HostTensor {
 
 export type Feeds = Record<string, HostTensor>;
 
-/** Where a model comes from: encoded bytes, or a file (needed for external data). */
-export type ModelBytes = { bytes: Uint8Array } | { path: string };
+/**
+ * Where a model comes from: encoded bytes, or a file (needed for external data). `source` names
+ * the file the bytes were converted from (a TF.js model.json: what the `tfjs` engine runs).
+ */
+export type ModelBytes = { bytes: Uint8Array; source?: string } | { path: string };
 
 export interface LoadOptions {
   /** Collect the runtime's per-node profile into this folder. */
