@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { float, int, ints, nodeCost, type Attribute } from '../src/index.js';
-import { ortOutputShapes, singleOpGraph, type OpCase } from './helpers/single-op.js';
+import { shapesLikeOrt, singleOpGraph, type OpCase } from './helpers/single-op.js';
 
 const s = (value: string): Attribute => ({ type: 'string', value });
 const x = (...shape: number[]) => ({ shape });
@@ -36,16 +36,7 @@ const CASES: [string, OpCase][] = [
   ['RoiAlign 7x7', { op: 'RoiAlign', opset: 16, inputs: [x(1, 4, 16, 16), f32([3, 4], [0, 0, 8, 8, 2, 2, 10, 10, 4, 4, 15, 15]), i64([3], [0, 0, 0])], attrs: { output_height: int(7), output_width: int(7), sampling_ratio: int(2), spatial_scale: float(1) } }],
 ];
 
-describe('index and sampling ops: shapes equal onnxruntime', () => {
-  for (const [name, c] of CASES) {
-    it(`op=${name}`, async () => {
-      const g = singleOpGraph(c);
-      const ours = g.outputs.map((o) => g.value(o).shape);
-      expect(ours.every((sh) => sh !== undefined)).toBe(true);
-      expect(ours).toEqual(await ortOutputShapes(g));
-    });
-  }
-});
+shapesLikeOrt('index and sampling ops: shapes equal onnxruntime', CASES);
 
 describe('index and sampling ops: costs by hand', () => {
   const cost = (c: OpCase) => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { int, ints, float } from '../src/index.js';
-import { ortOutputShapes, singleOpGraph, type OpCase } from './helpers/single-op.js';
+import { shapesLikeOrt, singleOpGraph, type OpCase } from './helpers/single-op.js';
 
 const s = (value: string) => ({ type: 'string' as const, value });
 const x = (...shape: number[]) => ({ shape });
@@ -99,16 +99,7 @@ const CASES: [string, OpCase][] = [
   ['MatMulInteger', { op: 'MatMulInteger', inputs: [{ shape: [2, 4], dtype: 'uint8' }, { shape: [4, 3], dtype: 'uint8', values: new Array(12).fill(3) }] }],
 ];
 
-describe('op shape inference equals onnxruntime', () => {
-  for (const [name, c] of CASES) {
-    it(`op=${name}`, async () => {
-      const g = singleOpGraph(c);
-      const ours = g.outputs.map((o) => g.value(o).shape);
-      expect(ours.every((sh) => sh !== undefined)).toBe(true);
-      expect(ours).toEqual(await ortOutputShapes(g));
-    });
-  }
-});
+shapesLikeOrt('op shape inference equals onnxruntime', CASES);
 
 describe('op errors name the node and the problem', () => {
   const bad: [string, OpCase, RegExp][] = [

@@ -3,6 +3,7 @@
  * initializers with given values; the node's outputs are the graph's outputs.
  */
 import ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
 import { Graph, Node, Tensor, inferShapes, writeOnnx, type Attribute, type DType } from '../../src/index.js';
 import { seededFloats, type Feeds } from './ort.js';
 
@@ -84,4 +85,18 @@ export async function ortOutputShapes(g: Graph): Promise<number[][]> {
   } finally {
     await session.release();
   }
+}
+
+/** One test per case: every output shape leannet infers for the one-node graph equals onnxruntime's. */
+export function shapesLikeOrt(title: string, cases: readonly (readonly [string, OpCase])[]): void {
+  describe(title, () => {
+    for (const [name, c] of cases) {
+      it(`op=${name}`, async () => {
+        const g = singleOpGraph(c);
+        const ours = g.outputs.map((o) => g.value(o).shape);
+        expect(ours.every((sh) => sh !== undefined)).toBe(true);
+        expect(ours).toEqual(await ortOutputShapes(g));
+      });
+    }
+  });
 }
