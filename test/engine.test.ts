@@ -167,7 +167,7 @@ describe('engine errors', () => {
     const r = leannet(['bench', 'zoo:squeezenet1_1', '--engine', 'tensorrt']);
     expect(r.code).not.toBe(0);
     expect(errorLines(r)).toEqual([
-      "leannet: unknown engine 'tensorrt'; available: ort (onnxruntime-node, CPU execution provider), ort-wasm (onnxruntime-web, WebAssembly (SIMD) backend in Node), ort-webgpu (onnxruntime-node, WebGPU execution provider (needs a GPU adapter)), tfjs (@tensorflow/tfjs CPU backend, TF.js model.json files only)",
+      "leannet: unknown engine 'tensorrt'; available: ort (onnxruntime-node, CPU execution provider), ort-wasm (onnxruntime-web, WebAssembly (SIMD) backend in Node), ort-webgpu (onnxruntime-node, WebGPU execution provider (needs a GPU adapter)), tfjs (TensorFlow.js, pure-JS CPU backend, TF.js model.json files only), tfjs-wasm (TensorFlow.js, WebAssembly (SIMD) backend in Node, TF.js model.json files only)",
     ]);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Layers models as @tensorflow/tfjs itself saves them (the format Keras exports and Teachable
+ * Layers models as TensorFlow.js (@tensorflow/tfjs-layers) itself saves them (the format Keras exports and Teachable
  * Machine produce): a Functional model with a nested Sequential, built and saved with tfjs,
  * read by leannet, converted and run on onnxruntime against tfjs's own prediction.
  */
@@ -7,13 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import * as tf from '@tensorflow/tfjs';
+import * as tfc from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-layers';
 import { analyzeGraph, compareTensors, loadTfjs, parsePassSpecs, runPasses, writeOnnx } from '../src/index.js';
 import { tempDir } from './helpers/models.js';
 
 /** Save a tfjs LayersModel as model.json + weights.bin in `dir`. */
 async function save(model: tf.LayersModel, dir: string): Promise<string> {
-  await model.save(tf.io.withSaveHandler(async (a) => {
+  await model.save(tfc.io.withSaveHandler(async (a) => {
     const json = { format: 'layers-model', generatedBy: 'tfjs', convertedBy: null, modelTopology: a.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] };
     fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
     fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(a.weightData as ArrayBuffer));
@@ -22,10 +24,10 @@ async function save(model: tf.LayersModel, dir: string): Promise<string> {
   return path.join(dir, 'model.json');
 }
 
-describe('layers models saved by @tensorflow/tfjs', () => {
+describe('layers models saved by @tensorflow/tfjs-layers', () => {
   it('Functional with a nested Sequential: every layer kind read, ORT agrees with tfjs.predict, fold-bn applies', async () => {
-    tf.env().set('PROD', true);
-    await tf.setBackend('cpu');
+    tfc.env().set('PROD', true);
+    await tfc.setBackend('cpu');
     const input = tf.input({ shape: [12, 12, 3], name: 'image' });
     let x = tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 1]] }).apply(input) as tf.SymbolicTensor;
     x = tf.layers.conv2d({ filters: 8, kernelSize: 2, strides: 1, padding: 'valid', useBias: false }).apply(x) as tf.SymbolicTensor;
@@ -53,7 +55,7 @@ describe('layers models saved by @tensorflow/tfjs', () => {
     const model = tf.model({ inputs: input, outputs: out, name: 'mixed' });
     // Non-trivial BN statistics (fresh layers have mean 0, variance 1).
     for (const l of [...model.layers, ...block.layers]) {
-      if (l.getClassName() === 'BatchNormalization') l.setWeights(l.getWeights().map((w, i) => tf.randomUniform(w.shape, i === 3 ? 0.5 : -0.5, i === 3 ? 2 : 0.5)));
+      if (l.getClassName() === 'BatchNormalization') l.setWeights(l.getWeights().map((w, i) => tfc.randomUniform(w.shape, i === 3 ? 0.5 : -0.5, i === 3 ? 2 : 0.5)));
     }
     const file = await save(model, tempDir());
 
@@ -61,8 +63,8 @@ describe('layers models saved by @tensorflow/tfjs', () => {
     const a = analyzeGraph(graph);
     expect(graph.nodes.filter((n) => n.opType === 'BatchNormalization')).toHaveLength(2);
     expect(a.cost.totals.params + a.cost.totals.buffers).toBe(model.countParams() + (graph.initializers.has('relu6/min') ? 2 : 0));
-    const data = tf.randomUniform([2, 12, 12, 3], 0, 1, 'float32', 7);
-    const want = model.predict(data) as tf.Tensor;
+    const data = tfc.randomUniform([2, 12, 12, 3], 0, 1, 'float32', 7);
+    const want = model.predict(data) as tfc.Tensor;
     const host = { dtype: 'float32', dims: want.shape, data: await want.data() };
     const run = async () => {
       const session = await ort.InferenceSession.create(writeOnnx(graph).model);

@@ -6,7 +6,7 @@ import { positiveInt } from './options.js';
 
 export function withEngineOptions(cmd: Command, defaults: { time: string }): Command {
   return cmd
-    .option('--engine <name>', 'runtime to measure on: ort, ort-wasm, ort-webgpu', 'ort')
+    .option('--engine <name>', 'runtime to measure on: ort, ort-wasm, ort-webgpu; tfjs, tfjs-wasm (TF.js model.json)', 'ort')
     .option('--threads <n>', 'intra-op threads (default: all cores)')
     .option('--inter-threads <n>', 'inter-op threads (parallel mode)')
     .addOption(new Option('--mode <mode>', 'execution mode').choices(['sequential', 'parallel']).default('sequential'))

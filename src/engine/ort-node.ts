@@ -43,6 +43,7 @@ async function engine(name: string, provider: string, o: EngineOptions) {
 export const ortNode: EngineFactory = {
   name: 'ort',
   description: 'onnxruntime-node, CPU execution provider',
+  runs: ['onnx'],
   create: (o) => engine('ort', 'cpu', o),
 };
 
@@ -61,6 +62,7 @@ function probeModel(): Uint8Array {
 export const ortWebGpu: EngineFactory = {
   name: 'ort-webgpu',
   description: 'onnxruntime-node, WebGPU execution provider (needs a GPU adapter)',
+  runs: ['onnx'],
   async create(o) {
     const e = await engine('ort-webgpu', 'webgpu', o);
     try {

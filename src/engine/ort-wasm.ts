@@ -13,6 +13,7 @@ let initialisedThreads: number | undefined;
 export const ortWasm: EngineFactory = {
   name: 'ort-wasm',
   description: 'onnxruntime-web, WebAssembly (SIMD) backend in Node',
+  runs: ['onnx'],
   async create(o) {
     const ort = await import('onnxruntime-web');
     const threads = o.threads ?? Math.min(4, os.availableParallelism());

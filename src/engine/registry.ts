@@ -3,7 +3,7 @@
  * load, is an EngineError that lists every engine and what it is.
  */
 import { EngineError } from '../errors.js';
-import type { Engine, EngineFactory, EngineOptions } from './types.js';
+import type { Engine, EngineFactory, EngineInput, EngineOptions } from './types.js';
 
 const factories = new Map<string, EngineFactory>();
 
@@ -13,6 +13,11 @@ export function registerEngine(factory: EngineFactory): void {
 
 export function engineNames(): string[] {
   return [...factories.keys()];
+}
+
+/** The engines that run models of this form, in registration order. */
+export function enginesFor(input: EngineInput): string[] {
+  return [...factories.values()].filter((f) => f.runs.includes(input)).map((f) => f.name);
 }
 
 export function describeEngines(): string {

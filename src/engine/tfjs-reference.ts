@@ -1,26 +1,60 @@
 /**
  * TensorFlow.js itself as the reference for TF.js models: the original model.json run with
- * `@tensorflow/tfjs` on its pure-JS CPU backend (loaded on first use; Node only: it reads the
- * weight shards from disk). Inputs and outputs are host tensors, as the ORT engines use.
+ * @tensorflow/tfjs-core + -converter (graph models) / -layers (layers models), on the pure-JS CPU
+ * backend (`tfjs`) or the WebAssembly one (`tfjs-wasm`, SIMD, one thread in Node), each loaded on
+ * first use. Node only: it reads the weight shards from disk. Inputs and outputs are host tensors,
+ * as the ORT engines use. tfjs has one active backend per process, so every load and run selects
+ * its own first (a tensor made on the other one is moved by tfjs).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
+import { enginesFor, firstLine } from './registry.js';
 import type { Engine, EngineFactory, EngineInfo, HostTensor, ModelBytes, Session } from './types.js';
 
-type Tf = typeof import('@tensorflow/tfjs');
-let tfPromise: Promise<Tf> | undefined;
+type Tf = typeof import('@tensorflow/tfjs-core');
+type Tensor = import('@tensorflow/tfjs-core').Tensor;
+/** The TF.js backends leannet runs models on. */
+export type TfjsBackend = 'cpu' | 'wasm';
 
-async function tfjs(): Promise<Tf> {
-  tfPromise ??= (async () => {
-    const tf = await import('@tensorflow/tfjs');
-    // PROD silences tfjs's advice to install tfjs-node (the report's stderr stays ours).
-    tf.env().set('PROD', true);
-    await tf.setBackend('cpu');
-    await tf.ready();
-    return tf;
-  })();
-  return tfPromise;
+interface Tfjs {
+  tf: Tf;
+  converter: typeof import('@tensorflow/tfjs-converter');
+  layers: typeof import('@tensorflow/tfjs-layers');
+  /** The backend's package version and the threads it runs (wasm: fixed by its build). */
+  backend: { version: string; threads: number };
+}
+const loaded = new Map<TfjsBackend, Promise<Tfjs>>();
+
+async function tfjs(backend: TfjsBackend): Promise<Tfjs> {
+  let p = loaded.get(backend);
+  if (!p) {
+    p = (async () => {
+      const tf = await import('@tensorflow/tfjs-core');
+      // PROD silences tfjs's advice to install tfjs-node (the report's stderr stays ours).
+      tf.env().set('PROD', true);
+      let info;
+      if (backend === 'wasm') {
+        const w = await import('@tensorflow/tfjs-backend-wasm');
+        await use(tf, 'wasm');
+        info = { version: w.version_wasm, threads: w.getThreadsCount() };
+      } else {
+        const c = await import('@tensorflow/tfjs-backend-cpu');
+        await use(tf, 'cpu');
+        info = { version: c.version_cpu, threads: 1 };
+      }
+      const [converter, layers] = await Promise.all([import('@tensorflow/tfjs-converter'), import('@tensorflow/tfjs-layers')]);
+      return { tf, converter, layers, backend: info };
+    })();
+    loaded.set(backend, p);
+    p.catch(() => loaded.delete(backend));
+  }
+  return p;
+}
+
+async function use(tf: Tf, backend: TfjsBackend): Promise<void> {
+  if (tf.getBackend() === backend) return;
+  if (!(await tf.setBackend(backend))) throw new EngineError(`@tensorflow/tfjs-backend-${backend} failed to initialise`);
 }
 
 /** A loaded TF.js model: run it on named inputs (graph model inputs by Placeholder name). */
@@ -30,9 +64,10 @@ export interface TfjsModel {
   dispose(): void;
 }
 
-/** Load `model.json` (and its shards) with @tensorflow/tfjs. */
-export async function loadTfjsReference(file: string): Promise<TfjsModel> {
-  const tf = await tfjs();
+/** Load `model.json` (and its shards) with TensorFlow.js on `backend` (default: cpu). */
+export async function loadTfjsReference(file: string, backend: TfjsBackend = 'cpu'): Promise<TfjsModel> {
+  const { tf, converter, layers: tfl } = await tfjs(backend);
+  await use(tf, backend);
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
   const dir = path.dirname(path.resolve(file));
   const specs = [];
@@ -45,12 +80,13 @@ export async function loadTfjsReference(file: string): Promise<TfjsModel> {
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
   const handler = tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData, format: json.format, signature: json.signature, userDefinedMetadata: json.userDefinedMetadata });
   const layers = json.format === 'layers-model' || (json.format === undefined && json.modelTopology && ('model_config' in json.modelTopology || 'class_name' in json.modelTopology));
-  const toHost = async (t: import('@tensorflow/tfjs').Tensor): Promise<HostTensor> => ({ dtype: t.dtype, data: (await t.data()) as HostTensor['data'], dims: t.shape as number[] });
+  const toHost = async (t: Tensor): Promise<HostTensor> => ({ dtype: t.dtype, data: (await t.data()) as HostTensor['data'], dims: t.shape as number[] });
   if (layers) {
-    const model = await tf.loadLayersModel(handler);
+    const model = await tfl.loadLayersModel(handler);
     return {
       kind: 'layers-model',
       async run(inputs) {
+        await use(tf, backend);
         const xs = Object.values(inputs).map((h) => tf.tensor(h.data as Float32Array, h.dims as number[]));
         const y = model.predict(xs.length === 1 ? xs[0]! : xs);
         const ys = Array.isArray(y) ? y : [y];
@@ -64,14 +100,15 @@ export async function loadTfjsReference(file: string): Promise<TfjsModel> {
   }
   let model;
   try {
-    model = await tf.loadGraphModel(handler);
+    model = await converter.loadGraphModel(handler);
   } catch (e) {
-    throw new EngineError(`${file}: @tensorflow/tfjs cannot load it: ${(e as Error).message}`);
+    throw new EngineError(`${file}: TensorFlow.js cannot load it: ${firstLine(e)}`);
   }
   return {
     kind: 'graph-model',
     async run(inputs, outputs) {
-      const feed: Record<string, import('@tensorflow/tfjs').Tensor> = {};
+      await use(tf, backend);
+      const feed: Record<string, Tensor> = {};
       for (const [k, h] of Object.entries(inputs)) {
         const isInt = h.data instanceof Int32Array;
         feed[k] = tf.tensor(h.data as Float32Array, h.dims as number[], isInt ? 'int32' : 'float32');
@@ -95,38 +132,44 @@ export async function loadTfjsReference(file: string): Promise<TfjsModel> {
 }
 
 /**
- * The `tfjs` engine: @tensorflow/tfjs's CPU backend running the original model.json a prepared
- * TF.js model came from (verify A against the converted ONNX on ORT as B; bench and compare
- * time it too). ONNX bytes alone it refuses in one line.
+ * The `tfjs` (CPU backend) and `tfjs-wasm` engines: TensorFlow.js running the original model.json
+ * a prepared TF.js model came from (verify A against the converted ONNX on ORT as B; bench and
+ * compare time it too). ONNX bytes alone they refuse in one line.
  */
-export const tfjsEngine: EngineFactory = {
-  name: 'tfjs',
-  description: '@tensorflow/tfjs CPU backend, TF.js model.json files only',
-  async create(): Promise<Engine> {
-    const tf = await tfjs();
-    const info: EngineInfo = {
-      engine: 'tfjs', runtime: '@tensorflow/tfjs', version: tf.version.tfjs, provider: 'cpu', threads: 1, interOpThreads: null,
-      executionMode: 'sequential', optLevel: 'all', spinning: false,
-    };
-    return {
-      info,
-      async load(model: ModelBytes): Promise<Session> {
-        const file = 'path' in model ? model.path : model.source;
-        if (!file || !/\.json$/i.test(file)) throw new EngineError('the tfjs engine runs TF.js model.json files only; give it a model.json');
-        const m = await loadTfjsReference(file);
-        const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-        const sig = json.signature ?? json.userDefinedMetadata?.signature;
-        const strip = (n: string) => n.replace(/:0$/, '');
-        const outputNames = sig?.outputs ? Object.values(sig.outputs as Record<string, { name: string }>).map((o) => strip(o.name)) : [];
-        const inputNames = sig?.inputs ? Object.values(sig.inputs as Record<string, { name: string }>).map((o) => strip(o.name)) : [];
-        return {
-          inputNames,
-          outputNames,
-          run: (feeds) => m.run(feeds, outputNames.length && m.kind === 'graph-model' ? outputNames : undefined),
-          endProfiling: () => undefined,
-          release: async () => m.dispose(),
-        };
-      },
-    };
-  },
-};
+function tfjsFactory(name: string, backend: TfjsBackend, description: string): EngineFactory {
+  return {
+    name,
+    description,
+    runs: ['tfjs'],
+    async create(): Promise<Engine> {
+      const { backend: b } = await tfjs(backend);
+      const info: EngineInfo = {
+        engine: name, runtime: `@tensorflow/tfjs-backend-${backend}`, version: b.version, provider: backend, threads: b.threads, interOpThreads: null,
+        executionMode: 'sequential', optLevel: 'all', spinning: false,
+      };
+      return {
+        info,
+        async load(model: ModelBytes): Promise<Session> {
+          const file = 'path' in model ? model.path : model.source;
+          if (!file || !/\.json$/i.test(file)) throw new EngineError(`the ${name} engine runs TF.js model.json files only; give it a model.json (ONNX runs on ${enginesFor('onnx').join(', ')})`);
+          const m = await loadTfjsReference(file, backend);
+          const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+          const sig = json.signature ?? json.userDefinedMetadata?.signature;
+          const strip = (n: string) => n.replace(/:0$/, '');
+          const outputNames = sig?.outputs ? Object.values(sig.outputs as Record<string, { name: string }>).map((o) => strip(o.name)) : [];
+          const inputNames = sig?.inputs ? Object.values(sig.inputs as Record<string, { name: string }>).map((o) => strip(o.name)) : [];
+          return {
+            inputNames,
+            outputNames,
+            run: (feeds) => m.run(feeds, outputNames.length && m.kind === 'graph-model' ? outputNames : undefined),
+            endProfiling: () => undefined,
+            release: async () => m.dispose(),
+          };
+        },
+      };
+    },
+  };
+}
+
+export const tfjsEngine = tfjsFactory('tfjs', 'cpu', 'TensorFlow.js, pure-JS CPU backend, TF.js model.json files only');
+export const tfjsWasmEngine = tfjsFactory('tfjs-wasm', 'wasm', 'TensorFlow.js, WebAssembly (SIMD) backend in Node, TF.js model.json files only');

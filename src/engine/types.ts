@@ -73,8 +73,13 @@ export interface Engine {
   load(model: ModelBytes, options?: LoadOptions): Promise<Session>;
 }
 
+/** What an engine loads: ONNX (bytes or file), or the TF.js model.json a model was converted from. */
+export type EngineInput = 'onnx' | 'tfjs';
+
 export interface EngineFactory {
   name: string;
   description: string;
+  /** The model forms this engine runs. */
+  runs: readonly EngineInput[];
   create(options: EngineOptions): Promise<Engine>;
 }
