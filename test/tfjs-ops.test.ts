@@ -2,7 +2,7 @@
  * The TF op mappings one by one: a graph model written by hand (GraphDef JSON + a weight shard,
  * with uint8- and float16-quantised weights) whose outputs exercise each op's attributes
  * (EXPLICIT/SAME padding, dilations, fused Prelu/LeakyRelu, the resize coordinate modes,
- * StridedSlice's masks, SplitV with -1, …), run by @tensorflow/tfjs and, converted, by
+ * StridedSlice's masks, SplitV with -1, …), run by TensorFlow.js and, converted, by
  * onnxruntime: every output must agree.
  */
 import fs from 'node:fs';
@@ -161,7 +161,7 @@ function buildOps(): GraphDef {
   return g;
 }
 
-describe('TF ops against @tensorflow/tfjs, one output each', () => {
+describe('TF ops against TensorFlow.js, one output each', () => {
   it('every output of the hand-written graph model agrees (tfjs CPU vs converted ONNX on ORT)', async () => {
     const file = buildOps().write(tempDir());
     const graph = loadTfjs(file);

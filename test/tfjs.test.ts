@@ -1,8 +1,8 @@
 /**
  * TF.js models: the three shared graph models read, infer and cost; params against the weights
- * manifest; every TF node's inferred shape against the shape @tensorflow/tfjs produces for it;
+ * manifest; every TF node's inferred shape against the shape TensorFlow.js produces for it;
  * conv madds recomputed from those shapes; the converted ONNX run in onnxruntime against
- * @tensorflow/tfjs (CPU backend) on the same seeded input; a hand-written layers model
+ * TensorFlow.js (CPU backend) on the same seeded input; a hand-written layers model
  * (Conv2D + BatchNormalization + ReLU + Dense) with BN kept for fold-bn; bad input in one line.
  */
 import fs from 'node:fs';
@@ -85,7 +85,7 @@ describe('TF.js graph models read, infer and cost', () => {
   });
 });
 
-describe('against @tensorflow/tfjs (CPU backend)', () => {
+describe('against TensorFlow.js (CPU backend)', () => {
   for (const m of ['emotion', 'movenet-lightning', ...(SLOW ? ['nanodet'] : [])]) {
     it(`${m}: every TF node's inferred shape is the shape tfjs produces`, async () => {
       const g = loadTfjs(modelJson(m), { layout: false });
@@ -123,6 +123,55 @@ describe('against @tensorflow/tfjs (CPU backend)', () => {
     expect(Object.keys(b).sort()).toEqual(['Identity', 'Identity_1', 'Identity_2', 'Identity_3', 'Identity_4', 'Identity_5']);
     expect(b['Identity']!.dims).toEqual([1, 2704, 80]);
     expect(b['Identity_5']!.dims).toEqual([1, 169, 44]);
+  }, 60_000);
+});
+
+describe('against TensorFlow.js (WebAssembly backend, engine tfjs-wasm)', () => {
+  for (const m of MODELS) {
+    it(`${m}: converted ONNX in onnxruntime agrees with tfjs-wasm (cosine ≥ 0.9999)`, async () => {
+      const g = loadTfjs(modelJson(m));
+      const { name, host } = seededInput(g);
+      const ref = await loadTfjsReference(modelJson(m), 'wasm');
+      const a = await ref.run({ [name]: host }, g.outputs);
+      const b = await runOrt(g, name, host);
+      for (const o of g.outputs) {
+        const c = compareTensors(o, o, a[o]!, b[o]!);
+        expect(c.cosine).toBeGreaterThanOrEqual(0.9999);
+        expect(c.normRel).toBeLessThan(1e-4);
+      }
+      ref.dispose();
+    }, 60_000);
+  }
+  it('emotion: cpu and wasm models loaded in one process, run interleaved, each gives its own backend\'s answer', async () => {
+    const g = loadTfjs(modelJson('emotion'));
+    const { name, host } = seededInput(g);
+    const cpu = await loadTfjsReference(modelJson('emotion'), 'cpu');
+    const wasm = await loadTfjsReference(modelJson('emotion'), 'wasm');
+    const o = g.outputs[0]!;
+    const c1 = (await cpu.run({ [name]: host }, [o]))[o]!;
+    const w1 = (await wasm.run({ [name]: host }, [o]))[o]!;
+    const c2 = (await cpu.run({ [name]: host }, [o]))[o]!;
+    const w2 = (await wasm.run({ [name]: host }, [o]))[o]!;
+    // Same backend, same input: bit-identical; across backends: float32 rounding only.
+    expect(Array.from(c2.data as Float32Array)).toEqual(Array.from(c1.data as Float32Array));
+    expect(Array.from(w2.data as Float32Array)).toEqual(Array.from(w1.data as Float32Array));
+    expect(compareTensors(o, o, c1, w1).normRel).toBeLessThan(1e-5);
+    cpu.dispose();
+    wasm.dispose();
+  }, 60_000);
+  it('verify --engine tfjs-wasm --engine-b ort passes; an ONNX file is refused naming the ONNX engines', () => {
+    const r = leannet(['verify', modelJson('movenet-lightning'), modelJson('movenet-lightning'), '--engine', 'tfjs-wasm', '--engine-b', 'ort', '--json']);
+    expect(r.stderr).toBe('');
+    const j = JSON.parse(r.stdout);
+    expect(j.engines.map((e: { engine: string; provider: string }) => `${e.engine}/${e.provider}`)).toEqual(['tfjs-wasm/wasm', 'ort/cpu']);
+    expect(j.pass).toBe(true);
+    const out = path.join(tempDir(), 'e.onnx');
+    leannet(['convert', modelJson('emotion'), '-o', out]);
+    const bad = leannet(['verify', out, out, '--engine', 'tfjs-wasm']);
+    expect(bad.code).not.toBe(0);
+    expect(errorLines(bad)).toEqual([
+      `leannet: the tfjs-wasm engine runs TF.js model.json files only; give it a model.json (ONNX runs on ort, ort-wasm, ort-webgpu)`,
+    ]);
   }, 60_000);
 });
 
