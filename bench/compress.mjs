@@ -8,7 +8,8 @@
 // Needs the training set: Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist)
 // or LEANNET_FMNIST_TRAIN=<train-images-idx3-ubyte.gz>. Settings: LEANNET_BENCH_QUICK=1 (2,000
 // test images, fewer configurations), LEANNET_BENCH_LIMIT (test images), LEANNET_BENCH_TIME
-// (seconds per comparison, default 4), LEANNET_BENCH_CALIB (fit samples, default 256).
+// (seconds per comparison, default 4), LEANNET_BENCH_CALIB (fit samples, default 256),
+// LEANNET_BENCH_CONFIGS (pass specs separated by ';'), LEANNET_BENCH_ROUND=0 (skip the rounding table).
 import fs from 'node:fs';
 import * as L from '../dist/index.js';
 
@@ -64,7 +65,9 @@ const base = await accuracy(original);
 const baseCost = L.costModel(original).totals;
 console.log(`original: top-1 ${pct(base.value)} (${pct(base.lo)}–${pct(base.hi)}), ${(baseCost.madds / 1e6).toFixed(1)} M madds, ${baseCost.params.toLocaleString('en')} params\n`);
 
-const configs = QUICK
+const configs = process.env.LEANNET_BENCH_CONFIGS
+  ? process.env.LEANNET_BENCH_CONFIGS.split(';')
+  : QUICK
   ? ['prune:ratio=0.5,round=16', 'prune:ratio=0.6,round=16', 'dwsep:rank=4', 'group:g=2']
   : ['prune:ratio=0.3,round=16', 'prune:ratio=0.4,round=16', 'prune:ratio=0.5,round=16', 'prune:ratio=0.6,round=16', 'dwsep:rank=2', 'dwsep:rank=4', 'group:g=2'];
 const rows = [];
@@ -96,10 +99,12 @@ console.log(
 );
 
 // Rounding of the kept widths: the same pruning ratio, widths unaligned or rounded to 8 or 16.
+if (process.env.LEANNET_BENCH_ROUND === '0') process.exit(0);
 console.log('\nprune:ratio=0.3 (data-free; weights do not change the time), kept widths rounded to a multiple of:');
 for (const round of [1, 4, 8, 16]) {
   const { graph } = await build(`prune:ratio=0.3,round=${round}`, false);
+  const madds = L.costModel(graph).totals.madds / baseCost.madds; // before speedup() binds batch 32
   const s = await speedup(graph);
   const widths = [...new Set(graph.nodes.filter((n) => n.opType === 'Conv').map((n) => graph.value(n.inputs[1]).shape[0]))].sort((a, b) => a - b);
-  console.log(`  round=${String(round).padEnd(3)} madds ×${(L.costModel(graph).totals.madds / baseCost.madds).toFixed(3)}  ${s.median.toFixed(2)}× (${s.lo.toFixed(2)}–${s.hi.toFixed(2)})  widths ${widths.join(' ')}`);
+  console.log(`  round=${String(round).padEnd(3)} madds ×${madds.toFixed(3)}  ${s.median.toFixed(2)}× (${s.lo.toFixed(2)}–${s.hi.toFixed(2)})  widths ${widths.join(' ')}`);
 }
