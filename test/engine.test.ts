@@ -3,7 +3,7 @@
  * the agreement of onnxruntime-node with onnxruntime-web's WebAssembly backend.
  */
 import { describe, expect, it } from 'vitest';
-import { Tensor, bench, buildNetwork, compare, createEngine, encodeModel, prepareGraph, prepareModel, profile, readOnnx, verifyModels, NETWORKS, type Engine } from '../src/index.js';
+import { EngineError, Tensor, bench, buildNetwork, compare, createEngine, registerEngine, encodeModel, prepareGraph, prepareModel, profile, readOnnx, verifyModels, NETWORKS, type Engine } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
 import { sharedModel } from './helpers/models.js';
 import { valueInfo } from './helpers/tiny.js';
@@ -163,6 +163,13 @@ describe('ort and ort-wasm agree', () => {
 });
 
 describe('engine errors', () => {
+  it('registering a second engine under a taken name is refused, and the first one stays', async () => {
+    const impostor = { name: 'ort', description: 'an impostor', runs: ['onnx'] as const, create: async () => { throw new Error('never'); } };
+    expect(() => registerEngine(impostor)).toThrow(EngineError);
+    expect(() => registerEngine(impostor)).toThrow("an engine named 'ort' is already registered (onnxruntime-node, CPU execution provider)");
+    expect((await createEngine('ort', { threads: 1 })).info.runtime).toBe('onnxruntime-node');
+  });
+
   it('an unknown engine lists the available ones', () => {
     const r = leannet(['bench', 'zoo:squeezenet1_1', '--engine', 'tensorrt']);
     expect(r.code).not.toBe(0);

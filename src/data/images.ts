@@ -19,12 +19,11 @@ const CONCURRENCY = 4;
 
 const isImage = (name: string): boolean => !name.startsWith('.') && IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
 
-/** Every image under `dir`, sorted, recursively. */
-function imagesUnder(dir: string): string[] {
-  const out: string[] = [];
+/** Every image under `dir`, sorted, recursively (appended to `out`: spreading a sub-folder's list into push overflows the stack past ~100,000 files). */
+function imagesUnder(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory() && !e.name.startsWith('.')) out.push(...imagesUnder(p));
+    if (e.isDirectory() && !e.name.startsWith('.')) imagesUnder(p, out);
     else if (isImage(e.name) && (e.isFile() || e.isSymbolicLink())) out.push(p);
   }
   return out;

@@ -7,7 +7,9 @@ import type { Engine, EngineFactory, EngineInput, EngineOptions } from './types.
 
 const factories = new Map<string, EngineFactory>();
 
+/** Add an engine; a second engine under a name already taken is refused (it would silently replace the first). */
 export function registerEngine(factory: EngineFactory): void {
+  if (factories.has(factory.name)) throw new EngineError(`an engine named '${factory.name}' is already registered (${factories.get(factory.name)!.description})`);
   factories.set(factory.name, factory);
 }
 
