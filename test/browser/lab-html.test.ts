@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { EXPERIMENTS, labHtml, type LabResult } from '../../src/index.js';
+import { launchChromium } from '../helpers/browser.js';
 import { tempDir } from '../helpers/models.js';
 
 /** A lab result with every experiment's real configurations and made-up timings (the page is under test, not the machine). */
@@ -42,10 +42,7 @@ describe('lab HTML in Chromium', () => {
   it('opens from disk offline and draws one chart per experiment', async () => {
     const file = path.join(tempDir(), 'lab.html');
     fs.writeFileSync(file, labHtml(fakeResult()));
-    const browser = await chromium.launch({
-      executablePath: process.env.LEANNET_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ offline: true });
       const page = await context.newPage();

@@ -9,11 +9,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveOnnx } from '../../src/index.js';
 import { residualChain } from '../helpers/big-model.js';
 import { leannet } from '../helpers/cli.js';
+import { launchChromium } from '../helpers/browser.js';
 import { sharedModel, tempDir } from '../helpers/models.js';
 
 const dir = tempDir();
@@ -90,10 +91,7 @@ beforeAll(async () => {
   const after = path.join(dir, 'repvgg_rep.onnx');
   run(['rewrite', 'zoo:repvgg_a0', '-o', after, '--pass', 'fold-bn,reparam', '--no-measure', '--no-verify']);
   run(['diff', 'zoo:repvgg_a0', after, '--html', pages.diff]);
-  browser = await chromium.launch({
-    executablePath: process.env['LEANNET_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   // A browser already running (as a user's is): its first renderer starts here, not in a timed page load.
   const warm = await browser.newPage();
   await warm.setContent('<canvas></canvas><p>warm-up</p>');

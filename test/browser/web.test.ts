@@ -8,13 +8,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain .mjs scripts without types
 import { buildWeb } from '../../scripts/build-web.mjs';
 // @ts-expect-error: plain .mjs scripts without types
 import { serveStatic } from '../../scripts/serve-web.mjs';
 import { leannet } from '../helpers/cli.js';
+import { launchChromium } from '../helpers/browser.js';
 import { sharedModel, tempDir } from '../helpers/models.js';
 
 const dir = tempDir();
@@ -30,10 +31,7 @@ const app = (p: Page) => p.evaluate(() => JSON.parse(JSON.stringify((window as a
 beforeAll(async () => {
   await buildWeb(path.join(dir, 'dist'));
   server = await serveStatic(path.join(dir, 'dist'), 0);
-  browser = await chromium.launch({
-    executablePath: process.env['LEANNET_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
   page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
