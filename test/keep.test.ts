@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { candidatesOf, openModel, parseConv, type PassReport } from '../src/index.js';
-import { leannet } from './helpers/cli.js';
-import { tempDir } from './helpers/models.js';
+import { errorLines, leannet } from './helpers/cli.js';
+import { fmnistImages } from './helpers/fmnist.js';
+import { sharedModel, tempDir } from './helpers/models.js';
 import { floatInit, tinyModel } from './helpers/tiny.js';
 
 function keepModel(): Uint8Array {
@@ -70,5 +71,54 @@ describe('rewrite --keep faster', () => {
     const noMeasure = leannet(['rewrite', file, '-o', path.join(tempDir(), 'o.onnx'), '--pass', 'group', '--keep', 'faster', '--no-measure']);
     expect(noMeasure.code).toBe(1);
     expect(noMeasure.stderr).toMatch(/cannot be combined with --no-measure/);
+  });
+});
+
+describe('rewrite --data with an accuracy budget (fmnist_resnet, the test set split: 128 fitted, 128 held out)', () => {
+  // The training set is not on a fresh machine; the split is disjoint, which is what matters here.
+  const model = sharedModel('fmnist_resnet.onnx');
+  it('--min-agreement: every kept change agrees with the original on the held-out samples, and so does the kept set; verified on those samples', () => {
+    const out = path.join(tempDir(), 'pruned.onnx');
+    const r = leannet([
+      'rewrite', model, '-o', out, '--pass', 'prune:ratio=0.5,round=16', '--only', '^/layer4/',
+      '--data', fmnistImages, '--calib', '128', '--holdout', '128', '--batch-size', '64',
+      '--min-agreement', '0.99', '--keep-time', '0.5', '--time', '0.5', '--threads', '2', '--json',
+    ], { timeout: 300_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    const candidates: { nodes: string[]; kept: boolean; score: { top1: number; agreement: number } | undefined; why: string }[] = doc.keep.candidates;
+    // layer4's three groups (its residual stream and the two inner ones), each scored alone.
+    expect(candidates).toHaveLength(3);
+    expect(doc.keep.baseline.agreement).toBe(1);
+    for (const c of candidates) {
+      expect(c.score).toBeDefined();
+      if (c.kept) expect(c.score!.agreement).toBeGreaterThanOrEqual(0.99);
+      else expect(c.why).toMatch(/over the accuracy budget|missed the budget/);
+    }
+    if (candidates.some((c) => c.kept)) expect(doc.keep.final.agreement).toBeGreaterThanOrEqual(0.99);
+    // The written model holds the kept groups and only those: layer4's conv widths.
+    const kept = new Set(candidates.filter((c) => c.kept).flatMap((c) => c.nodes));
+    const g = openModel(out);
+    for (const c of candidates) {
+      const conv = g.nodes.find((n) => n.name === c.nodes[0])!;
+      const width = g.value(conv.inputs[1]!).shape![0];
+      expect(width === 256 ? 'full' : 'pruned').toBe(kept.has(c.nodes[0]!) ? 'pruned' : 'full');
+    }
+    // Verified on the 128 held-out samples, not on random inputs.
+    expect(doc.verification.samples).toBe(128);
+    expect(doc.verification.inputs).toMatch(/t10k-images-idx3-ubyte\.gz.*samples 129–256/);
+  }, 300_000);
+
+  it('budget flags without what they need are one-line errors', () => {
+    const out = path.join(tempDir(), 'x.onnx');
+    const noData = leannet(['rewrite', model, '-o', out, '--pass', 'prune', '--max-drop', '1']);
+    expect(noData.code).toBe(1);
+    expect(errorLines(noData)).toEqual(['leannet: --max-drop and --min-agreement score changes on data: give --data']);
+    const noMeasure = leannet(['rewrite', model, '-o', out, '--pass', 'prune', '--min-agreement', '0.9', '--data', fmnistImages, '--no-measure']);
+    expect(errorLines(noMeasure)).toEqual(['leannet: --keep, --max-drop and --min-agreement measure every change: they cannot be combined with --no-measure']);
+    const bad = leannet(['rewrite', model, '-o', out, '--pass', 'prune', '--min-agreement', '1.5', '--data', fmnistImages]);
+    expect(errorLines(bad)).toEqual(["leannet: --min-agreement: expected a number in [0, 1], got '1.5'"]);
+    expect(fs.existsSync(out)).toBe(false);
   });
 });

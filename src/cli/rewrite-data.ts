@@ -61,18 +61,19 @@ export async function rewriteData(model: string, opts: Record<string, unknown>, 
   if (budgeted && holdout === 0) throw new UsageError('--max-drop and --min-agreement are judged on the held-out samples: --holdout must be at least 1');
   const d = dataOptions(opts, openModel(model));
   const limit = Math.min(d.limit ?? Infinity, calib + holdout);
-  const fitSet = await openDataset(d.data!, { ...d, limit });
+  // One dataset: its batches can be iterated again, so the held-out samples are a slice of it.
+  const all = await openDataset(d.data!, { ...d, limit });
   let calibration;
   try {
-    calibration = await calibrationBatches(fitSet, d.inputName, calib, holdout, d.batchSize);
-  } finally {
-    await fitSet.close?.();
+    calibration = await calibrationBatches(all, d.inputName, calib, holdout, d.batchSize);
+  } catch (e) {
+    await all.close?.();
+    throw e;
   }
-  const all = holdout > 0 ? await openDataset(d.data!, { ...d, limit }) : undefined;
-  const heldOut = all && all.size > calib ? sliceDataset(all, calib, limit) : undefined;
-  if (budgeted && heldOut?.labelled === false && opts['maxDrop'] !== undefined) throw new UsageError(`--max-drop needs labels: ${all!.description} has none (--labels, or --min-agreement)`);
+  const heldOut = holdout > 0 && all.size > calib ? sliceDataset(all, calib, limit) : undefined;
+  if (budgeted && heldOut?.labelled === false && opts['maxDrop'] !== undefined) throw new UsageError(`--max-drop needs labels: ${all.description} has none (--labels, or --min-agreement)`);
   if (budgeted && !heldOut) throw new UsageError(`--data ${String(opts['data'])} has no samples after the ${calib} fitted on, to judge accuracy on`);
-  return { calibration, heldOut, batchSize: d.batchSize, close: async () => void (await all?.close?.()) };
+  return { calibration, heldOut, batchSize: d.batchSize, close: async () => void (await all.close?.()) };
 }
 
 /** Scores a model on the held-out samples: its top-1 (with labels) and its agreement with the original's predictions. */
