@@ -60,6 +60,8 @@ async function use(tf: Tf, backend: TfjsBackend): Promise<void> {
 /** A loaded TF.js model: run it on named inputs (graph model inputs by Placeholder name). */
 export interface TfjsModel {
   readonly kind: 'graph-model' | 'layers-model';
+  /** The parsed model.json (read once, with the weights). */
+  readonly json: { signature?: unknown; userDefinedMetadata?: { signature?: unknown } };
   run(inputs: Record<string, HostTensor>, outputs?: readonly string[]): Promise<Record<string, HostTensor>>;
   dispose(): void;
 }
@@ -85,6 +87,7 @@ export async function loadTfjsReference(file: string, backend: TfjsBackend = 'cp
     const model = await tfl.loadLayersModel(handler);
     return {
       kind: 'layers-model',
+      json,
       async run(inputs) {
         await use(tf, backend);
         const xs = Object.values(inputs).map((h) => tf.tensor(h.data as Float32Array, h.dims as number[]));
@@ -104,8 +107,12 @@ export async function loadTfjsReference(file: string, backend: TfjsBackend = 'cp
   } catch (e) {
     throw new EngineError(`${file}: TensorFlow.js cannot load it: ${firstLine(e)}`);
   }
+  // execute() for graphs without dynamic ops (executeAsync warns on them), executeAsync otherwise:
+  // decided on the first run, not by catching an exception on every timed run.
+  let sync: boolean | undefined;
   return {
     kind: 'graph-model',
+    json,
     async run(inputs, outputs) {
       await use(tf, backend);
       const feed: Record<string, Tensor> = {};
@@ -114,13 +121,17 @@ export async function loadTfjsReference(file: string, backend: TfjsBackend = 'cp
         feed[k] = tf.tensor(h.data as Float32Array, h.dims as number[], isInt ? 'int32' : 'float32');
       }
       const names = outputs ? [...outputs] : model.outputNodes;
-      // execute() for graphs without dynamic ops (executeAsync warns on them), executeAsync otherwise.
       let r;
-      try {
-        r = model.execute(feed, names);
-      } catch {
-        r = await model.executeAsync(feed, names);
+      if (sync !== false) {
+        try {
+          r = model.execute(feed, names);
+          sync = true;
+        } catch (e) {
+          if (sync) throw e;
+          sync = false;
+        }
       }
+      if (sync === false) r = await model.executeAsync(feed, names);
       const ys = Array.isArray(r) ? r : [r];
       const out: Record<string, HostTensor> = {};
       for (let i = 0; i < ys.length; i++) out[names[i]!.replace(/:0$/, '')] = await toHost(ys[i]!);
@@ -153,8 +164,7 @@ function tfjsFactory(name: string, backend: TfjsBackend, description: string): E
           const file = 'path' in model ? model.path : model.source;
           if (!file || !/\.json$/i.test(file)) throw new EngineError(`the ${name} engine runs TF.js model.json files only; give it a model.json (ONNX runs on ${enginesFor('onnx').join(', ')})`);
           const m = await loadTfjsReference(file, backend);
-          const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-          const sig = json.signature ?? json.userDefinedMetadata?.signature;
+          const sig = (m.json.signature ?? m.json.userDefinedMetadata?.signature) as { inputs?: unknown; outputs?: unknown } | undefined;
           const strip = (n: string) => n.replace(/:0$/, '');
           const outputNames = sig?.outputs ? Object.values(sig.outputs as Record<string, { name: string }>).map((o) => strip(o.name)) : [];
           const inputNames = sig?.inputs ? Object.values(sig.inputs as Record<string, { name: string }>).map((o) => strip(o.name)) : [];
