@@ -140,7 +140,7 @@ export function exportParamSlots(graph: Graph, n: Node): readonly number[] {
     for (let k = 0; k < ins.length; k++) {
       const c = floatConstant(ins[k]);
       if (!c) activations++;
-      else if ((c.tensor!.dims.length > 0 && numelOf(c.tensor!.dims) > 1)) slots.push(k);
+      else if ((c.tensor!.dims.length > 0 && c.tensor!.numel > 1)) slots.push(k);
     }
     return activations > 0 ? slots : NO_SLOTS;
   }
@@ -150,7 +150,7 @@ export function exportParamSlots(graph: Graph, n: Node): readonly number[] {
   const c = ins[k]!;
   const x = ins[1 - k]!;
   // Scalars (ε, 0.5, √d) are arithmetic, not layers.
-  if (numelOf(floatConstant(c)!.tensor!.dims) <= 1) return NO_SLOTS;
+  if (floatConstant(c)!.tensor!.numel <= 1) return NO_SLOTS;
   const producer = x.producedBy;
   if (n.opType === 'Add') {
     // A bias split from its layer, LayerNorm's shift.
@@ -194,11 +194,6 @@ function throughViews(n: Node | undefined): Node | undefined {
   return n;
 }
 
-function numelOf(dims: readonly number[]): number {
-  let n = 1;
-  for (let i = 0; i < dims.length; i++) n *= dims[i]!;
-  return n;
-}
 
 /** True when `v` only leads (through weight-path ops) into a value already counted as a param. */
 function isParamPath(v: Value | undefined, role: Map<Value, WeightRole>): boolean {

@@ -85,8 +85,6 @@ export function matchNodes(A: Analysis, B: Analysis): { pairs: [number, number, 
     }
   });
   // Neighbourhood: B node reads outputs of B nodes matched to A nodes (or graph inputs); A candidates read the matched counterparts.
-  const aProducer = new Map<string, number>();
-  na.forEach((n, i) => n.outputs.forEach((o) => o && aProducer.set(o, i)));
   const bProducer = new Map<string, number>();
   nb.forEach((n, j) => n.outputs.forEach((o) => o && bProducer.set(o, j)));
   const aReaders = new Map<string, number[]>();

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { LabResult } from '../lab/index.js';
+import { esc } from './html/page.js';
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
 
 export function chartLibrary(): string {
   const require = createRequire(import.meta.url);

@@ -23,7 +23,7 @@ let chartJs: Promise<string> | undefined;
 /** Chart.js, served beside this script (copied from node_modules at build), embedded in the report page as `leannet report` does. */
 const chartLibrary = () => (chartJs ??= fetch(new URL('chart.umd.min.js', self.location.href)).then((r) => (r.ok ? r.text() : '')));
 
-async function analyzed(name: string, graph: Graph, bytes: Uint8Array, ridge: number | undefined, t0: number, decodeMs: number): Promise<Analyzed> {
+async function analyzed(name: string, graph: Graph, bytes: Uint8Array, ridge: number | undefined, decodeMs: number): Promise<Analyzed> {
   const t1 = performance.now();
   const analysis: Analysis = analyzeGraph(graph);
   const t2 = performance.now();
@@ -33,7 +33,6 @@ async function analyzed(name: string, graph: Graph, bytes: Uint8Array, ridge: nu
   const html = reportHtml(data, await chartLibrary());
   const t4 = performance.now();
   const t = analysis.cost.totals;
-  void t0;
   return {
     name,
     totals: { params: t.params, buffers: t.buffers, madds: t.madds, flops: t.flops, memAccess: t.memAccess, nodes: graph.nodes.length },
@@ -63,7 +62,7 @@ async function handle(q: Request): Promise<void> {
       const graph = readOnnx(bytes, { source: q.name });
       const decodeMs = performance.now() - t0;
       progress(`analysing ${q.name}: ${graph.nodes.length} nodes…`);
-      const result = await analyzed(q.name, graph, bytes, q.ridge, t0, decodeMs);
+      const result = await analyzed(q.name, graph, bytes, q.ridge, decodeMs);
       models[q.slot] = { name: q.name, graph, bytes };
       post({ type: 'analyzed', id: q.id, slot: q.slot, result });
       return;
@@ -74,7 +73,7 @@ async function handle(q: Request): Promise<void> {
       const graph = buildNetwork(q.network);
       const bytes = writeOnnx(graph).model;
       const name = `zoo:${q.network}`;
-      const result = await analyzed(name, graph, bytes, q.ridge, t0, performance.now() - t0);
+      const result = await analyzed(name, graph, bytes, q.ridge, performance.now() - t0);
       models[q.slot] = { name, graph, bytes };
       post({ type: 'analyzed', id: q.id, slot: q.slot, result });
       return;

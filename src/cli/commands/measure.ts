@@ -27,7 +27,6 @@ export function benchCommand(): Command {
     const results: BenchResult[] = [];
     for (const spec of models) {
       const prepared = prepareModel(spec, bind, b.seed);
-      if (opts.batch !== undefined) forceBatch(prepared, bind.batch!);
       const inputSource = await feedFromData(opts, prepared, b.seed);
       const r = await withProgress(`bench ${prepared.label}`, (update) => bench(prepared, engine, { ...b, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.runs} runs`) }));
       results.push({ ...r, inputSource });
@@ -36,14 +35,6 @@ export function benchCommand(): Command {
     else print(benchReport(results));
   });
   return cmd;
-}
-
-/** --batch on a model whose batch dim is fixed is a usage error, not a silent no-op. */
-function forceBatch(p: { graph: { inputs: string[]; value(n: string): { shape?: readonly (number | string)[] } }; label: string }, batch: number): void {
-  for (const name of p.graph.inputs) {
-    const d = p.graph.value(name).shape?.[0];
-    if (d !== batch) throw new UsageError(`--batch ${batch}: input '${name}' of ${p.label} has a fixed batch dim ${d}; give a model with a symbolic batch dim`);
-  }
 }
 
 export function compareCommand(): Command {

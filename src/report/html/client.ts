@@ -19,11 +19,9 @@ export function reportClient(doc: any): void {
   const grouped = (n: number) => (Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+$)/g, ',') : n.toPrecision(4));
   const shape = (s: any) => (s ? (s.length ? s.join('x') : 'scalar') : '?');
   const graphs: any[] = doc.graphs;
-  const PALETTE = ['#fde725', '#a0da39', '#4ac16d', '#1fa187', '#277f8e', '#365c8d', '#46327e', '#440154'];
   const BINS = ['#ffffb2', '#fed976', '#feb24c', '#fd8d3c', '#f03b20', '#bd0026'];
   const SEVERITY: any = { high: '#bd0026', medium: '#fd8d3c', low: '#fed976' };
   const STATUS: any = { same: '#d9d9d9', changed: '#fd8d3c', removed: '#e31a1c', added: '#33a02c' };
-  void PALETTE;
   const metricValue = (g: any, i: number, m: string): number | string | null => {
     const l = g.layers[i];
     const x = g.extra[i];
@@ -246,7 +244,7 @@ export function reportClient(doc: any): void {
       resize();
       request();
     });
-    const pane = { g, st, draw, request, fit, center, screenOf, rebin: () => (st.bins = binning(g)), nodeElements: () => g.visible };
+    const pane = { g, st, draw, request, fit, center, screenOf, rebin: () => (st.bins = binning(g)) };
     panes.push(pane);
     return pane;
   }

@@ -8,7 +8,7 @@
  */
 import type { Graph, Node } from '../../ir/index.js';
 import { parseConv } from '../../ops/index.js';
-import { attrInt, attrInts } from '../../ops/attrs.js';
+import { attrInt } from '../../ops/attrs.js';
 
 /** Channels [start, start+len) of a space, in order, on a tensor's channel axis. */
 export interface Piece {
@@ -345,5 +345,4 @@ export function findDependencies(graph: Graph): Dependencies {
   return { spaces, layouts, edits, groups, find };
 }
 
-/** The conv's `attrInts` helper re-exported for callers that need kernel sizes. */
-export const kernelOf = (n: Node): readonly number[] | undefined => attrInts(n, 'kernel_shape');
+
