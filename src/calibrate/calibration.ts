@@ -115,11 +115,16 @@ export class Calibration {
     return this.capture(graph, names);
   }
 
+  /** One capture model and session over the fit and held-out images together, split after. */
   private async capture(graph: Graph, names: readonly string[]): Promise<SplitActivation[]> {
-    const requests = names.map((name) => ({ name }));
-    const fit = await captureValues(graph, this.engine, this.options.fit, requests);
-    const held = this.options.heldOut.length ? await captureValues(graph, this.engine, this.options.heldOut, requests) : undefined;
-    return names.map((n) => ({ fit: fit.get(n)!, heldOut: held?.get(n) }));
+    const got = await captureValues(graph, this.engine, [...this.options.fit, ...this.options.heldOut], names.map((name) => ({ name })));
+    const nFit = this.options.fit.reduce((s, f) => s + Number(Object.values(f)[0]?.dims[0] ?? 1), 0);
+    return names.map((n) => {
+      const a = got.get(n)!;
+      const per = a.data.length / (a.dims[0] || 1);
+      const part = (from: number, to: number): Activation => ({ dims: [to - from, ...a.dims.slice(1)], data: a.data.subarray(from * per, to * per) });
+      return { fit: part(0, nFit), heldOut: a.dims[0]! > nFit ? part(nFit, a.dims[0]!) : undefined };
+    });
   }
 
   /**
