@@ -7,7 +7,7 @@
  * as a whole, and while it misses the budget the kept change with the worst accuracy cost per
  * unit of time saved is reverted too. Exact passes are never candidates: they always apply.
  */
-import { compare, prepareGraph, type CompareOptions, type Engine, type Outcome } from '../engine/index.js';
+import { compare, prepareGraph, type CompareOptions, type Engine, type Outcome, type PreparedModel } from '../engine/index.js';
 import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
 import type { PassReport } from './pipeline.js';
@@ -42,7 +42,7 @@ export interface KeepOptions {
   /** Smallest top-1 agreement with the original allowed, in [0, 1]. */
   minAgreement?: number;
   /** Scores a model on held-out data (needed by maxDrop / minAgreement). */
-  score?: (graph: Graph) => Promise<Score>;
+  score?: (model: PreparedModel) => Promise<Score>;
   /** Interleaved timing of each candidate against the original. */
   compare?: CompareOptions;
   onProgress?: (done: number, total: number, what: string) => void;
@@ -87,13 +87,15 @@ export async function chooseChanges(candidates: Candidate[], build: BuildWith, e
   const tick = (what: string) => o.onProgress?.(++done, steps, what);
   const original = await build(new Set(), false);
   const prepOriginal = prepareGraph(original, 'original', bind);
-  const baseline = wantsAccuracy ? await o.score!(original) : undefined;
+  const baseline = wantsAccuracy ? await o.score!(prepOriginal) : undefined;
   if (wantsAccuracy) tick('original scored');
   for (const c of candidates) {
-    const alone = wantsAccuracy || o.faster ? await build(new Set(c.nodes), wantsAccuracy) : undefined;
+    const built = wantsAccuracy || o.faster ? await build(new Set(c.nodes), wantsAccuracy) : undefined;
+    // Prepared once (shapes, encoding) for both the timing and the score.
+    const alone = built && prepareGraph(built, c.nodes[0] ?? c.pass, bind);
     const reasons: string[] = [];
     if (o.faster && alone) {
-      const r = await compare(prepOriginal, prepareGraph(alone, c.nodes[0] ?? c.pass, bind), engine, o.compare);
+      const r = await compare(prepOriginal, alone, engine, o.compare);
       c.timing = { median: r.ratio.median, lo: r.ratio.lo, hi: r.ratio.hi, pairs: r.ratio.pairs, outcome: r.outcome };
       tick(`timed ${c.nodes[0]}`);
       if (r.outcome !== 'faster') {
@@ -119,7 +121,7 @@ export async function chooseChanges(candidates: Candidate[], build: BuildWith, e
     for (;;) {
       const kept = candidates.filter((c) => c.kept);
       if (!kept.length) break;
-      final = await o.score!(await build(selected(), true));
+      final = await o.score!(prepareGraph(await build(selected(), true), 'kept', bind));
       if (overBudget(final, baseline, o) <= 0) break;
       const cost = (c: Candidate) => {
         const lost = baseline?.top1 !== undefined && c.score?.top1 !== undefined ? baseline.top1 - c.score.top1 : 1 - (c.score?.agreement ?? 0);

@@ -63,11 +63,16 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
   // Each build starts from the file. Timing a candidate needs no fit (weights do not change the
   // time), so only builds whose accuracy counts are calibrated.
   const shared = o.calibration && engine ? new Calibration(original, { engine, ...o.calibration, seed: o.seed ?? 0 }) : undefined;
+  // The last build is kept: the kept set that --keep scored last is the one written, not rebuilt.
+  let last: { key: string; built: { graph: Graph; reports: PassReport[] } } | undefined;
   const build = async (select: ReadonlySet<string> | undefined, calibrate: boolean) => {
+    const key = `${calibrate}|${select ? [...select].sort().join('\n') : '*'}`;
+    if (last?.key === key) return last.built;
     const g = openModel(spec);
     const calibration = calibrate ? shared?.fork() : undefined;
     const r = await runPasses(g, passes, { ...(o.only ? { only: o.only } : {}), seed: o.seed ?? 0, ...(o.bind ? { bind: o.bind } : {}), ...(select ? { select } : {}), ...(calibration ? { calibration } : {}) });
-    return { graph: g, reports: r };
+    last = { key, built: { graph: g, reports: r } };
+    return last.built;
   };
   let { graph, reports } = await build(undefined, !o.keep);
   let keep: RewriteResult['keep'];
@@ -77,7 +82,8 @@ export async function rewriteModel(spec: string, passes: readonly PassSpec[], en
       ? await chooseChanges(candidates, async (sel, forAccuracy) => (await build(sel, forAccuracy)).graph, engine, o.bind, o.keep)
       : { candidates, selected: new Set<string>() };
     keep = rest;
-    ({ graph, reports } = await build(candidates.length ? selected : undefined, true));
+    // Without candidates only exact passes changed anything: the first build stands.
+    if (candidates.length) ({ graph, reports } = await build(selected, true));
   }
   // runPasses has inferred and validated the graph after its last pass: only the cost is new.
   const after = { cost: costModel(graph) };
