@@ -13,7 +13,7 @@ import { Node } from '../ir/index.js';
 import { parseConv } from '../ops/index.js';
 import { ints } from '../zoo/builder.js';
 import type { Pass, PassContext } from './types.js';
-import { addWeight, convAttrsLike, floatWeights } from './weights.js';
+import { addWeight, convAttrsLike, fitDetail, floatWeights, setFitted } from './weights.js';
 
 /**
  * ml-matrix is loaded by the pass's first apply (~50 ms that every CLI start paid when it was
@@ -163,10 +163,8 @@ export const dwsep: Pass<Match> = {
       // refit the pointwise conv and its bias on the current network's depthwise outputs, to
       // reproduce the original conv's output.
       const fit = await ctx.calibration.fitConvNode(graph, pw, 'dwsep', mid, conv.outputs[0]!, conv.name);
-      pw.inputs[1] = addWeight(graph, `${pwName}.weight`, [c2, c1 * r, 1, 1], fit.weight);
-      pw.inputs[2] = addWeight(graph, `${pwName}.bias`, [c2], fit.bias);
-      graph.touch();
-      Object.assign(detail, { fit: 'data', fitError: fit.fitError, ...(fit.heldOutError !== undefined ? { heldOutError: fit.heldOutError } : {}) });
+      setFitted(graph, pw, pwName, [c2, c1 * r, 1, 1], fit);
+      Object.assign(detail, fitDetail(fit));
     }
     return {
       replaced: [conv.name],

@@ -10,7 +10,7 @@ import { parseConv } from '../ops/index.js';
 import { int } from '../zoo/builder.js';
 import { hashSeed, mulberry32, normal } from '../zoo/random.js';
 import type { Pass } from './types.js';
-import { addWeight, floatWeights } from './weights.js';
+import { fitDetail, floatWeights, setFitted, setWeight } from './weights.js';
 
 interface Match {
   conv: Node;
@@ -63,19 +63,15 @@ export const group: Pass<Match> = {
       }
     }
     if (init === 'he') W.set(normal(W.length, 0, Math.sqrt(2 / (inG * k2)), mulberry32(hashSeed(ctx.seed, `${conv.name}.group`))));
-    conv.inputs[1] = addWeight(graph, `${conv.name}.weight_g${g}`, [c2, inG, ...k], W);
+    setWeight(graph, conv, 1, `${conv.name}.weight_g${g}`, [c2, inG, ...k], W);
     conv.setAttr('group', int(g));
-    graph.touch();
     let weightError = init ? 1 : Math.sqrt((total - kept) / (total || 1));
     const detail: Record<string, number | string> = { g, fit: init ? 'he' : 'data-free' };
     if (ctx.calibration && !init) {
       // Data-aware: fit each group's block (and the bias) on the current network's input to
       // this conv, to reproduce the original conv's output.
       const fit = await ctx.calibration.fitConvNode(graph, conv, 'group', conv.inputs[0]!, conv.outputs[0]!);
-      conv.inputs[1] = addWeight(graph, `${conv.name}.weight_g${g}`, [c2, inG, ...k], fit.weight);
-      if (conv.inputs.length < 3) conv.inputs.push('');
-      conv.inputs[2] = addWeight(graph, `${conv.name}.bias_g${g}`, [c2], fit.bias);
-      graph.touch();
+      setFitted(graph, conv, `${conv.name}.g${g}`, [c2, inG, ...k], fit);
       // ‖W − blockdiag(Ŵ)‖ / ‖W‖ against the original full weights.
       let diff = 0;
       for (let o = 0; o < c2; o++) {
@@ -90,7 +86,7 @@ export const group: Pass<Match> = {
         }
       }
       weightError = Math.sqrt(diff / (total || 1));
-      Object.assign(detail, { fit: 'data', fitError: fit.fitError, ...(fit.heldOutError !== undefined ? { heldOutError: fit.heldOutError } : {}) });
+      Object.assign(detail, fitDetail(fit));
     }
     return {
       replaced: [conv.name],

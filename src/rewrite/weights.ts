@@ -1,6 +1,6 @@
 /** Reading and writing float32 weights for rewrites, and small graph-surgery helpers. */
 import { UnsupportedOpError } from '../errors.js';
-import { Tensor, float16ToFloat32, float32ToFloat16, type Attribute, type Graph } from '../ir/index.js';
+import { Tensor, float16ToFloat32, float32ToFloat16, type Attribute, type Graph, type Node } from '../ir/index.js';
 import type { ConvAttrs } from '../ops/index.js';
 
 /** Ops a constant passes through unchanged in value: PyTorch routes shared parameters through Identity. */
@@ -80,4 +80,23 @@ export function convAttrsLike(a: ConvAttrs, kernel: readonly number[], group: nu
   if (a.pads) attrs.set('pads', { type: 'ints', value: a.pads });
   else if (a.autoPad !== 'NOTSET') attrs.set('auto_pad', { type: 'string', value: a.autoPad });
   return attrs;
+}
+
+/** Set input `slot` of `node` to a fresh float32 initializer named after `base` (omitted inputs before it are padded). */
+export function setWeight(graph: Graph, node: Node, slot: number, base: string, dims: readonly number[], data: Float32Array): void {
+  const name = addWeight(graph, base, dims, data);
+  while (node.inputs.length <= slot) node.inputs.push('');
+  node.inputs[slot] = name;
+  graph.touch();
+}
+
+/** A conv-like node's weight (slot 1) and bias (slot 2) from a fit on data. */
+export function setFitted(graph: Graph, node: Node, base: string, weightDims: readonly number[], fit: { weight: Float32Array; bias: Float32Array }): void {
+  setWeight(graph, node, 1, `${base}.weight`, weightDims, fit.weight);
+  setWeight(graph, node, 2, `${base}.bias`, [weightDims[0]!], fit.bias);
+}
+
+/** What `Change.detail` says of a fit on data: its output errors on the fit and held-out samples. */
+export function fitDetail(fit: { fitError: number; heldOutError?: number | undefined }): Record<string, number | string> {
+  return { fit: 'data', fitError: fit.fitError, ...(fit.heldOutError !== undefined ? { heldOutError: fit.heldOutError } : {}) };
 }

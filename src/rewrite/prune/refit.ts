@@ -9,16 +9,8 @@ import type { Calibration } from '../../calibrate/index.js';
 import { topoOrder, type Graph, type Node } from '../../ir/index.js';
 import { attrFloat, attrInt } from '../../ops/attrs.js';
 import type { Change, RefitTarget } from '../types.js';
-import { addWeight } from '../weights.js';
+import { setFitted, setWeight } from '../weights.js';
 import type { PruneState } from './slice.js';
-
-/** Set input `slot` of `node` to a fresh float32 initializer. */
-function setWeight(graph: Graph, node: Node, slot: number, base: string, dims: readonly number[], data: Float32Array): void {
-  const name = addWeight(graph, base, dims, data);
-  while (node.inputs.length <= slot) node.inputs.push('');
-  node.inputs[slot] = name;
-  graph.touch();
-}
 
 /** [rows, cols] row-major → [cols, rows]. */
 function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
@@ -46,9 +38,7 @@ export async function refitConsumers(graph: Graph, calibration: Calibration, sta
     const keep = state.alive.get(out);
     if (node.opType === 'Conv') {
       const fit = await calibration.fitConvNode(graph, node, 'prune', node.inputs[0]!, out, node.name, keep);
-      const w = graph.value(node.inputs[1]!).shape as number[];
-      setWeight(graph, node, 1, `${node.name}.weight_refit`, w, fit.weight);
-      setWeight(graph, node, 2, `${node.name}.bias_refit`, [w[0]!], fit.bias);
+      setFitted(graph, node, `${node.name}.refit`, graph.value(node.inputs[1]!).shape as number[], fit);
       fitted.push({ node: node.name, fitError: fit.fitError, heldOutError: fit.heldOutError });
     } else if (node.opType === 'Gemm' && !attrInt(node, 'transA', 0)) {
       const fit = await calibration.fitLinear(graph, 'prune', node.inputs[0]!, out, node.name, keep);
