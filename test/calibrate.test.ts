@@ -41,6 +41,14 @@ describe('least squares', () => {
     js.add(x.subarray(150 * n), y.subarray(150 * m), 150);
     const sol = js.solve(1e-12);
     for (let i = 0; i < n * m; i++) expect(sol[i]).toBeCloseTo(b[i]!, 6);
+    // The same rows with XᵀX and XᵀY as a float64 MatMul on onnxruntime.
+    const engine = await createEngine('ort', { threads: 1 });
+    const onOrt = new NormalEquations(n, m, engine);
+    await onOrt.addAsync(x.subarray(0, 150 * n), y.subarray(0, 150 * m), 150);
+    await onOrt.addAsync(x.subarray(150 * n), y.subarray(150 * m), 150);
+    const sol2 = onOrt.solve(1e-12);
+    await onOrt.release();
+    for (let i = 0; i < n * m; i++) expect(sol2[i]).toBeCloseTo(b[i]!, 6);
   });
 });
 

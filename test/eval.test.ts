@@ -309,6 +309,9 @@ describe('--data on verify and bench', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^fmnist_resnet\.onnx\s.*\s8\s+\d+$/m);
     expect(r.stdout).toMatch(/^inputs: the first 8 samples of IDX .*\(first 8\)/m);
+    // What the engine was fed: a batch of 8 real samples, not the model's batch-1 seeded input.
+    const rj = leannet(['bench', fmnistModel, '--data', D, '--batch-size', '8', '--time', '0.2', '--min-runs', '3', '--warmup', '1', '--json']);
+    expect(JSON.parse(rj.stdout).results[0].inputs).toEqual([{ name: 'input', shape: [8, 1, 32, 32] }]);
     const c = leannet(['compare', fmnistModel, sharedModel('fmnist_resnet_bn.onnx'), '--data', D, '--batch-size', '4', '--time', '0.3', '--warmup', '1', '--json']);
     expect(c.code, c.stderr).toBe(0);
     expect(JSON.parse(c.stdout).inputSource).toMatch(/^the first 4 samples of IDX /);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { Builder, activationMemory, analyzeGraph, buildFromSpec, ints, layers, type Graph } from '../src/index.js';
+import { Builder, activationMemory, analyzeGraph, buildFromSpec, ints, layers, openModel, type Graph } from '../src/index.js';
 import { leannet } from './helpers/cli.js';
 import { repoRoot, sharedModel } from './helpers/models.js';
 
@@ -69,6 +69,8 @@ describe('peak activation memory', () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     expect(ajv.validate(schema, doc), ajv.errorsText()).toBe(true);
     const mem = doc.memory;
+    // The command reports what the lifetime model computes on the same graph.
+    expect(mem.peakBytes).toBe(activationMemory(analyzeGraph(openModel(file)).graph).peakBytes);
     expect(Math.max(...mem.curve.map((p: { bytes: number }) => p.bytes))).toBe(mem.peakBytes);
     expect(mem.curve[mem.peakIndex].node).toBe(mem.peakNode);
     expect(mem.curve).toHaveLength(doc.model.nodes);
