@@ -27,7 +27,10 @@ export const concat: OpDef = {
     out[axis] = sum;
     const vals = Array.from({ length: n }, (_, i) => ctx.folded(i));
     const folded = !vals.every((v) => v) ? undefined : rank === 1 ? vals.flatMap((v) => v!) : concatFolded(vals as (readonly number[])[], shapes, axis);
-    return [{ dtype: ctx.dtype(0), shape: out, folded }];
+    if (folded || rank !== 1) return [{ dtype: ctx.dtype(0), shape: out, folded }];
+    // Shape values with symbolic elements ([N] ++ [-1] for PyTorch's view(x.size(0), -1)).
+    const dims = Array.from({ length: n }, (_, i) => ctx.dims(i));
+    return [{ dtype: ctx.dtype(0), shape: out, symbolic: dims.every((v) => v) ? dims.flatMap((v) => v!) : undefined }];
   },
 };
 

@@ -4,7 +4,7 @@
  * Ops leannet does not know keep unknown outputs; everything downstream of them stays unknown.
  */
 import { LeannetError, ShapeInferenceError, nodeContext } from '../errors.js';
-import { isStatic, topoOrder, type DType, type Graph, type Node, type Shape, type Tensor, type Value } from '../ir/index.js';
+import { isStatic, topoOrder, type DType, type Dim, type Graph, type Node, type Shape, type Tensor, type Value } from '../ir/index.js';
 import { bindInputs, type BindOptions } from './bind.js';
 import { opOf } from './registry.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
@@ -34,6 +34,7 @@ export function inferShapes(graph: Graph, options: BindOptions = {}): InferRepor
     v.dtype = undefined;
     v.shape = undefined;
     v.folded = undefined;
+    v.symbolic = undefined;
     v.tensor = undefined;
   });
   bound.forEach((shape, name) => {
@@ -85,6 +86,7 @@ function inferOne(ctx: Context, node: Node, ins: readonly (Value | undefined)[],
     v.dtype = o.dtype;
     v.shape = o.shape;
     v.folded = o.folded;
+    v.symbolic = o.folded ? undefined : o.symbolic;
     v.tensor = o.tensor;
   }
   return 'ok';
@@ -164,6 +166,16 @@ class Context implements InferContext<unknown> {
     const f = this.fold(i, FOLD_LIMIT);
     if (!f) throw UNKNOWN;
     return f;
+  }
+
+  dims(i: number): readonly Dim[] | undefined {
+    return this.fold(i, PASS_LIMIT) ?? this.ins[i]?.symbolic;
+  }
+
+  dimValues(i: number): readonly Dim[] {
+    const d = this.fold(i, FOLD_LIMIT) ?? this.ins[i]?.symbolic;
+    if (!d) throw UNKNOWN;
+    return d;
   }
 
   private fold(i: number, limit: number): readonly number[] | undefined {

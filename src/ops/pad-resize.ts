@@ -37,15 +37,18 @@ const padV11: OpDef = {
  * `static_cast<int64_t>(scale * in)` with a float scale, so the product is rounded to float32
  * before it is truncated (scale 0.7 on 10: 6.99999988 in double, 7 in float32).
  */
-function scaled(ctx: InferContext<unknown>, scales: readonly number[], axesIn?: readonly number[], min = 0): number[] {
-  const x = ctx.staticShape(0);
+function scaled(ctx: InferContext<unknown>, scales: readonly number[], axesIn?: readonly number[], min = 0): Dim[] {
+  const x = ctx.shape(0);
   const axes = axesIn ? axesIn.map((a) => normAxis(ctx.node, a, x.length)) : x.map((_, i) => i);
   if (scales.length !== axes.length) ctx.fail(`scales ${listString(scales)} must have ${axes.length} values`);
   const out = x.slice();
   axes.forEach((a, i) => {
     const s = Math.fround(scales[i]!);
     if (!(s > min) && !(min > 0 && s === min)) ctx.fail(`scales ${listString(scales)} must be ${min ? `at least ${min}` : 'positive'}`);
-    out[a] = Math.trunc(Math.fround(Math.fround(x[a]!) * s));
+    const d = x[a]!;
+    // A symbolic dim (the batch) keeps its name under scale 1; under any other scale the output needs its value.
+    if (typeof d !== 'number') out[a] = s === 1 ? d : ctx.staticShape(0)[a]!;
+    else out[a] = Math.trunc(Math.fround(Math.fround(d) * s));
   });
   return out;
 }

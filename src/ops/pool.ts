@@ -7,7 +7,7 @@ import { listString, type Dim, type Node } from '../ir/index.js';
 import { attrInt, attrInts, normAxis } from './attrs.js';
 import { readWindowAttrs, windowGeometry, type WindowAttrs } from './geometry.js';
 import type { InferContext, OpDef, WorkContext } from './types.js';
-import { product } from './util.js';
+import { batched, product } from './util.js';
 
 interface PoolAttrs extends WindowAttrs {
   readonly kernel: readonly number[];
@@ -27,10 +27,10 @@ function pool(opType: string): OpDef<PoolAttrs> {
     category: 'reduce',
     parse: parsePool,
     infer(ctx) {
-      const x = ctx.staticShape(0);
+      const { batch, dims: x } = batched(ctx, 0);
       if (x.length < 3) ctx.fail(`input must have rank ≥ 3, got ${listString(x)}`);
       const g = windowGeometry(ctx.attrs, x.slice(2), ctx.attrs.kernel, ctx.fail);
-      const shape = [x[0]!, x[1]!, ...g.out];
+      const shape = [batch, x[1]!, ...g.out];
       // MaxPool's optional second output holds int64 indices.
       return [{ dtype: ctx.dtype(0), shape }, { dtype: 'int64', shape }];
     },

@@ -5,6 +5,7 @@
  */
 import { isStatic, listString, type Dim, type Node } from '../ir/index.js';
 import { foldBroadcast } from './binary.js';
+import { divDim, productOfDims } from './symbolic.js';
 import { attrInt, attrInts, attrString, normAxis } from './attrs.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 import { broadcast, product } from './util.js';
@@ -13,8 +14,12 @@ function view(opType: string, since: number, infer: OpDef['infer'], shapeInputs:
   return { opType, since, category: 'view', shapeInputs, infer };
 }
 
-/** Reshape target: 0 copies the input dim (unless allowzero), one −1 is inferred. */
-function reshapeTo(ctx: InferContext<unknown>, target: readonly number[]): Dim[] {
+/**
+ * Reshape target: 0 copies the input dim (unless allowzero), one −1 is inferred. Target dims may
+ * be symbolic (shape values computed from a symbolic batch); −1 is then the input's product
+ * divided by the target's (symbolic.ts: an input [N,64,7,7] to [N,−1] gives [N,3136]).
+ */
+function reshapeTo(ctx: InferContext<unknown>, target: readonly Dim[]): Dim[] {
   const x = ctx.shape(0);
   const allowZero = attrInt(ctx.node, 'allowzero', 0) === 1;
   const out: Dim[] = target.map((d, i) => (d === 0 && !allowZero ? (x[i] ?? ctx.fail(`shape ${listString(target)} copies dim ${i}, which the input ${listString(x)} lacks`)) : d));
@@ -22,10 +27,16 @@ function reshapeTo(ctx: InferContext<unknown>, target: readonly number[]): Dim[]
   if (minus > 1) ctx.fail(`shape ${listString(target)} has more than one -1`);
   if (out.some((d) => typeof d === 'number' && d < -1)) ctx.fail(`shape ${listString(target)} has an invalid dim`);
   if (minus === 1) {
-    const total = product(ctx.staticShape(0));
-    const known = product(out.filter((d) => d !== -1) as number[]);
-    if (known === 0 || total % known !== 0) ctx.fail(`cannot reshape ${listString(x)} (${total} elements) to ${listString(target)}`);
-    out[out.indexOf(-1)] = total / known;
+    const at = out.indexOf(-1);
+    const total = productOfDims(x);
+    const known = productOfDims(out.filter((_, i) => i !== at));
+    if (typeof total === 'number' && typeof known === 'number') {
+      if (known === 0 || total % known !== 0) ctx.fail(`cannot reshape ${listString(x)} (${total} elements) to ${listString(target)}`);
+      out[at] = total / known;
+    } else {
+      // Symbolic: the input's product divided by the target's, when it divides exactly.
+      out[at] = (total !== undefined && known !== undefined ? divDim(total, known) : undefined) ?? `?${ctx.node.name}:0:${at}`;
+    }
   } else if (out.every((d) => typeof d === 'number') && x.every((d) => typeof d === 'number')) {
     const a = product(x as number[]);
     const b = product(out as number[]);
@@ -34,18 +45,27 @@ function reshapeTo(ctx: InferContext<unknown>, target: readonly number[]): Dim[]
   return out;
 }
 
-const pass = (ctx: InferContext<unknown>, shape: readonly Dim[]): OutputInfo[] => [{ dtype: ctx.dtype(0), shape, folded: ctx.folded(0) }];
+/** Contents unchanged in row-major order: folded or symbolic values pass through. */
+const pass = (ctx: InferContext<unknown>, shape: readonly Dim[]): OutputInfo[] => {
+  const folded = ctx.folded(0);
+  return [{ dtype: ctx.dtype(0), shape, folded, symbolic: folded ? undefined : ctx.dims(0) }];
+};
 
 const reshapeV1 = view('Reshape', 1, (ctx) => pass(ctx, reshapeTo(ctx, attrInts(ctx.node, 'shape') ?? ctx.fail("attribute 'shape' is missing"))));
-const reshapeV5 = view('Reshape', 5, (ctx) => pass(ctx, reshapeTo(ctx, ctx.values(1))), [1]);
+const reshapeV5 = view('Reshape', 5, (ctx) => pass(ctx, reshapeTo(ctx, ctx.dimValues(1))), [1]);
 
 const flatten = view('Flatten', 1, (ctx) => {
-  const x = ctx.staticShape(0);
+  const x = ctx.shape(0);
   const axis = attrInt(ctx.node, 'axis', 1);
   const a = axis < 0 ? axis + x.length : axis;
   if (a < 0 || a > x.length) ctx.fail(`axis ${axis} is out of range for rank ${x.length}`);
-  return pass(ctx, [product(x.slice(0, a)), product(x.slice(a))]);
+  return pass(ctx, [productDim(ctx, x.slice(0, a), 0), productDim(ctx, x.slice(a), 1)]);
 });
+
+/** The product of dims (symbolic.ts), or an unknown dim named for the node. */
+function productDim(ctx: InferContext<unknown>, dims: readonly Dim[], axis: number): Dim {
+  return productOfDims(dims) ?? `?${ctx.node.name}:0:${axis}`;
+}
 
 function squeezeShape(ctx: InferContext<unknown>, axes: readonly number[] | undefined): Dim[] {
   const x = ctx.shape(0);
@@ -121,7 +141,7 @@ const expand: OpDef = {
   shapeInputs: [1],
   infer(ctx) {
     const x = ctx.shape(0);
-    const shape = broadcast([x, ctx.values(1)], ctx.fail);
+    const shape = broadcast([x, ctx.dimValues(1)], ctx.fail);
     const f = ctx.folded(0);
     // Small values broadcast (PyTorch's expand(n, -1, -1) of shape arithmetic).
     const folded = f && isStatic(shape) && product(shape as number[]) <= 64 ? foldBroadcast([x], [f], shape, (xs) => xs[0]) : undefined;

@@ -2,7 +2,7 @@
 import { listString, type Dim } from '../ir/index.js';
 import { attrInt, attrInts, normAxis } from './attrs.js';
 import { add, sub } from './fold.js';
-import type { InferContext, OpDef } from './types.js';
+import type { InferContext, OpDef, OutputInfo } from './types.js';
 import { product } from './util.js';
 
 /** Clamp one Slice range the way ONNX does and return its length. */
@@ -44,11 +44,12 @@ function sliceInfer(ctx: InferContext<unknown>, starts: readonly number[], ends:
     first[axis] = s;
     stride[axis] = steps[i]!;
   });
-  return [{ dtype: ctx.dtype(0), shape: out, folded: sliceFolded(ctx.folded(0), x, out, first, stride) }];
+  const folded = sliceFolded(ctx.folded(0), x, out, first, stride);
+  return [{ dtype: ctx.dtype(0), shape: out, folded, symbolic: folded ? undefined : sliceFolded(ctx.dims(0), x, out, first, stride) }];
 }
 
 /** Small folded contents sliced on any axes (PyTorch flips its pad pairs with a step −1 Slice). */
-function sliceFolded(f: readonly number[] | undefined, x: readonly Dim[], out: readonly Dim[], first: readonly number[], step: readonly number[]): number[] | undefined {
+function sliceFolded<T>(f: readonly T[] | undefined, x: readonly Dim[], out: readonly Dim[], first: readonly number[], step: readonly number[]): T[] | undefined {
   if (!f || !x.every((d) => typeof d === 'number') || !out.every((d) => typeof d === 'number')) return undefined;
   const dims = x as number[];
   const od = out as number[];
@@ -57,7 +58,7 @@ function sliceFolded(f: readonly number[] | undefined, x: readonly Dim[], out: r
   const inStride = new Array<number>(rank);
   for (let a = rank - 1, m = 1; a >= 0; m *= dims[a]!, a--) inStride[a] = m;
   const n = product(od);
-  const res = new Array<number>(n);
+  const res = new Array<T>(n);
   const idx = new Array<number>(rank).fill(0);
   for (let o = 0; o < n; o++) {
     let src = 0;
@@ -69,6 +70,12 @@ function sliceFolded(f: readonly number[] | undefined, x: readonly Dim[], out: r
     }
   }
   return res;
+}
+
+/** An output whose contents are `values`: `folded` when all are numbers, else `symbolic`. */
+export function numericOrSymbolic(dtype: OutputInfo['dtype'], shape: readonly Dim[], values: readonly Dim[] | undefined): OutputInfo {
+  if (!values) return { dtype, shape };
+  return values.every((d) => typeof d === 'number') ? { dtype, shape, folded: values as number[] } : { dtype, shape, symbolic: values };
 }
 
 const sliceV1: OpDef = {
@@ -96,17 +103,18 @@ const gather: OpDef = {
     const idx = ctx.shape(1);
     const axis = normAxis(ctx.node, attrInt(ctx.node, 'axis', 0), x.length);
     const shape = [...x.slice(0, axis), ...idx, ...x.slice(axis + 1)];
-    const data = ctx.folded(0);
+    // Folded (or symbolic: a Shape's [N,C,H,W]) 1-D data gathered at known indices.
+    const data = ctx.dims(0);
     const indices = ctx.folded(1);
-    let folded: number[] | undefined;
+    let picked: Dim[] | undefined;
     if (data && indices && x.length === 1 && typeof x[0] === 'number') {
       const n = x[0];
-      folded = indices.map((i) => {
+      picked = indices.map((i) => {
         if (i < -n || i >= n) ctx.fail(`index ${i} is out of range for ${n} elements`);
         return data[i < 0 ? i + n : i]!;
       });
     }
-    return [{ dtype: ctx.dtype(0), shape, folded }];
+    return [numericOrSymbolic(ctx.dtype(0), shape, picked)];
   },
 };
 
@@ -129,8 +137,7 @@ const shape: OpDef = {
     const start = clamp(attrInt(ctx.node, 'start', 0));
     const end = clamp(attrInt(ctx.node, 'end', r));
     const dims = x.slice(start, Math.max(start, end));
-    const folded = dims.every((d) => typeof d === 'number') ? (dims as number[]) : undefined;
-    return [{ dtype: 'int64', shape: [dims.length], folded }];
+    return [numericOrSymbolic('int64', [dims.length], dims)];
   },
 };
 

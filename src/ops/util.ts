@@ -45,3 +45,22 @@ export function product(dims: readonly number[]): number {
 export function dataDim(nodeName: string, output: number, axis: number): string {
   return `?${nodeName}:${output}:${axis}`;
 }
+
+/**
+ * An input whose dims are all known except possibly the leading (batch) one: `dims` with a
+ * symbolic batch taken as 1 for the geometry, and the batch dim itself for the output. Ops that
+ * treat the batch as independent (Conv, pooling) keep a symbolic batch this way; any other
+ * unknown dim leaves the output unknown.
+ */
+export function batched(ctx: InferContext<unknown>, i: number): { batch: Dim; dims: number[] } {
+  const x = ctx.shape(i);
+  if (x.length === 0 || typeof x[0] === 'number') return { batch: x[0] ?? 1, dims: ctx.staticShape(i) };
+  const dims = new Array<number>(x.length);
+  dims[0] = 1;
+  for (let a = 1; a < x.length; a++) {
+    const d = x[a]!;
+    if (typeof d !== 'number') return { batch: x[0]!, dims: ctx.staticShape(i) };
+    dims[a] = d;
+  }
+  return { batch: x[0]!, dims };
+}
