@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import ort from 'onnxruntime-node';
-import { Builder, Tensor, inferShapes, int, type Dim, type Graph } from '../src/index.js';
+import { Builder, Tensor, inferShapes, int, readOnnx, type Dim, type Graph } from '../src/index.js';
+import { floatInit, tinyModel } from './helpers/tiny.js';
 import { ortShapes, seededFloats } from './helpers/ort.js';
 import { swinBlock } from './helpers/swin.js';
 
@@ -95,5 +96,33 @@ describe('values computed from symbolic shapes', () => {
     expect(shapes).toContain('6*Nx16x32');
     expect(await agreesWithOrt(graph, 1)).toBeGreaterThan(80);
     await agreesWithOrt(graph, 3);
+  });
+
+  it('a shape that depends on a runtime value keeps its rank (onnx keeps it): Reshape, Expand, Unsqueeze, Slice, ConstantOfShape, Resize', () => {
+    const i64 = (name: string, n: number) => ({ name, elemType: 7, dims: [n] });
+    const g = readOnnx(
+      tinyModel({
+        nodes: [
+          { op: 'Reshape', inputs: ['x', 'target'], outputs: ['r'] },
+          { op: 'Expand', inputs: ['x', 'eshape'], outputs: ['e'] },
+          { op: 'Unsqueeze', inputs: ['x', 'axes'], outputs: ['u'] },
+          { op: 'Slice', inputs: ['x', 'starts', 'ends', 'saxes'], outputs: ['s'] },
+          { op: 'ConstantOfShape', inputs: ['target'], outputs: ['c'] },
+          { op: 'Resize', inputs: ['x', '', 'scales'], outputs: ['z'] },
+          { op: 'MatMul', inputs: ['r', 'fc'], outputs: ['y'] },
+        ],
+        inputs: [{ name: 'x', dims: [1, 3, 8, 1] }, i64('target', 2), i64('eshape', 4), i64('axes', 2), i64('starts', 1), i64('ends', 1), { name: 'scales', dims: [4] }],
+        outputs: [{ name: 'y' }, { name: 'e' }, { name: 'u' }, { name: 's' }, { name: 'c' }, { name: 'z' }],
+        initializers: [floatInit('fc', [24, 10]), { name: 'saxes', dims: [1], data_type: 7, raw_data: new Uint8Array(BigInt64Array.of(2n).buffer) }],
+      }),
+    );
+    inferShapes(g);
+    const rank = (v: string) => g.value(v).shape?.length;
+    expect([rank('r'), rank('e'), rank('u'), rank('s'), rank('c'), rank('z')]).toEqual([2, 4, 6, 4, 2, 4]);
+    // Expand keeps x's dims where they are not 1; the MatMul after the Reshape knows its last dim.
+    expect(g.value('e').shape!.slice(0, 3)).toEqual([expect.any(String), 3, 8]);
+    expect(g.value('y').shape![1]).toBe(10);
+    // Slice on a known axis (2) keeps the other dims.
+    expect(g.value('s').shape!.map((d) => (typeof d === 'number' ? d : '?'))).toEqual([1, 3, '?', 1]);
   });
 });

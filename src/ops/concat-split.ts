@@ -70,8 +70,13 @@ export const split: OpDef = {
   category: 'movement',
   shapeInputs: [1],
   infer(ctx): OutputInfo[] {
+    const xs = ctx.shape(0);
+    const axis = normAxis(ctx.node, attrInt(ctx.node, 'axis', 0), xs.length);
+    if (ctx.opset >= 13 && ctx.has(1) && !ctx.tryValues(1)) {
+      // Runtime split sizes: every output keeps the input's dims but the split axis.
+      return ctx.node.outputs.map((_, k) => ({ dtype: ctx.dtype(0), shape: xs.map((d, a) => (a === axis ? `?${ctx.node.name}:${k}:${a}` : d)) }));
+    }
     const x = ctx.staticShape(0);
-    const axis = normAxis(ctx.node, attrInt(ctx.node, 'axis', 0), x.length);
     const sizes = splitSizes(ctx, x[axis]!);
     return sizes.map((s) => {
       const shape = x.slice();

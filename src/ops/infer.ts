@@ -178,6 +178,10 @@ class Context implements InferContext<unknown> {
     return d;
   }
 
+  tryValues(i: number): readonly Dim[] | undefined {
+    return this.fold(i, FOLD_LIMIT) ?? this.ins[i]?.symbolic;
+  }
+
   private fold(i: number, limit: number): readonly number[] | undefined {
     const v = this.ins[i];
     if (!v) return undefined;

@@ -8,7 +8,7 @@ import { foldBroadcast } from './binary.js';
 import { divDim, productOfDims } from './symbolic.js';
 import { attrInt, attrInts, attrString, normAxis } from './attrs.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
-import { broadcast, product } from './util.js';
+import { broadcast, lengthOf, product, unknownDims } from './util.js';
 
 function view(opType: string, since: number, infer: OpDef['infer'], shapeInputs: number[] = []): OpDef {
   return { opType, since, category: 'view', shapeInputs, infer };
@@ -52,7 +52,10 @@ const pass = (ctx: InferContext<unknown>, shape: readonly Dim[]): OutputInfo[] =
 };
 
 const reshapeV1 = view('Reshape', 1, (ctx) => pass(ctx, reshapeTo(ctx, attrInts(ctx.node, 'shape') ?? ctx.fail("attribute 'shape' is missing"))));
-const reshapeV5 = view('Reshape', 5, (ctx) => pass(ctx, reshapeTo(ctx, ctx.dimValues(1))), [1]);
+const reshapeV5 = view('Reshape', 5, (ctx) => {
+  const target = ctx.tryValues(1);
+  return pass(ctx, target ? reshapeTo(ctx, target) : unknownDims(ctx, lengthOf(ctx, 1)));
+}, [1]);
 
 const flatten = view('Flatten', 1, (ctx) => {
   const x = ctx.shape(0);
@@ -90,9 +93,17 @@ function unsqueezeShape(ctx: InferContext<unknown>, axes: readonly number[]): Di
 }
 
 const squeezeV1 = view('Squeeze', 1, (ctx) => pass(ctx, squeezeShape(ctx, attrInts(ctx.node, 'axes'))));
-const squeezeV13 = view('Squeeze', 13, (ctx) => pass(ctx, squeezeShape(ctx, ctx.has(1) ? ctx.values(1) : undefined)), [1]);
+const squeezeV13 = view('Squeeze', 13, (ctx) => {
+  if (!ctx.has(1)) return pass(ctx, squeezeShape(ctx, undefined));
+  const axes = ctx.tryValues(1);
+  // Runtime axes: the rank drops by their count.
+  return pass(ctx, axes ? squeezeShape(ctx, axes as number[]) : unknownDims(ctx, ctx.shape(0).length - lengthOf(ctx, 1)));
+}, [1]);
 const unsqueezeV1 = view('Unsqueeze', 1, (ctx) => pass(ctx, unsqueezeShape(ctx, attrInts(ctx.node, 'axes') ?? ctx.fail("attribute 'axes' is missing"))));
-const unsqueezeV13 = view('Unsqueeze', 13, (ctx) => pass(ctx, unsqueezeShape(ctx, ctx.values(1))), [1]);
+const unsqueezeV13 = view('Unsqueeze', 13, (ctx) => {
+  const axes = ctx.tryValues(1);
+  return pass(ctx, axes ? unsqueezeShape(ctx, axes as number[]) : unknownDims(ctx, ctx.shape(0).length + lengthOf(ctx, 1)));
+}, [1]);
 const identity = view('Identity', 1, (ctx) => pass(ctx, ctx.shape(0)));
 
 /** Inference-mode Dropout is the identity; the optional mask output has the input's shape. */
@@ -141,7 +152,8 @@ const expand: OpDef = {
   shapeInputs: [1],
   infer(ctx) {
     const x = ctx.shape(0);
-    const shape = broadcast([x, ctx.dimValues(1)], ctx.fail);
+    // A runtime target: its dims unknown, broadcast against x's (x's wins where it is not 1).
+    const shape = broadcast([x, ctx.tryValues(1) ?? unknownDims(ctx, lengthOf(ctx, 1))], ctx.fail);
     const f = ctx.folded(0);
     // Small values broadcast (PyTorch's expand(n, -1, -1) of shape arithmetic).
     const folded = f && isStatic(shape) && product(shape as number[]) <= 64 ? foldBroadcast([x], [f], shape, (xs) => xs[0]) : undefined;
@@ -155,10 +167,11 @@ const tile: OpDef = {
   category: 'movement',
   shapeInputs: [1],
   infer(ctx) {
+    const r = ctx.tryValues(1);
+    if (!r || r.some((d) => typeof d !== 'number')) return [{ dtype: ctx.dtype(0), shape: unknownDims(ctx, ctx.shape(0).length) }];
     const x = ctx.staticShape(0);
-    const r = ctx.values(1);
     if (r.length !== x.length) ctx.fail(`repeats ${listString(r)} must have ${x.length} values`);
-    const shape = x.map((d, i) => d * r[i]!);
+    const shape = x.map((d, i) => d * (r[i] as number));
     const f = ctx.folded(0);
     let folded: number[] | undefined;
     if (f && product(shape) <= 64) {

@@ -3,7 +3,7 @@ import { listString, type Dim } from '../ir/index.js';
 import { attrInt, attrInts, normAxis } from './attrs.js';
 import { add, sub } from './fold.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
-import { product } from './util.js';
+import { lengthOf, product, unknownDims } from './util.js';
 
 /** Clamp one Slice range the way ONNX does and return its length. */
 function sliceLen(dim: number, start: number, end: number, step: number): [number, number] {
@@ -90,7 +90,22 @@ const sliceV10: OpDef = {
   since: 10,
   category: 'movement',
   shapeInputs: [1, 2, 3, 4],
-  infer: (ctx) => sliceInfer(ctx, ctx.values(1), ctx.values(2), ctx.has(3) ? ctx.values(3) : undefined, ctx.has(4) ? ctx.values(4) : undefined),
+  infer(ctx) {
+    const starts = ctx.tryValues(1);
+    const ends = ctx.tryValues(2);
+    const axes = ctx.has(3) ? ctx.tryValues(3) : undefined;
+    const steps = ctx.has(4) ? ctx.tryValues(4) : undefined;
+    const all = [starts, ends, axes, steps];
+    if (all.every((v, i) => (v !== undefined || (i >= 2 && !ctx.has(i + 1))) && (!v || v.every((d) => typeof d === 'number')))) {
+      return sliceInfer(ctx, starts as number[], ends as number[], axes as number[] | undefined, steps as number[] | undefined);
+    }
+    // Runtime starts/ends/steps: the rank stays; axes not sliced keep their dims when the axes are known.
+    const x = ctx.shape(0);
+    const n = lengthOf(ctx, 1);
+    const sliced = ctx.has(3) ? (axes && axes.every((d) => typeof d === 'number') ? (axes as number[]).map((a) => normAxis(ctx.node, a, x.length)) : undefined) : Array.from({ length: n }, (_, i) => i);
+    const unknown = unknownDims(ctx, x.length);
+    return [{ dtype: ctx.dtype(0), shape: sliced ? x.map((d, a) => (sliced.includes(a) ? unknown[a]! : d)) : unknown }];
+  },
 };
 
 const gather: OpDef = {

@@ -52,6 +52,8 @@ export interface InferContext<A> {
   dims(i: number): readonly Dim[] | undefined;
   /** The input's integer contents, symbolic elements allowed; unknown contents give unknown outputs. */
   dimValues(i: number): readonly Dim[];
+  /** Like `dimValues`, but undefined when the contents are unknown (the op then keeps what it can: the rank). */
+  tryValues(i: number): readonly Dim[] | undefined;
   /** The input's integer contents; a node whose contents are unknown gets unknown outputs. */
   values(i: number): readonly number[];
   /** The input's constant tensor, if it is a constant. */

@@ -64,3 +64,21 @@ export function batched(ctx: InferContext<unknown>, i: number): { batch: Dim; di
   }
   return { batch: x[0]!, dims };
 }
+
+/**
+ * `n` dims leannet cannot know, named for this node's output and axis: what an op whose
+ * shape-deciding input is a runtime value (a Reshape target fed at run time) still knows is
+ * its rank, as onnx's own inference keeps it.
+ */
+export function unknownDims(ctx: InferContext<unknown>, n: number, output = 0): Dim[] {
+  const out = new Array<Dim>(n);
+  for (let a = 0; a < n; a++) out[a] = `?${ctx.node.name}:${output}:${a}`;
+  return out;
+}
+
+/** The length of a 1-D input (a runtime shape, axes or pads), from its shape; unknown outputs when that is unknown too. */
+export function lengthOf(ctx: InferContext<unknown>, i: number): number {
+  const s = ctx.staticShape(i);
+  if (s.length !== 1) ctx.fail(`input ${i} must be 1-D, got [${s.join(',')}]`);
+  return s[0]!;
+}

@@ -72,10 +72,16 @@ export function runCase(name: string, root = TESTDATA_ROOT, mode: Mode = 'frozen
     const init = new Set(g.initializer.map((t) => t.name));
     const real = g.input.filter((vi) => !init.has(vi.name));
     const files = pbFiles(data, 'input');
-    if (mode === 'frozen' && files.length === real.length && real.every((vi) => vi.type?.tensor_type)) {
-      real.forEach((vi, i) => g.initializer.push({ ...readTensorProto(files[i]!), name: vi.name }));
-      g.input = g.input.filter((vi) => init.has(vi.name));
-      frozen = real.length;
+    if (files.length === real.length && real.every((vi) => vi.type?.tensor_type)) {
+      // Runtime mode freezes only inputs with a zero dim: they hold no values for propagation to
+      // know, so freezing them gives nothing away (and the reader refuses them as inputs).
+      const freeze = real.filter((vi) => mode === 'frozen' || vi.type!.tensor_type!.shape?.dim.some((d) => Number(d.dim_value ?? -1) === 0 && !d.dim_param));
+      real.forEach((vi, i) => {
+        if (freeze.includes(vi)) g.initializer.push({ ...readTensorProto(files[i]!), name: vi.name });
+      });
+      const names = new Set(freeze.map((vi) => vi.name));
+      g.input = g.input.filter((vi) => !names.has(vi.name));
+      frozen = freeze.length;
     }
     graph = graphFromModel(model, { source: name });
   } catch (e) {
