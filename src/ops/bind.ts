@@ -18,7 +18,7 @@ export interface BindOptions {
    */
   batch?: number;
   /**
-   * Keep named dims nobody set symbolic (the batch too, when `batch` is not given) instead of
+   * Keep symbolic dims nobody set (named or unnamed) (the batch too, when `batch` is not given) instead of
    * binding the batch to 1 and refusing the others: shapes then carry `N`, and values computed
    * from shapes carry it too (Shape → Gather → Concat → Reshape). Costs of nodes whose shapes
    * stay symbolic are unknown (the totals say so).
@@ -69,7 +69,7 @@ export function bindInputs(graph: Graph, options: BindOptions = {}): Map<string,
       shape = declared.map((d, axis): Dim => {
         if (typeof d === 'number') return d;
         if (!d.startsWith('?') && dims[d] !== undefined) return dims[d]!;
-        if (keep && !d.startsWith('?') && (axis !== 0 || options.batch === undefined)) return d;
+        if (keep && (axis !== 0 || options.batch === undefined)) return d;
         if (axis === 0) return batch;
         const flag = d.startsWith('?') ? `--input ${name}=<shape>` : `--dim ${d}=<n> or --input ${name}=<shape>`;
         throw new ShapeInferenceError(`input '${name}' has an unresolved dim ${d.startsWith('?') ? '(unnamed)' : `'${d}'`} at axis ${axis} of ${formatShape(declared.map((x) => (typeof x === 'string' && x.startsWith('?') ? '?' : x)))}; set it with ${flag}`);
