@@ -29,7 +29,8 @@ export function registerSubgraphInfer(fn: SubgraphInfer): void {
 
 /**
  * Infer a subgraph: `inputs` are its graph inputs' types (in order), `outer` the outer graph's
- * values by name. Returns each graph output's type, or undefined when no reader is registered.
+ * values by name. Returns each graph output's type, or undefined when no reader is registered or
+ * it refuses the subgraph.
  * A subgraph whose shapes contradict themselves throws, its message naming the attribute.
  */
 export function inferSubgraph(
@@ -42,8 +43,9 @@ export function inferSubgraph(
   let g: Graph;
   try {
     g = reader(value, outerGraph.opsets, attr);
-  } catch (e) {
-    throw new ShapeInferenceError(`${attr}: ${(e as Error).message}`);
+  } catch {
+    // A subgraph the reader refuses (as the node was before leannet looked inside): unknown outputs, not an error.
+    return undefined;
   }
   if (inputs.length !== g.inputs.length) throw new ShapeInferenceError(`${attr} takes ${g.inputs.length} inputs, the node gives it ${inputs.length}`);
   g.inputs.forEach((name, i) => {
