@@ -64,6 +64,9 @@ export function bindInputs(graph: Graph, options: BindOptions = {}): Map<string,
       });
       shape = user.slice();
     } else if (!declared) {
+      const kind = nonTensorKind(graph.value(name).declared?.raw);
+      // A sequence, map or optional input: --input cannot give it a shape, so do not advise it.
+      if (kind) throw new ShapeInferenceError(`input '${name}' is a ${kind}, not a tensor; leannet analyses models whose inputs are tensors`);
       throw new ShapeInferenceError(`input '${name}' has no declared shape; set it with --input ${name}=<shape like 1x3x224x224>`);
     } else {
       shape = declared.map((d, axis): Dim => {
@@ -80,6 +83,17 @@ export function bindInputs(graph: Graph, options: BindOptions = {}): Map<string,
     out.set(name, shape);
   }
   return out;
+}
+
+/** 'sequence', 'map', 'optional' or 'sparse tensor' for an input of that ONNX type, else undefined. */
+function nonTensorKind(raw: unknown): string | undefined {
+  const t = raw as Record<string, unknown> | undefined | null;
+  if (!t) return undefined;
+  if (t['sequence_type']) return 'sequence';
+  if (t['map_type']) return 'map';
+  if (t['optional_type']) return 'optional value';
+  if (t['sparse_tensor_type']) return 'sparse tensor';
+  return undefined;
 }
 
 /** `--batch n` given: refuse it where an input's leading dim is fixed or set otherwise to another value. */
