@@ -314,6 +314,33 @@ describe('bad input: one line, non-zero exit', () => {
     leannet(['convert', modelJson('emotion'), '-o', out]);
     expect(one(['verify', out, out, '--engine', 'tfjs'])).toMatch(/the tfjs engine runs TF.js model.json files only/);
   });
+  // Issue 17: lint and the structural rewrites run on converted TF.js models (fold-bn is moot: the
+  // converter's convs carry their BN fused), each result written, read back and run by onnxruntime.
+  it('lint and rewrite (dwsep, group, prune) run on the converted emotion and movenet models', async () => {
+    const dir = tempDir();
+    for (const m of ['emotion', 'movenet-lightning']) {
+      const onnx = path.join(dir, `${m}.onnx`);
+      expect(leannet(['convert', modelJson(m), '-o', onnx]).code).toBe(0);
+      const l = leannet(['lint', '--json', '--no-ridge-measure', onnx]);
+      expect(l.code, l.stderr).toBe(0);
+      const findings: { rule: string }[] = JSON.parse(l.stdout).findings;
+      expect(findings.length).toBeGreaterThan(0);
+      const ref = await ort.InferenceSession.create(fs.readFileSync(onnx));
+      for (const pass of ['dwsep', 'group', 'prune:ratio=0.5']) {
+        const out = path.join(dir, `${m}-${pass.replace(/\W+/g, '_')}.onnx`);
+        const r = leannet(['rewrite', onnx, '-o', out, '--pass', pass, '--no-measure', '--json']);
+        expect(r.code, `${m} ${pass}: ${r.stderr}`).toBe(0);
+        const j = JSON.parse(r.stdout);
+        expect(j.passes[0].changes.length, `${m} ${pass}`).toBeGreaterThan(0);
+        expect(j.after.totals.madds, `${m} ${pass}`).toBeLessThan(j.before.totals.madds);
+        // The written model loads in onnxruntime with the converted model's inputs and outputs.
+        const s = await ort.InferenceSession.create(fs.readFileSync(out));
+        expect([s.inputNames, s.outputNames]).toEqual([ref.inputNames, ref.outputNames]);
+        await s.release();
+      }
+      await ref.release();
+    }
+  }, 120_000);
   it('convert writes ONNX that analyze reads back with the same totals', () => {
     const out = path.join(tempDir(), 'emotion.onnx');
     const r = leannet(['convert', modelJson('emotion'), '-o', out]);
