@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeGraph, OutputError, readOnnx, writeFilesAtomic } from '../src/index.js';
+import { analyzeGraph, encodeModel, OutputError, readOnnx, writeFilesAtomic } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
 import { sharedModel, tempDir } from './helpers/models.js';
 import { seededFloats } from './helpers/ort.js';
@@ -54,6 +54,21 @@ const cases: [string, Uint8Array | string, RegExp][] = [
     /Add 'add1'.*'ghost' is not produced/,
   ],
   ['negative dim', tinyModel({ nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }], inputs: [{ name: 'x', dims: [1, -3, 8, 8] }], outputs: [{ name: 'y' }] }), /input 'x'.*invalid dim -3/],
+  // Issue 16: the error advised `--input` for a sequence, which cannot give it a shape.
+  [
+    'sequence input',
+    encodeModel({
+      ir_version: 8,
+      opset_import: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'seq',
+        node: [{ name: 'id', op_type: 'Identity', input: ['s'], output: ['y'] }],
+        input: [{ name: 's', type: { sequence_type: { elem_type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_value: 2 }] } } } } } }],
+        output: [{ name: 'y', type: { sequence_type: { elem_type: { tensor_type: { elem_type: 1 } } } } }],
+      },
+    }),
+    /^leannet: input 's' is a sequence, not a tensor; leannet analyses models whose inputs are tensors$/,
+  ],
   ['zero dim', tinyModel({ nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }], inputs: [{ name: 'x', dims: [1, 0, 8, 8] }], outputs: [{ name: 'y' }] }), /input 'x'.*zero dim/],
   [
     'declared shape over 2^53 elements',

@@ -31,6 +31,10 @@ const CASES: [string, OpCase][] = [
   ['Einsum diagonal ii->i', { op: 'Einsum', opset: 12, inputs: [x(4, 4)], attrs: { equation: s('ii->i') } }],
   ['Einsum implicit transpose ji', { op: 'Einsum', opset: 12, inputs: [x(2, 3)], attrs: { equation: s('ji') } }],
   ['IsInf', { op: 'IsInf', opset: 10, inputs: [x(2, 3)] }],
+  // Sizes decided by values known at analysis time (a constant condition, a constant input).
+  ['Compress axis=1, constant condition', { op: 'Compress', opset: 11, inputs: [x(3, 4), { shape: [3], dtype: 'bool', values: [1, 0, 1] }], attrs: { axis: int(1) } }],
+  ['Compress flattened, constant condition', { op: 'Compress', opset: 11, inputs: [x(2, 3), { shape: [5], dtype: 'bool', values: [0, 1, 1, 0, 1] }] }],
+  ['Unique of a constant', { op: 'Unique', opset: 11, outputs: 4, inputs: [{ shape: [2, 3], values: [2, 1, 1, 3, 4, 3] }] }],
   ['MeanVarianceNormalization', { op: 'MeanVarianceNormalization', opset: 13, inputs: [x(2, 3, 4, 4)] }],
   ['ReverseSequence', { op: 'ReverseSequence', opset: 10, inputs: [x(4, 2, 3), i64([2], [4, 2])] }],
   ['RoiAlign 7x7', { op: 'RoiAlign', opset: 16, inputs: [x(1, 4, 16, 16), f32([3, 4], [0, 0, 8, 8, 2, 2, 10, 10, 4, 4, 15, 15]), i64([3], [0, 0, 0])], attrs: { output_height: int(7), output_width: int(7), sampling_ratio: int(2), spatial_scale: float(1) } }],

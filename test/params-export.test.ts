@@ -47,6 +47,20 @@ describe('params as PyTorch counts them across export patterns', () => {
     }
   });
 
+  it('a LayerNorm-based block (pre-norm MLP with residual) at opsets 13 and 17: exact madds, every shape known', () => {
+    for (const opset17 of [false, true]) {
+      const b = new Builder({ name: 'ln-block', opset: opset17 ? 17 : 13 });
+      const x = b.input('x', [1, 10, 64]);
+      const h = b.op('Relu', [b.op('MatMul', [layerNorm(b, x, 64, opset17), b.param('fc1', [64, 256], normal)])]);
+      b.output(b.op('Add', [x, b.op('MatMul', [h, b.param('fc2', [256, 64], normal)])]));
+      const t = totals(b.finish());
+      // Two Linear layers over 10 tokens: 10·64·256 each way; LayerNorm does no multiply-adds.
+      expect(t.madds, `opset ${opset17 ? 17 : 13}`).toBe(2 * 10 * 64 * 256);
+      expect(t.unknownNodes).toBe(0);
+      expect(t.params).toBe(2 * 64 + 2 * 64 * 256);
+    }
+  });
+
   it('ViT: patch embedding, class token (through Expand) and position embedding', () => {
     const d = 32;
     const b = new Builder({ name: 'vit-embed', opset: 13 });

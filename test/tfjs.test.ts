@@ -1,6 +1,7 @@
 /**
  * TF.js models: the three shared graph models read, infer and cost; params against the weights
- * manifest; every TF node's inferred shape against the shape TensorFlow.js produces for it;
+ * manifest; every TF node's inferred shape against the shape TensorFlow.js produces for it (all
+ * three models, nanodet on the wasm backend);
  * conv madds recomputed from those shapes; the converted ONNX run in onnxruntime against
  * TensorFlow.js (CPU backend) on the same seeded input; a hand-written layers model
  * (Conv2D + BatchNormalization + ReLU + Dense) with BN kept for fold-bn; bad input in one line.
@@ -15,8 +16,14 @@ import { sharedModels, tempDir } from './helpers/models.js';
 
 const MODELS = ['emotion', 'movenet-lightning', 'nanodet'];
 const modelJson = (m: string) => path.join(sharedModels, 'tfjs', m, 'model.json');
-/** tfjs's CPU backend takes ~48 s on nanodet here: compared only when asked. */
+/**
+ * tfjs's pure-JS CPU backend takes ~48 s (busy 2-core VM) to run nanodet (416×416) with its 259
+ * intermediate outputs; the WebAssembly backend takes 3–5 s. Shapes do not depend on the backend,
+ * so nanodet's shape check runs on wasm; its CPU-backend agreement check only when asked.
+ */
 const SLOW = process.env['LEANNET_TFJS_SLOW'] === '1';
+/** The backend each model's shape check runs on. */
+const SHAPE_BACKEND: Record<string, 'cpu' | 'wasm'> = { emotion: 'cpu', 'movenet-lightning': 'cpu', nanodet: 'wasm' };
 
 function manifestFloatElements(file: string): number {
   const j = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -85,22 +92,28 @@ describe('TF.js graph models read, infer and cost', () => {
   });
 });
 
-describe('against TensorFlow.js (CPU backend)', () => {
-  for (const m of ['emotion', 'movenet-lightning', ...(SLOW ? ['nanodet'] : [])]) {
-    it(`${m}: every TF node's inferred shape is the shape tfjs produces`, async () => {
+describe('every TF node\'s inferred shape is the shape TensorFlow.js produces (intermediate outputs requested in one run)', () => {
+  for (const m of MODELS) {
+    it(`${m} (tfjs ${SHAPE_BACKEND[m]} backend)`, async () => {
       const g = loadTfjs(modelJson(m), { layout: false });
       analyzeGraph(g);
       const json = JSON.parse(fs.readFileSync(modelJson(m), 'utf8'));
-      const names: string[] = json.modelTopology.node
-        .filter((d: { op: string; name: string }) => d.op !== 'Const' && d.op !== 'Placeholder' && d.op !== 'NoOp' && g.values.get(d.name)?.shape)
-        .map((d: { name: string }) => d.name);
-      const ref = await loadTfjsReference(modelJson(m));
+      const computed = json.modelTopology.node.filter((d: { op: string }) => d.op !== 'Const' && d.op !== 'Placeholder' && d.op !== 'NoOp');
+      const names: string[] = computed.filter((d: { name: string }) => g.values.get(d.name)?.shape).map((d: { name: string }) => d.name);
+      // Every computing node has an inferred shape (none skipped).
+      expect(names.length).toBe(computed.length);
+      const ref = await loadTfjsReference(modelJson(m), SHAPE_BACKEND[m]);
       const { name, host } = seededInput(g);
       const out = await ref.run({ [name]: host }, names);
       for (const n of names) expect(`${n}: ${(g.values.get(n)!.shape as number[]).join('x')}`).toBe(`${n}: ${out[n]!.dims.join('x')}`);
-      expect(names.length).toBeGreaterThanOrEqual(m === 'emotion' ? 21 : 150);
+      expect(names.length).toBe({ emotion: 21, 'movenet-lightning': 150, nanodet: 259 }[m]!);
       ref.dispose();
     }, 120_000);
+  }
+});
+
+describe('against TensorFlow.js (CPU backend)', () => {
+  for (const m of ['emotion', 'movenet-lightning', ...(SLOW ? ['nanodet'] : [])]) {
     it(`${m}: converted ONNX in onnxruntime agrees with tfjs (cosine ≥ 0.9999)`, async () => {
       const g = loadTfjs(modelJson(m));
       const { name, host } = seededInput(g);
@@ -301,6 +314,33 @@ describe('bad input: one line, non-zero exit', () => {
     leannet(['convert', modelJson('emotion'), '-o', out]);
     expect(one(['verify', out, out, '--engine', 'tfjs'])).toMatch(/the tfjs engine runs TF.js model.json files only/);
   });
+  // Issue 17: lint and the structural rewrites run on converted TF.js models (fold-bn is moot: the
+  // converter's convs carry their BN fused), each result written, read back and run by onnxruntime.
+  it('lint and rewrite (dwsep, group, prune) run on the converted emotion and movenet models', async () => {
+    const dir = tempDir();
+    for (const m of ['emotion', 'movenet-lightning']) {
+      const onnx = path.join(dir, `${m}.onnx`);
+      expect(leannet(['convert', modelJson(m), '-o', onnx]).code).toBe(0);
+      const l = leannet(['lint', '--json', '--no-ridge-measure', onnx]);
+      expect(l.code, l.stderr).toBe(0);
+      const findings: { rule: string }[] = JSON.parse(l.stdout).findings;
+      expect(findings.length).toBeGreaterThan(0);
+      const ref = await ort.InferenceSession.create(fs.readFileSync(onnx));
+      for (const pass of ['dwsep', 'group', 'prune:ratio=0.5']) {
+        const out = path.join(dir, `${m}-${pass.replace(/\W+/g, '_')}.onnx`);
+        const r = leannet(['rewrite', onnx, '-o', out, '--pass', pass, '--no-measure', '--json']);
+        expect(r.code, `${m} ${pass}: ${r.stderr}`).toBe(0);
+        const j = JSON.parse(r.stdout);
+        expect(j.passes[0].changes.length, `${m} ${pass}`).toBeGreaterThan(0);
+        expect(j.after.totals.madds, `${m} ${pass}`).toBeLessThan(j.before.totals.madds);
+        // The written model loads in onnxruntime with the converted model's inputs and outputs.
+        const s = await ort.InferenceSession.create(fs.readFileSync(out));
+        expect([s.inputNames, s.outputNames]).toEqual([ref.inputNames, ref.outputNames]);
+        await s.release();
+      }
+      await ref.release();
+    }
+  }, 120_000);
   it('convert writes ONNX that analyze reads back with the same totals', () => {
     const out = path.join(tempDir(), 'emotion.onnx');
     const r = leannet(['convert', modelJson('emotion'), '-o', out]);

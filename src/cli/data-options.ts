@@ -44,7 +44,7 @@ export function dataOptions(opts: Record<string, unknown>, graph: Graph): CliDat
     throw new UsageError(`--batch-size ${batchSize}: input '${inputName}' has a fixed batch dim of ${fixedBatch}; use --batch-size ${fixedBatch}`);
   }
   const bind = bindOptions(opts as { input?: string[]; dim?: string[]; batch?: string });
-  const shape = bindInputs(graph, { ...bind, batch: batchSize }).get(inputName)!;
+  const shape = bindInputs(graph, { ...bind, batch: batchSize }).get(inputName)! as number[]; // not symbolic: every dim bound
   batchSize = shape[0] ?? batchSize;
   const inputDims = shape.slice(1);
   const inputDtype = graph.value(inputName).dtype ?? declared?.dtype ?? 'float32';

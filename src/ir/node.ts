@@ -3,7 +3,7 @@
  * them by name, with the fields the graph's index fills (see graph.ts).
  */
 import type { DType } from './dtype.js';
-import type { Shape } from './shape.js';
+import type { Dim, Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 /** A node attribute. Subgraphs and rarely used kinds are carried through opaquely. */
@@ -45,6 +45,11 @@ export class Value {
   tensor: Tensor | undefined;
   /** Small integer contents known at analysis time (shape arithmetic folded by inference). */
   folded: readonly number[] | undefined;
+  /**
+   * Small integer contents computed from symbolic dims (Shape of [N,64,7,7] is [N,64,7,7]):
+   * set only where some element is symbolic, so `folded` stays purely numeric.
+   */
+  symbolic: readonly Dim[] | undefined;
   /** Index fields, filled by the graph's index (valid until the graph changes): the producing node… */
   producedBy: Node | undefined;
   /** …how many node input slots read it (reads inside subgraphs not counted)… */

@@ -30,7 +30,11 @@ const HEADLINES: Record<string, (f: Finding[], total: number) => string> = {
   'G2-groups': (f, t) => `${f.length} group conv${s(f.length)} cost ${pct(t)} extra memory access against one group (G2)`,
   // reduce, not Math.max(...list): spreading ~100,000 arguments overflows the stack.
   'G3-fragmentation': (f) => `${f.length} fragmented block${s(f.length)}, up to ${f.reduce((m, x) => Math.max(m, Number(x.evidence['branches'] ?? 0)), 0)} parallel branches`,
-  'G4-elementwise': (f, t) => `removing or fusing ${f.length} element-wise op${s(f.length)} would cut ${pct(t)} of memory access`,
+  // A chain finding stands for all but the first of its activations.
+  'G4-elementwise': (f, t) => {
+    const ops = f.reduce((n, x) => n + Math.max(1, Number(x.evidence['activations'] ?? 2) - 1), 0);
+    return `removing or fusing ${ops} element-wise op${s(ops)} would cut ${pct(t)} of memory access`;
+  },
   'memory-bound': (f, t) => `${f.length} memory-bound layer${s(f.length)} hold ${pct(t)} of memory access`,
 };
 

@@ -5,6 +5,7 @@
  */
 import { isStatic, type DType, type Dim, type Shape } from '../ir/index.js';
 import { attrInt } from './attrs.js';
+import { divDim, mulDim } from './symbolic.js';
 import { add, div, isIntDType, mod, mul, pow, sub, type Fold2 } from './fold.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 import { broadcast, product } from './util.js';
@@ -90,7 +91,8 @@ function binary(opType: string, fn: Fold2 | ((ctx: InferContext<unknown>) => Fol
           return acc;
         });
       }
-      return [{ dtype: opts.bool ? 'bool' : dtype, shape, folded }];
+      const symbolic = !folded && SYMBOLIC_IDENTITY[opType] && n === 2 && isIntDType(dtype) ? symbolicBinary(ctx, opType, shape) : undefined;
+      return [{ dtype: opts.bool ? 'bool' : dtype, shape, folded, symbolic }];
     },
     work(ctx) {
       const y = ctx.outputs[0];
@@ -101,6 +103,39 @@ function binary(opType: string, fn: Fold2 | ((ctx: InferContext<unknown>) => Fol
     },
   };
 }
+
+/**
+ * Integer arithmetic on symbolic shape values (symbolic.ts): products and exact quotients of
+ * dims are dims (`N`·6 is `6*N`); sums and differences keep a symbolic operand only for + 0 and
+ * − 0. Anything else with a symbolic operand stays unknown.
+ */
+const SYMBOLIC_IDENTITY: Readonly<Record<string, (a: Dim, b: Dim) => Dim | undefined>> = {
+  Mul: mulDim,
+  Add: (a, b) => (b === 0 ? a : a === 0 ? b : undefined),
+  Sub: (a, b) => (b === 0 ? a : undefined),
+  Div: divDim,
+};
+
+/** One-dimensional (or scalar) symbolic operands, one broadcasting against the other. */
+function symbolicBinary(ctx: InferContext<unknown>, opType: string, shape: Shape): Dim[] | undefined {
+  const a = ctx.dims(0);
+  const b = ctx.dims(1);
+  if (!a || !b || shape.length > 1 || !isStatic(shape)) return undefined;
+  const len = shape.length ? shape[0]! : 1;
+  if ((a.length !== len && a.length !== 1) || (b.length !== len && b.length !== 1)) return undefined;
+  const f = SYMBOLIC_IDENTITY[opType]!;
+  const dtype = ctx.dtype(0);
+  const out = new Array<Dim>(len);
+  for (let i = 0; i < len; i++) {
+    const x = a[a.length === 1 ? 0 : i]!;
+    const y = b[b.length === 1 ? 0 : i]!;
+    const r = typeof x === 'number' && typeof y === 'number' ? FOLDS[opType]!(dtype, x, y) : f(x, y);
+    if (r === undefined) return undefined;
+    out[i] = r;
+  }
+  return out;
+}
+const FOLDS: Readonly<Record<string, Fold2>> = { Mul: mul, Add: add, Sub: sub, Div: div };
 
 const ops: OpDef[] = [
   binary('Add', add),

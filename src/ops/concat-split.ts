@@ -27,7 +27,10 @@ export const concat: OpDef = {
     out[axis] = sum;
     const vals = Array.from({ length: n }, (_, i) => ctx.folded(i));
     const folded = !vals.every((v) => v) ? undefined : rank === 1 ? vals.flatMap((v) => v!) : concatFolded(vals as (readonly number[])[], shapes, axis);
-    return [{ dtype: ctx.dtype(0), shape: out, folded }];
+    if (folded || rank !== 1) return [{ dtype: ctx.dtype(0), shape: out, folded }];
+    // Shape values with symbolic elements ([N] ++ [-1] for PyTorch's view(x.size(0), -1)).
+    const dims = Array.from({ length: n }, (_, i) => ctx.dims(i));
+    return [{ dtype: ctx.dtype(0), shape: out, symbolic: dims.every((v) => v) ? dims.flatMap((v) => v!) : undefined }];
   },
 };
 
@@ -67,8 +70,13 @@ export const split: OpDef = {
   category: 'movement',
   shapeInputs: [1],
   infer(ctx): OutputInfo[] {
+    const xs = ctx.shape(0);
+    const axis = normAxis(ctx.node, attrInt(ctx.node, 'axis', 0), xs.length);
+    if (ctx.opset >= 13 && ctx.has(1) && !ctx.tryValues(1)) {
+      // Runtime split sizes: every output keeps the input's dims but the split axis.
+      return ctx.node.outputs.map((_, k) => ({ dtype: ctx.dtype(0), shape: xs.map((d, a) => (a === axis ? `?${ctx.node.name}:${k}:${a}` : d)) }));
+    }
     const x = ctx.staticShape(0);
-    const axis = normAxis(ctx.node, attrInt(ctx.node, 'axis', 0), x.length);
     const sizes = splitSizes(ctx, x[axis]!);
     return sizes.map((s) => {
       const shape = x.slice();

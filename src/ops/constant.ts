@@ -5,6 +5,7 @@
 import { Tensor, type DType, type Node, type TensorSource } from '../ir/index.js';
 import { attrTensor } from './attrs.js';
 import type { OpDef } from './types.js';
+import { lengthOf, unknownDims } from './util.js';
 
 /** The tensor a Constant node holds, from whichever `value*` attribute it uses. */
 export function constantTensor(node: Node): Tensor {
@@ -56,12 +57,20 @@ export const constantOfShape: OpDef<FillAttrs> = {
     return { dtype: v?.dtype ?? 'float32', source: { kind: 'fill', value: v ? v.toNumbers()[0]! : 0 }, problem: undefined };
   },
   infer(ctx) {
-    const dims = ctx.values(0);
+    // A runtime shape: as many unknown dims as it has values.
+    const given = ctx.tryValues(0) ?? unknownDims(ctx, lengthOf(ctx, 0));
+    const { dtype, source, problem } = ctx.attrs;
+    // A symbolic shape (from a symbolic batch): the output's shape, no constant tensor.
+    if (given.some((d) => typeof d !== 'number')) {
+      if (problem) ctx.fail(problem);
+      if (given.some((d) => typeof d === 'number' && (!Number.isSafeInteger(d) || d < 0))) ctx.fail(`shape [${given.join(',')}] has an invalid dim`);
+      return [{ dtype, shape: given }];
+    }
+    const dims = given as readonly number[];
     for (let i = 0; i < dims.length; i++) {
       const d = dims[i]!;
       if (!Number.isSafeInteger(d) || d < 0) ctx.fail(`shape [${dims.join(',')}] has an invalid dim`);
     }
-    const { dtype, source, problem } = ctx.attrs;
     if (problem) ctx.fail(problem);
     return [{ dtype, shape: dims, tensor: new Tensor(dtype, dims, source) }];
   },

@@ -6,7 +6,7 @@ import { listString, type Node } from '../ir/index.js';
 import { attrInt, nodeFail } from './attrs.js';
 import { readWindowAttrs, windowGeometry, type Window, type WindowAttrs } from './geometry.js';
 import type { ConvKind, OpDef, Work, WorkContext } from './types.js';
-import { product } from './util.js';
+import { batched, product } from './util.js';
 
 export interface ConvAttrs extends WindowAttrs {
   readonly group: number;
@@ -92,13 +92,13 @@ export const conv: OpDef<ConvAttrs> = {
   params: [1, 2],
   parse: parseConv,
   infer(ctx) {
-    const x = ctx.staticShape(0);
-    const g = convGeometry(ctx.attrs, x, ctx.staticShape(1), ctx.fail);
+    const x = batched(ctx, 0);
+    const g = convGeometry(ctx.attrs, x.dims, ctx.staticShape(1), ctx.fail);
     if (ctx.has(2)) {
       const b = ctx.staticShape(2);
       if (b.length !== 1 || b[0] !== g.cOut) ctx.fail(`bias ${listString(b)} must be [${g.cOut}]`);
     }
-    return [{ dtype: ctx.dtype(0), shape: [g.batch, g.cOut, ...g.out] }];
+    return [{ dtype: ctx.dtype(0), shape: [x.batch, g.cOut, ...g.out] }];
   },
   work: (ctx) => convWork(ctx, 0, 1, ctx.inputs.length > 2 && !!ctx.inputs[2]),
 };
@@ -110,8 +110,9 @@ export const convInteger: OpDef<ConvAttrs> = {
   params: [1],
   parse: parseConv,
   infer(ctx) {
-    const g = convGeometry(ctx.attrs, ctx.staticShape(0), ctx.staticShape(1), ctx.fail);
-    return [{ dtype: 'int32', shape: [g.batch, g.cOut, ...g.out] }];
+    const x = batched(ctx, 0);
+    const g = convGeometry(ctx.attrs, x.dims, ctx.staticShape(1), ctx.fail);
+    return [{ dtype: 'int32', shape: [x.batch, g.cOut, ...g.out] }];
   },
   work: (ctx) => convWork(ctx, 0, 1, false),
 };
@@ -124,8 +125,9 @@ export const qlinearConv: OpDef<ConvAttrs> = {
   params: [3, 8],
   parse: parseConv,
   infer(ctx) {
-    const g = convGeometry(ctx.attrs, ctx.staticShape(0), ctx.staticShape(3), ctx.fail);
-    return [{ dtype: ctx.has(7) ? ctx.dtype(7) : ctx.dtype(0), shape: [g.batch, g.cOut, ...g.out] }];
+    const x = batched(ctx, 0);
+    const g = convGeometry(ctx.attrs, x.dims, ctx.staticShape(3), ctx.fail);
+    return [{ dtype: ctx.has(7) ? ctx.dtype(7) : ctx.dtype(0), shape: [x.batch, g.cOut, ...g.out] }];
   },
   work: (ctx) => convWork(ctx, 0, 3, !!ctx.inputs[8]),
 };

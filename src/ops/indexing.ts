@@ -51,12 +51,15 @@ const oneHot: OpDef = {
   shapeInputs: [1],
   infer(ctx) {
     const idx = ctx.shape(0);
-    const depthValues = ctx.values(1);
+    const axis = normAxis(ctx.node, attrInt(ctx.node, 'axis', -1), idx.length + 1);
+    const given = ctx.tryValues(1);
+    // A runtime depth: one unknown dim at the axis.
+    if (!given) return [{ dtype: ctx.dtype(2), shape: [...idx.slice(0, axis), `?${ctx.node.name}:0:${axis}`, ...idx.slice(axis)] }];
+    const depthValues = given as number[];
     if (depthValues.length !== 1) ctx.fail(`depth must hold one value, got ${listString(depthValues)}`);
     // A non-integer depth is cast to int64 (truncated) before use.
     const depth = Math.trunc(depthValues[0]!);
     if (!(depth >= 1)) ctx.fail(`depth must be positive, got ${depthValues[0]}`);
-    const axis = normAxis(ctx.node, attrInt(ctx.node, 'axis', -1), idx.length + 1);
     const shape = [...idx.slice(0, axis), depth, ...idx.slice(axis)];
     return [{ dtype: ctx.dtype(2), shape }];
   },

@@ -4,9 +4,10 @@
  * Ops leannet does not know keep unknown outputs; everything downstream of them stays unknown.
  */
 import { LeannetError, ShapeInferenceError, nodeContext } from '../errors.js';
-import { isStatic, topoOrder, type DType, type Graph, type Node, type Shape, type Tensor, type Value } from '../ir/index.js';
+import { isStatic, topoOrder, type DType, type Dim, type Graph, type Node, type Shape, type Tensor, type Value } from '../ir/index.js';
 import { bindInputs, type BindOptions } from './bind.js';
 import { opOf } from './registry.js';
+import { registerSubgraphInfer } from './subgraph.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 
 /** Thrown by context accessors when an input's type, shape or contents are unknown. */
@@ -25,8 +26,12 @@ export interface InferReport {
   unresolved: Node[];
 }
 
-/** Infer dtype and shape of every value; store them on the graph's values. */
-export function inferShapes(graph: Graph, options: BindOptions = {}): InferReport {
+/**
+ * Infer dtype and shape of every value; store them on the graph's values. `outer` (subgraphs:
+ * If branches, Scan bodies) gives the types and contents of the values a subgraph reads from the
+ * scopes around it.
+ */
+export function inferShapes(graph: Graph, options: BindOptions = {}, outer?: ReadonlyMap<string, Value>): InferReport {
   const bound = bindInputs(graph, options);
   // forEach, not for…of: no iterator result per entry in code V8 has not optimised yet.
   graph.values.forEach((v) => {
@@ -34,6 +39,7 @@ export function inferShapes(graph: Graph, options: BindOptions = {}): InferRepor
     v.dtype = undefined;
     v.shape = undefined;
     v.folded = undefined;
+    v.symbolic = undefined;
     v.tensor = undefined;
   });
   bound.forEach((shape, name) => {
@@ -47,6 +53,7 @@ export function inferShapes(graph: Graph, options: BindOptions = {}): InferRepor
     v.dtype = t.dtype;
     v.shape = t.dims;
   });
+  if (outer) seedOuter(graph, outer);
   const report: InferReport = { unknownOps: [], unresolved: [] };
   const ctx = new Context(graph);
   // topoOrder indexes the graph: each node's inValues/outValues are its values, no lookups.
@@ -59,6 +66,30 @@ export function inferShapes(graph: Graph, options: BindOptions = {}): InferRepor
   }
   return report;
 }
+
+/** Values a subgraph reads from outside itself take the outer values' types and contents. */
+function seedOuter(graph: Graph, outer: ReadonlyMap<string, Value>): void {
+  const defined = new Set<string>([...graph.inputs, ...graph.initializers.keys()]);
+  for (const n of graph.nodes) for (const o of n.outputs) defined.add(o);
+  for (const n of graph.nodes) {
+    for (const name of [...n.inputs, ...n.outerReads]) {
+      if (!name || defined.has(name)) continue;
+      const o = outer.get(name);
+      if (!o) continue;
+      const v = graph.value(name);
+      v.dtype = o.dtype;
+      v.shape = o.shape;
+      v.folded = o.folded;
+      v.symbolic = o.symbolic;
+      v.tensor = o.tensor;
+    }
+  }
+}
+
+registerSubgraphInfer((g, outer) => {
+  // A subgraph's inputs (Scan slices) may carry symbolic dims: kept, never bound to 1.
+  inferShapes(g, { symbolic: true }, outer);
+});
 
 /**
  * Infer one node whose inputs are already known (builders call this as they add nodes).
@@ -85,6 +116,7 @@ function inferOne(ctx: Context, node: Node, ins: readonly (Value | undefined)[],
     v.dtype = o.dtype;
     v.shape = o.shape;
     v.folded = o.folded;
+    v.symbolic = o.folded ? undefined : o.symbolic;
     v.tensor = o.tensor;
   }
   return 'ok';
@@ -164,6 +196,20 @@ class Context implements InferContext<unknown> {
     const f = this.fold(i, FOLD_LIMIT);
     if (!f) throw UNKNOWN;
     return f;
+  }
+
+  dims(i: number): readonly Dim[] | undefined {
+    return this.fold(i, PASS_LIMIT) ?? this.ins[i]?.symbolic;
+  }
+
+  dimValues(i: number): readonly Dim[] {
+    const d = this.fold(i, FOLD_LIMIT) ?? this.ins[i]?.symbolic;
+    if (!d) throw UNKNOWN;
+    return d;
+  }
+
+  tryValues(i: number): readonly Dim[] | undefined {
+    return this.fold(i, FOLD_LIMIT) ?? this.ins[i]?.symbolic;
   }
 
   private fold(i: number, limit: number): readonly number[] | undefined {

@@ -2,6 +2,7 @@
 import { listString, type Dim } from '../ir/index.js';
 import { attrFloats, attrInts, attrString, normAxis } from './attrs.js';
 import type { InferContext, OpDef } from './types.js';
+import { unknownDims } from './util.js';
 
 function padShape(ctx: InferContext<unknown>, pads: readonly number[], axesIn?: readonly number[]): Dim[] {
   const x = ctx.shape(0);
@@ -29,7 +30,14 @@ const padV11: OpDef = {
   since: 11,
   category: 'movement',
   shapeInputs: [1, 3],
-  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: padShape(ctx, ctx.values(1), ctx.has(3) ? ctx.values(3) : undefined) }],
+  infer(ctx) {
+    const pads = ctx.tryValues(1);
+    const axes = ctx.has(3) ? ctx.tryValues(3) : undefined;
+    if (!pads || pads.some((d) => typeof d !== 'number') || (ctx.has(3) && (!axes || axes.some((d) => typeof d !== 'number')))) {
+      return [{ dtype: ctx.dtype(0), shape: unknownDims(ctx, ctx.shape(0).length) }];
+    }
+    return [{ dtype: ctx.dtype(0), shape: padShape(ctx, pads as number[], axes as number[] | undefined) }];
+  },
 };
 
 /**
@@ -37,15 +45,18 @@ const padV11: OpDef = {
  * `static_cast<int64_t>(scale * in)` with a float scale, so the product is rounded to float32
  * before it is truncated (scale 0.7 on 10: 6.99999988 in double, 7 in float32).
  */
-function scaled(ctx: InferContext<unknown>, scales: readonly number[], axesIn?: readonly number[], min = 0): number[] {
-  const x = ctx.staticShape(0);
+function scaled(ctx: InferContext<unknown>, scales: readonly number[], axesIn?: readonly number[], min = 0): Dim[] {
+  const x = ctx.shape(0);
   const axes = axesIn ? axesIn.map((a) => normAxis(ctx.node, a, x.length)) : x.map((_, i) => i);
   if (scales.length !== axes.length) ctx.fail(`scales ${listString(scales)} must have ${axes.length} values`);
   const out = x.slice();
   axes.forEach((a, i) => {
     const s = Math.fround(scales[i]!);
     if (!(s > min) && !(min > 0 && s === min)) ctx.fail(`scales ${listString(scales)} must be ${min ? `at least ${min}` : 'positive'}`);
-    out[a] = Math.trunc(Math.fround(Math.fround(x[a]!) * s));
+    const d = x[a]!;
+    // A symbolic dim (the batch) keeps its name under scale 1; under any other scale the output needs its value.
+    if (typeof d !== 'number') out[a] = s === 1 ? d : ctx.staticShape(0)[a]!;
+    else out[a] = Math.trunc(Math.fround(Math.fround(d) * s));
   });
   return out;
 }
@@ -68,12 +79,18 @@ function sized(ctx: InferContext<unknown>, sizes: readonly number[], axesIn?: re
   return out;
 }
 
+/** Output dims from input `i`'s scales, or as many unknown dims as the input has when the scales are a runtime value. */
+function runtimeScales(ctx: InferContext<unknown>, i: number, fn: (scales: readonly number[]) => Dim[]): Dim[] {
+  const s = ctx.tryValues(i);
+  return s ? fn(s as number[]) : unknownDims(ctx, ctx.shape(0).length);
+}
+
 const resizeV10: OpDef = {
   opType: 'Resize',
   since: 10,
   category: 'movement',
   shapeInputs: [1],
-  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: scaled(ctx, ctx.values(1)) }],
+  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: runtimeScales(ctx, 1, (s) => scaled(ctx, s)) }],
 };
 
 /** Resize v11+: inputs X, roi, scales, sizes; `sizes` wins when given, an empty `scales` means absent. */
@@ -84,9 +101,13 @@ const resizeV11: OpDef = {
   shapeInputs: [1, 2, 3],
   infer(ctx) {
     const axes = attrInts(ctx.node, 'axes');
-    const sizes = ctx.has(3) ? ctx.values(3) : undefined;
-    if (sizes && sizes.length > 0) return [{ dtype: ctx.dtype(0), shape: sized(ctx, sizes, axes) }];
-    const scales = ctx.has(2) ? ctx.values(2) : undefined;
+    const unknown = [{ dtype: ctx.dtype(0), shape: unknownDims(ctx, ctx.shape(0).length) }];
+    // Runtime sizes or scales (a 1-D input of unknown contents): the rank stays, the dims are unknown.
+    const sizes = ctx.has(3) ? ctx.tryValues(3) : undefined;
+    if (ctx.has(3) && (!sizes || sizes.some((d) => typeof d !== 'number'))) return unknown;
+    if (sizes && sizes.length > 0) return [{ dtype: ctx.dtype(0), shape: sized(ctx, sizes as number[], axes) }];
+    const scales = ctx.has(2) ? ctx.tryValues(2) as number[] | undefined : undefined;
+    if (ctx.has(2) && !scales) return unknown;
     if (!scales || scales.length === 0) return ctx.fail('needs scales or sizes');
     return [{ dtype: ctx.dtype(0), shape: scaled(ctx, scales, axes) }];
   },
@@ -104,7 +125,7 @@ const upsampleV9: OpDef = {
   since: 9,
   category: 'movement',
   shapeInputs: [1],
-  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: scaled(ctx, ctx.values(1), undefined, 1) }],
+  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: runtimeScales(ctx, 1, (s) => scaled(ctx, s, undefined, 1)) }],
 };
 
 export const padResizeOps: OpDef<any>[] = [padV2, padV11, resizeV10, resizeV11, upsampleV7, upsampleV9];

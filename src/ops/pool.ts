@@ -7,7 +7,7 @@ import { listString, type Dim, type Node } from '../ir/index.js';
 import { attrInt, attrInts, normAxis } from './attrs.js';
 import { readWindowAttrs, windowGeometry, type WindowAttrs } from './geometry.js';
 import type { InferContext, OpDef, WorkContext } from './types.js';
-import { product } from './util.js';
+import { batched, lengthOf, product, unknownDims } from './util.js';
 
 interface PoolAttrs extends WindowAttrs {
   readonly kernel: readonly number[];
@@ -27,10 +27,10 @@ function pool(opType: string): OpDef<PoolAttrs> {
     category: 'reduce',
     parse: parsePool,
     infer(ctx) {
-      const x = ctx.staticShape(0);
+      const { batch, dims: x } = batched(ctx, 0);
       if (x.length < 3) ctx.fail(`input must have rank ≥ 3, got ${listString(x)}`);
       const g = windowGeometry(ctx.attrs, x.slice(2), ctx.attrs.kernel, ctx.fail);
-      const shape = [x[0]!, x[1]!, ...g.out];
+      const shape = [batch, x[1]!, ...g.out];
       // MaxPool's optional second output holds int64 indices.
       return [{ dtype: ctx.dtype(0), shape }, { dtype: 'int64', shape }];
     },
@@ -123,7 +123,18 @@ function reduce(opType: string, inputSince: number): OpDef[] {
       since: inputSince,
       category: 'reduce',
       shapeInputs: [1],
-      infer: (ctx) => infer(ctx, ctx.has(1) ? ctx.values(1) : undefined),
+      infer(ctx) {
+        if (!ctx.has(1)) return infer(ctx, undefined);
+        const axes = ctx.tryValues(1);
+        if (axes) return infer(ctx, axes as number[]);
+        // Runtime axes: keepdims keeps the rank; otherwise it drops by their count (none: all, or none with noop_with_empty_axes).
+        const r = ctx.shape(0).length;
+        const n = lengthOf(ctx, 1);
+        const keep = attrInt(ctx.node, 'keepdims', 1) === 1;
+        const rank = keep ? r : n > 0 ? r - n : attrInt(ctx.node, 'noop_with_empty_axes', 0) === 1 ? r : 0;
+        if (rank < 0) ctx.fail(`${n} axes for rank ${r}`);
+        return [{ dtype: ctx.dtype(0), shape: unknownDims(ctx, rank) }];
+      },
       work,
     },
   ];

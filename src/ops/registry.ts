@@ -5,6 +5,7 @@
 import { binaryOps } from './binary.js';
 import { concatSplitOps } from './concat-split.js';
 import { constantOps } from './constant.js';
+import { controlOps } from './control.js';
 import { convTranspose } from './conv-transpose.js';
 import { convOps } from './conv.js';
 import { einsumOps } from './einsum.js';
@@ -15,6 +16,7 @@ import { normOps } from './norm.js';
 import { padResizeOps } from './pad-resize.js';
 import { poolOps } from './pool.js';
 import { quantOps } from './quant.js';
+import { recurrentOps } from './recurrent.js';
 import { reshapeOps } from './reshape.js';
 import { samplingOps } from './sampling.js';
 import { sliceOps } from './slice.js';
@@ -68,7 +70,7 @@ export function knownOps(): string[] {
 for (const def of [
   ...convOps, convTranspose, ...gemmOps, ...normOps, ...unaryOps, ...binaryOps, ...concatSplitOps,
   ...reshapeOps, ...sliceOps, ...padResizeOps, ...poolOps, ...constantOps, ...quantOps, ...miscOps,
-  ...indexingOps, ...samplingOps, ...einsumOps,
+  ...indexingOps, ...samplingOps, ...einsumOps, ...recurrentOps, ...controlOps,
 ]) {
   registerOp(def);
 }

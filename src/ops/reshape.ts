@@ -5,16 +5,21 @@
  */
 import { isStatic, listString, type Dim, type Node } from '../ir/index.js';
 import { foldBroadcast } from './binary.js';
+import { divDim, productOfDims } from './symbolic.js';
 import { attrInt, attrInts, attrString, normAxis } from './attrs.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
-import { broadcast, product } from './util.js';
+import { broadcast, lengthOf, product, unknownDims } from './util.js';
 
 function view(opType: string, since: number, infer: OpDef['infer'], shapeInputs: number[] = []): OpDef {
   return { opType, since, category: 'view', shapeInputs, infer };
 }
 
-/** Reshape target: 0 copies the input dim (unless allowzero), one −1 is inferred. */
-function reshapeTo(ctx: InferContext<unknown>, target: readonly number[]): Dim[] {
+/**
+ * Reshape target: 0 copies the input dim (unless allowzero), one −1 is inferred. Target dims may
+ * be symbolic (shape values computed from a symbolic batch); −1 is then the input's product
+ * divided by the target's (symbolic.ts: an input [N,64,7,7] to [N,−1] gives [N,3136]).
+ */
+function reshapeTo(ctx: InferContext<unknown>, target: readonly Dim[]): Dim[] {
   const x = ctx.shape(0);
   const allowZero = attrInt(ctx.node, 'allowzero', 0) === 1;
   const out: Dim[] = target.map((d, i) => (d === 0 && !allowZero ? (x[i] ?? ctx.fail(`shape ${listString(target)} copies dim ${i}, which the input ${listString(x)} lacks`)) : d));
@@ -22,10 +27,16 @@ function reshapeTo(ctx: InferContext<unknown>, target: readonly number[]): Dim[]
   if (minus > 1) ctx.fail(`shape ${listString(target)} has more than one -1`);
   if (out.some((d) => typeof d === 'number' && d < -1)) ctx.fail(`shape ${listString(target)} has an invalid dim`);
   if (minus === 1) {
-    const total = product(ctx.staticShape(0));
-    const known = product(out.filter((d) => d !== -1) as number[]);
-    if (known === 0 || total % known !== 0) ctx.fail(`cannot reshape ${listString(x)} (${total} elements) to ${listString(target)}`);
-    out[out.indexOf(-1)] = total / known;
+    const at = out.indexOf(-1);
+    const total = productOfDims(x);
+    const known = productOfDims(out.filter((_, i) => i !== at));
+    if (typeof total === 'number' && typeof known === 'number') {
+      if (known === 0 || total % known !== 0) ctx.fail(`cannot reshape ${listString(x)} (${total} elements) to ${listString(target)}`);
+      out[at] = total / known;
+    } else {
+      // Symbolic: the input's product divided by the target's, when it divides exactly.
+      out[at] = (total !== undefined && known !== undefined ? divDim(total, known) : undefined) ?? `?${ctx.node.name}:0:${at}`;
+    }
   } else if (out.every((d) => typeof d === 'number') && x.every((d) => typeof d === 'number')) {
     const a = product(x as number[]);
     const b = product(out as number[]);
@@ -34,18 +45,30 @@ function reshapeTo(ctx: InferContext<unknown>, target: readonly number[]): Dim[]
   return out;
 }
 
-const pass = (ctx: InferContext<unknown>, shape: readonly Dim[]): OutputInfo[] => [{ dtype: ctx.dtype(0), shape, folded: ctx.folded(0) }];
+/** Contents unchanged in row-major order: folded or symbolic values pass through. */
+const pass = (ctx: InferContext<unknown>, shape: readonly Dim[]): OutputInfo[] => {
+  const folded = ctx.folded(0);
+  return [{ dtype: ctx.dtype(0), shape, folded, symbolic: folded ? undefined : ctx.dims(0) }];
+};
 
 const reshapeV1 = view('Reshape', 1, (ctx) => pass(ctx, reshapeTo(ctx, attrInts(ctx.node, 'shape') ?? ctx.fail("attribute 'shape' is missing"))));
-const reshapeV5 = view('Reshape', 5, (ctx) => pass(ctx, reshapeTo(ctx, ctx.values(1))), [1]);
+const reshapeV5 = view('Reshape', 5, (ctx) => {
+  const target = ctx.tryValues(1);
+  return pass(ctx, target ? reshapeTo(ctx, target) : unknownDims(ctx, lengthOf(ctx, 1)));
+}, [1]);
 
 const flatten = view('Flatten', 1, (ctx) => {
-  const x = ctx.staticShape(0);
+  const x = ctx.shape(0);
   const axis = attrInt(ctx.node, 'axis', 1);
   const a = axis < 0 ? axis + x.length : axis;
   if (a < 0 || a > x.length) ctx.fail(`axis ${axis} is out of range for rank ${x.length}`);
-  return pass(ctx, [product(x.slice(0, a)), product(x.slice(a))]);
+  return pass(ctx, [productDim(ctx, x.slice(0, a), 0), productDim(ctx, x.slice(a), 1)]);
 });
+
+/** The product of dims (symbolic.ts), or an unknown dim named for the node. */
+function productDim(ctx: InferContext<unknown>, dims: readonly Dim[], axis: number): Dim {
+  return productOfDims(dims) ?? `?${ctx.node.name}:0:${axis}`;
+}
 
 function squeezeShape(ctx: InferContext<unknown>, axes: readonly number[] | undefined): Dim[] {
   const x = ctx.shape(0);
@@ -70,9 +93,17 @@ function unsqueezeShape(ctx: InferContext<unknown>, axes: readonly number[]): Di
 }
 
 const squeezeV1 = view('Squeeze', 1, (ctx) => pass(ctx, squeezeShape(ctx, attrInts(ctx.node, 'axes'))));
-const squeezeV13 = view('Squeeze', 13, (ctx) => pass(ctx, squeezeShape(ctx, ctx.has(1) ? ctx.values(1) : undefined)), [1]);
+const squeezeV13 = view('Squeeze', 13, (ctx) => {
+  if (!ctx.has(1)) return pass(ctx, squeezeShape(ctx, undefined));
+  const axes = ctx.tryValues(1);
+  // Runtime axes: the rank drops by their count.
+  return pass(ctx, axes ? squeezeShape(ctx, axes as number[]) : unknownDims(ctx, ctx.shape(0).length - lengthOf(ctx, 1)));
+}, [1]);
 const unsqueezeV1 = view('Unsqueeze', 1, (ctx) => pass(ctx, unsqueezeShape(ctx, attrInts(ctx.node, 'axes') ?? ctx.fail("attribute 'axes' is missing"))));
-const unsqueezeV13 = view('Unsqueeze', 13, (ctx) => pass(ctx, unsqueezeShape(ctx, ctx.values(1))), [1]);
+const unsqueezeV13 = view('Unsqueeze', 13, (ctx) => {
+  const axes = ctx.tryValues(1);
+  return pass(ctx, axes ? unsqueezeShape(ctx, axes as number[]) : unknownDims(ctx, ctx.shape(0).length + lengthOf(ctx, 1)));
+}, [1]);
 const identity = view('Identity', 1, (ctx) => pass(ctx, ctx.shape(0)));
 
 /** Inference-mode Dropout is the identity; the optional mask output has the input's shape. */
@@ -121,7 +152,8 @@ const expand: OpDef = {
   shapeInputs: [1],
   infer(ctx) {
     const x = ctx.shape(0);
-    const shape = broadcast([x, ctx.values(1)], ctx.fail);
+    // A runtime target: its dims unknown, broadcast against x's (x's wins where it is not 1).
+    const shape = broadcast([x, ctx.tryValues(1) ?? unknownDims(ctx, lengthOf(ctx, 1))], ctx.fail);
     const f = ctx.folded(0);
     // Small values broadcast (PyTorch's expand(n, -1, -1) of shape arithmetic).
     const folded = f && isStatic(shape) && product(shape as number[]) <= 64 ? foldBroadcast([x], [f], shape, (xs) => xs[0]) : undefined;
@@ -135,10 +167,11 @@ const tile: OpDef = {
   category: 'movement',
   shapeInputs: [1],
   infer(ctx) {
+    const r = ctx.tryValues(1);
+    if (!r || r.some((d) => typeof d !== 'number')) return [{ dtype: ctx.dtype(0), shape: unknownDims(ctx, ctx.shape(0).length) }];
     const x = ctx.staticShape(0);
-    const r = ctx.values(1);
     if (r.length !== x.length) ctx.fail(`repeats ${listString(r)} must have ${x.length} values`);
-    const shape = x.map((d, i) => d * r[i]!);
+    const shape = x.map((d, i) => d * (r[i] as number));
     const f = ctx.folded(0);
     let folded: number[] | undefined;
     if (f && product(shape) <= 64) {

@@ -74,7 +74,10 @@ const maxUnpool: OpDef = {
   infer(ctx) {
     const x = ctx.shape(0);
     if (ctx.has(2)) {
-      const out = ctx.values(2);
+      const given = ctx.tryValues(2);
+      // A runtime output_shape: the input's rank, every dim unknown.
+      if (!given) return [{ dtype: ctx.dtype(0), shape: x.map((_, a) => `?${ctx.node.name}:0:${a}`) }];
+      const out = given as number[];
       if (out.length !== x.length) ctx.fail(`output_shape ${listString(out)} must have ${x.length} values`);
       return [{ dtype: ctx.dtype(0), shape: out.slice() }];
     }

@@ -2,8 +2,8 @@
 import { listString, type Dim } from '../ir/index.js';
 import { attrInt, attrInts, normAxis } from './attrs.js';
 import { add, sub } from './fold.js';
-import type { InferContext, OpDef } from './types.js';
-import { product } from './util.js';
+import type { InferContext, OpDef, OutputInfo } from './types.js';
+import { lengthOf, product, unknownDims } from './util.js';
 
 /** Clamp one Slice range the way ONNX does and return its length. */
 function sliceLen(dim: number, start: number, end: number, step: number): [number, number] {
@@ -44,11 +44,12 @@ function sliceInfer(ctx: InferContext<unknown>, starts: readonly number[], ends:
     first[axis] = s;
     stride[axis] = steps[i]!;
   });
-  return [{ dtype: ctx.dtype(0), shape: out, folded: sliceFolded(ctx.folded(0), x, out, first, stride) }];
+  const folded = sliceFolded(ctx.folded(0), x, out, first, stride);
+  return [{ dtype: ctx.dtype(0), shape: out, folded, symbolic: folded ? undefined : sliceFolded(ctx.dims(0), x, out, first, stride) }];
 }
 
 /** Small folded contents sliced on any axes (PyTorch flips its pad pairs with a step −1 Slice). */
-function sliceFolded(f: readonly number[] | undefined, x: readonly Dim[], out: readonly Dim[], first: readonly number[], step: readonly number[]): number[] | undefined {
+function sliceFolded<T>(f: readonly T[] | undefined, x: readonly Dim[], out: readonly Dim[], first: readonly number[], step: readonly number[]): T[] | undefined {
   if (!f || !x.every((d) => typeof d === 'number') || !out.every((d) => typeof d === 'number')) return undefined;
   const dims = x as number[];
   const od = out as number[];
@@ -57,7 +58,7 @@ function sliceFolded(f: readonly number[] | undefined, x: readonly Dim[], out: r
   const inStride = new Array<number>(rank);
   for (let a = rank - 1, m = 1; a >= 0; m *= dims[a]!, a--) inStride[a] = m;
   const n = product(od);
-  const res = new Array<number>(n);
+  const res = new Array<T>(n);
   const idx = new Array<number>(rank).fill(0);
   for (let o = 0; o < n; o++) {
     let src = 0;
@@ -69,6 +70,12 @@ function sliceFolded(f: readonly number[] | undefined, x: readonly Dim[], out: r
     }
   }
   return res;
+}
+
+/** An output whose contents are `values`: `folded` when all are numbers, else `symbolic`. */
+export function numericOrSymbolic(dtype: OutputInfo['dtype'], shape: readonly Dim[], values: readonly Dim[] | undefined): OutputInfo {
+  if (!values) return { dtype, shape };
+  return values.every((d) => typeof d === 'number') ? { dtype, shape, folded: values as number[] } : { dtype, shape, symbolic: values };
 }
 
 const sliceV1: OpDef = {
@@ -83,7 +90,22 @@ const sliceV10: OpDef = {
   since: 10,
   category: 'movement',
   shapeInputs: [1, 2, 3, 4],
-  infer: (ctx) => sliceInfer(ctx, ctx.values(1), ctx.values(2), ctx.has(3) ? ctx.values(3) : undefined, ctx.has(4) ? ctx.values(4) : undefined),
+  infer(ctx) {
+    const starts = ctx.tryValues(1);
+    const ends = ctx.tryValues(2);
+    const axes = ctx.has(3) ? ctx.tryValues(3) : undefined;
+    const steps = ctx.has(4) ? ctx.tryValues(4) : undefined;
+    const all = [starts, ends, axes, steps];
+    if (all.every((v, i) => (v !== undefined || (i >= 2 && !ctx.has(i + 1))) && (!v || v.every((d) => typeof d === 'number')))) {
+      return sliceInfer(ctx, starts as number[], ends as number[], axes as number[] | undefined, steps as number[] | undefined);
+    }
+    // Runtime starts/ends/steps: the rank stays; axes not sliced keep their dims when the axes are known.
+    const x = ctx.shape(0);
+    const n = lengthOf(ctx, 1);
+    const sliced = ctx.has(3) ? (axes && axes.every((d) => typeof d === 'number') ? (axes as number[]).map((a) => normAxis(ctx.node, a, x.length)) : undefined) : Array.from({ length: n }, (_, i) => i);
+    const unknown = unknownDims(ctx, x.length);
+    return [{ dtype: ctx.dtype(0), shape: sliced ? x.map((d, a) => (sliced.includes(a) ? unknown[a]! : d)) : unknown }];
+  },
 };
 
 const gather: OpDef = {
@@ -96,17 +118,18 @@ const gather: OpDef = {
     const idx = ctx.shape(1);
     const axis = normAxis(ctx.node, attrInt(ctx.node, 'axis', 0), x.length);
     const shape = [...x.slice(0, axis), ...idx, ...x.slice(axis + 1)];
-    const data = ctx.folded(0);
+    // Folded (or symbolic: a Shape's [N,C,H,W]) 1-D data gathered at known indices.
+    const data = ctx.dims(0);
     const indices = ctx.folded(1);
-    let folded: number[] | undefined;
+    let picked: Dim[] | undefined;
     if (data && indices && x.length === 1 && typeof x[0] === 'number') {
       const n = x[0];
-      folded = indices.map((i) => {
+      picked = indices.map((i) => {
         if (i < -n || i >= n) ctx.fail(`index ${i} is out of range for ${n} elements`);
         return data[i < 0 ? i + n : i]!;
       });
     }
-    return [{ dtype: ctx.dtype(0), shape, folded }];
+    return [numericOrSymbolic(ctx.dtype(0), shape, picked)];
   },
 };
 
@@ -129,8 +152,7 @@ const shape: OpDef = {
     const start = clamp(attrInt(ctx.node, 'start', 0));
     const end = clamp(attrInt(ctx.node, 'end', r));
     const dims = x.slice(start, Math.max(start, end));
-    const folded = dims.every((d) => typeof d === 'number') ? (dims as number[]) : undefined;
-    return [{ dtype: 'int64', shape: [dims.length], folded }];
+    return [numericOrSymbolic('int64', [dims.length], dims)];
   },
 };
 

@@ -3,7 +3,7 @@
  * typed record, how to infer output types, and the work it does. The cost module turns the
  * declared work and the inferred shapes into params, madds, memAccess and element-wise counts.
  */
-import type { DType, Graph, Node, Shape, Tensor } from '../ir/index.js';
+import type { DType, Dim, Graph, Node, Shape, Tensor } from '../ir/index.js';
 
 /** How the cost model groups ops. */
 export type OpCategory =
@@ -27,6 +27,8 @@ export interface OutputInfo {
   dtype: DType | undefined;
   shape: Shape | undefined;
   folded?: readonly number[] | undefined;
+  /** Small integer contents with symbolic elements (a Shape of [N,64] is [N,64]); set only when `folded` cannot be. */
+  symbolic?: readonly Dim[] | undefined;
   tensor?: Tensor | undefined;
 }
 
@@ -46,6 +48,12 @@ export interface InferContext<A> {
   staticShape(i: number): number[];
   /** The input's integer contents when known at analysis time, else undefined. */
   folded(i: number): readonly number[] | undefined;
+  /** The input's small integer contents, symbolic elements allowed (numbers where known), else undefined. */
+  dims(i: number): readonly Dim[] | undefined;
+  /** The input's integer contents, symbolic elements allowed; unknown contents give unknown outputs. */
+  dimValues(i: number): readonly Dim[];
+  /** Like `dimValues`, but undefined when the contents are unknown (the op then keeps what it can: the rank). */
+  tryValues(i: number): readonly Dim[] | undefined;
   /** The input's integer contents; a node whose contents are unknown gets unknown outputs. */
   values(i: number): readonly number[];
   /** The input's constant tensor, if it is a constant. */

@@ -2,9 +2,9 @@
  * One-input element-wise ops: activations, math, Cast, Softmax. Each costs a fixed number of
  * operations per output element (1 unless noted) and moves input + output.
  */
-import { dtypeFromOnnx, listString, type Node } from '../ir/index.js';
+import { dtypeFromOnnx, listString, type DType, type Dim, type Node } from '../ir/index.js';
 import { attrFloat, attrInt, nodeFail } from './attrs.js';
-import { UNARY_FOLDS, castValue, mapFolded, toDType } from './fold.js';
+import { UNARY_FOLDS, castValue, isIntDType, mapFolded, toDType } from './fold.js';
 import type { OpDef, OutputInfo } from './types.js';
 import { product, sameAsInput } from './util.js';
 
@@ -114,10 +114,28 @@ const cast: OpDef<CastAttrs> = {
   infer(ctx) {
     const to = ctx.attrs.to;
     const from = ctx.dtype(0);
-    return [{ dtype: to, shape: ctx.shape(0), folded: mapFolded(ctx.folded(0), (v) => castValue(v, from, to)) }];
+    const folded = mapFolded(ctx.folded(0), (v) => castValue(v, from, to));
+    // Symbolic dims (non-negative, < 2^31 in any real model) keep their value between integer types.
+    const symbolic = !folded && isIntDType(from) && (to === 'int64' || to === 'int32') ? symbolicCast(ctx.dims(0), from, to) : undefined;
+    return [{ dtype: to, shape: ctx.shape(0), folded, symbolic }];
   },
   work: (ctx) => (ctx.outputs[0] ? { elementwise: product(ctx.outputs[0]) } : {}),
 };
+
+function symbolicCast(dims: readonly Dim[] | undefined, from: DType, to: DType): Dim[] | undefined {
+  return mapDims(dims, (d) => (typeof d === 'number' ? castValue(d, from, to) : d));
+}
+
+function mapDims(dims: readonly Dim[] | undefined, fn: (d: Dim) => Dim | undefined): Dim[] | undefined {
+  if (!dims) return undefined;
+  const out: Dim[] = [];
+  for (let i = 0; i < dims.length; i++) {
+    const r = fn(dims[i]!);
+    if (r === undefined) return undefined;
+    out.push(r);
+  }
+  return out;
+}
 
 const castLike: OpDef = {
   ...unary('CastLike', 1, 15),

@@ -45,3 +45,40 @@ export function product(dims: readonly number[]): number {
 export function dataDim(nodeName: string, output: number, axis: number): string {
   return `?${nodeName}:${output}:${axis}`;
 }
+
+/**
+ * An input whose dims are all known except possibly the leading (batch) one: `dims` with a
+ * symbolic batch taken as 1 for the geometry, and the batch dim itself for the output. Ops that
+ * treat the batch as independent (Conv, pooling) keep a symbolic batch this way; any other
+ * unknown dim leaves the output unknown.
+ */
+export function batched(ctx: InferContext<unknown>, i: number): { batch: Dim; dims: number[] } {
+  const x = ctx.shape(i);
+  if (x.length === 0 || typeof x[0] === 'number') return { batch: x[0] ?? 1, dims: ctx.staticShape(i) };
+  const dims = new Array<number>(x.length);
+  dims[0] = 1;
+  for (let a = 1; a < x.length; a++) {
+    const d = x[a]!;
+    if (typeof d !== 'number') return { batch: x[0]!, dims: ctx.staticShape(i) };
+    dims[a] = d;
+  }
+  return { batch: x[0]!, dims };
+}
+
+/**
+ * `n` dims leannet cannot know, named for this node's output and axis: what an op whose
+ * shape-deciding input is a runtime value (a Reshape target fed at run time) still knows is
+ * its rank, as onnx's own inference keeps it.
+ */
+export function unknownDims(ctx: InferContext<unknown>, n: number, output = 0): Dim[] {
+  const out = new Array<Dim>(n);
+  for (let a = 0; a < n; a++) out[a] = `?${ctx.node.name}:${output}:${a}`;
+  return out;
+}
+
+/** The length of a 1-D input (a runtime shape, axes or pads), from its shape; unknown outputs when that is unknown too. */
+export function lengthOf(ctx: InferContext<unknown>, i: number): number {
+  const s = ctx.staticShape(i);
+  if (s.length !== 1) ctx.fail(`input ${i} must be 1-D, got [${s.join(',')}]`);
+  return s[0]!;
+}

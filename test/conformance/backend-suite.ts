@@ -1,7 +1,10 @@
 /**
  * The ONNX backend test suite (Debian's libonnx-testdata) as a conformance check of shape
- * inference: each test's inputs (test_data_set_0/input_N.pb) are frozen to initializers, leannet
- * infers the graph, and every graph output's inferred shape is compared with output_N.pb's dims.
+ * inference, in two modes. `frozen`: each test's inputs (test_data_set_0/input_N.pb) are frozen
+ * to initializers, so every value that decides a shape is known. `runtime`: the inputs stay graph
+ * inputs as the suite gives them (their declared shapes, named dims kept symbolic), so only what
+ * data propagation can know from shapes is known. Either way leannet infers the graph and every
+ * graph output's inferred shape is compared with output_N.pb's dims.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +17,7 @@ export const SUITES = ['node', 'pytorch-converted', 'pytorch-operator', 'simple'
 
 export type Outcome = 'right' | 'wrong' | 'unknown' | 'error' | 'unknown-op';
 export const OUTCOMES: readonly Outcome[] = ['right', 'wrong', 'unknown', 'error', 'unknown-op'];
+export type Mode = 'frozen' | 'runtime';
 
 export interface CaseResult {
   /** `<suite>/<test>`. */
@@ -21,6 +25,8 @@ export interface CaseResult {
   outcome: Outcome;
   /** What went wrong: the differing shapes, the error, the unknown ops. */
   detail?: string;
+  /** For 'unknown': whether every unknown output still has its rank (its unknown dims named, an explicit bound). */
+  rankKept?: boolean;
 }
 
 /** Every test folder with a model and a first data set, as `<suite>/<test>`, sorted. */
@@ -52,8 +58,8 @@ function pbFiles(dir: string, prefix: 'input' | 'output'): string[] {
 
 const show = (s: readonly unknown[] | undefined) => (s ? `[${s.join(',')}]` : 'none');
 
-/** Run one test: `<suite>/<test>` under `root`. */
-export function runCase(name: string, root = TESTDATA_ROOT): CaseResult {
+/** Run one test: `<suite>/<test>` under `root`, its inputs frozen or as the suite gives them. */
+export function runCase(name: string, root = TESTDATA_ROOT, mode: Mode = 'frozen'): CaseResult {
   const dir = path.join(root, name);
   const data = path.join(dir, 'test_data_set_0');
   let graph: Graph;
@@ -67,9 +73,15 @@ export function runCase(name: string, root = TESTDATA_ROOT): CaseResult {
     const real = g.input.filter((vi) => !init.has(vi.name));
     const files = pbFiles(data, 'input');
     if (files.length === real.length && real.every((vi) => vi.type?.tensor_type)) {
-      real.forEach((vi, i) => g.initializer.push({ ...readTensorProto(files[i]!), name: vi.name }));
-      g.input = g.input.filter((vi) => init.has(vi.name));
-      frozen = real.length;
+      // Runtime mode freezes only inputs with a zero dim: they hold no values for propagation to
+      // know, so freezing them gives nothing away (and the reader refuses them as inputs).
+      const freeze = real.filter((vi) => mode === 'frozen' || vi.type!.tensor_type!.shape?.dim.some((d) => Number(d.dim_value ?? -1) === 0 && !d.dim_param));
+      real.forEach((vi, i) => {
+        if (freeze.includes(vi)) g.initializer.push({ ...readTensorProto(files[i]!), name: vi.name });
+      });
+      const names = new Set(freeze.map((vi) => vi.name));
+      g.input = g.input.filter((vi) => !names.has(vi.name));
+      frozen = freeze.length;
     }
     graph = graphFromModel(model, { source: name });
   } catch (e) {
@@ -83,7 +95,7 @@ export function runCase(name: string, root = TESTDATA_ROOT): CaseResult {
   if (nonTensor.length) return { name, outcome: 'unknown-op', detail: `non-tensor values ${nonTensor.join(', ')}` };
   const unknownOps = graph.nodes.filter((n) => !opOf(graph, n)).map((n) => `${n.domain ? `${n.domain}::` : ''}${n.opType}`);
   if (unknownOps.length) return { name, outcome: 'unknown-op', detail: [...new Set(unknownOps)].join(', ') };
-  if (graph.inputs.length) return { name, outcome: 'error', detail: `inputs ${graph.inputs.join(', ')} not frozen (${frozen} were)` };
+  if (mode === 'frozen' && graph.inputs.length) return { name, outcome: 'error', detail: `inputs ${graph.inputs.join(', ')} not frozen (${frozen} were)` };
   let expected: number[][];
   try {
     expected = pbFiles(data, 'output').map((f) => [...readTensor(f).dims]);
@@ -91,21 +103,26 @@ export function runCase(name: string, root = TESTDATA_ROOT): CaseResult {
     return { name, outcome: 'error', detail: `test data: ${(e as Error).message}` };
   }
   try {
-    inferShapes(graph);
+    inferShapes(graph, mode === 'runtime' ? { symbolic: true } : {});
   } catch (e) {
     return { name, outcome: 'error', detail: (e as Error).message };
   }
   const wrong: string[] = [];
   const unknown: string[] = [];
+  let rankKept = true;
   graph.outputs.forEach((o, i) => {
     const ours = graph.value(o).shape;
     const want = expected[i];
     if (!want) return;
-    if (!ours || ours.some((d) => typeof d !== 'number')) unknown.push(`${o}: ${show(ours)}, want ${show(want)}`);
-    else if (ours.length !== want.length || ours.some((d, a) => d !== want[a])) wrong.push(`${o}: ours ${show(ours)}, want ${show(want)}`);
+    if (!ours || ours.some((d) => typeof d !== 'number')) {
+      unknown.push(`${o}: ${show(ours)}, want ${show(want)}`);
+      // A known dim that differs is wrong even where others are unknown; so is a wrong rank.
+      if (ours && (ours.length !== want.length || ours.some((d, a) => typeof d === 'number' && d !== want[a]))) wrong.push(`${o}: ours ${show(ours)}, want ${show(want)}`);
+      if (!ours) rankKept = false;
+    } else if (ours.length !== want.length || ours.some((d, a) => d !== want[a])) wrong.push(`${o}: ours ${show(ours)}, want ${show(want)}`);
   });
   if (wrong.length) return { name, outcome: 'wrong', detail: wrong.join('; ') };
-  if (unknown.length) return { name, outcome: 'unknown', detail: unknown.join('; ') };
+  if (unknown.length) return { name, outcome: 'unknown', detail: unknown.join('; '), rankKept };
   return { name, outcome: 'right' };
 }
 

@@ -9,6 +9,7 @@ import { decodeAttribute, nodeWhere } from './attributes.js';
 import { decodeModel, has, keepList, type GraphProtoMsg, type ModelProtoMsg, type NodeProtoMsg } from './proto.js';
 import { decodeTensor, type ExternalResolver } from './tensor-proto.js';
 import { decodeValueInfo } from './types.js';
+import { registerSubgraphReader } from '../../ops/subgraph.js';
 
 export interface ReadOptions {
   /** How messages name the model (a file path). */
@@ -41,6 +42,18 @@ export function readOnnx(bytes: Uint8Array, options: ReadOptions = {}): Graph {
   const model = decodeModelBytes(bytes, source);
   return graphFromModel(model, options);
 }
+
+// If branches and Scan bodies are inferred as graphs of their own (ops/subgraph.ts): decoded
+// here, with the opsets of the graph around them.
+registerSubgraphReader((g, opsets, name) =>
+  graphFromModel(
+    {
+      ir_version: 8, opset_import: [...opsets].map(([domain, version]) => ({ domain, version })), producer_name: '', producer_version: '', domain: '',
+      model_version: 0, doc_string: '', graph: g as GraphProtoMsg, metadata_props: [], training_info: [], functions: [], configuration: [],
+    },
+    { source: name },
+  ),
+);
 
 export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}): Graph {
   const source = options.source ?? 'model';
