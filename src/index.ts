@@ -45,6 +45,9 @@ export * from './measure/index.js';
 // Calibration: activations, least squares, conv fits to real data.
 export * from './calibrate/index.js';
 
+// The one matcher behind a lint finding and the pass that fixes it.
+export * from './patterns/index.js';
+
 // Structural rewrite passes.
 export * from './rewrite/index.js';
 export { rewriteModel, checkOutputPath, writeRewritten, EXACT_TOLERANCE, type RewriteResult, type RewriteRunOptions } from './rewrite/run.js';

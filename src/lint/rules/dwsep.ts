@@ -3,6 +3,7 @@
  * costs (1/c2 + 1/k²) of its madds and weights.
  * // conv(k, g=1) -> dw(k) + pw(1x1): saving = 1 − (1/c2 + 1/k²)
  */
+import { PASS_REFS, matchDwsep } from '../../patterns/index.js';
 import { nodeShapes, type Rule } from '../types.js';
 
 export const dwsepOpportunity: Rule = {
@@ -16,6 +17,8 @@ export const dwsepOpportunity: Rule = {
     const out = [];
     for (const c of ctx.analysis.cost.nodes) {
       if (c.kind !== 'standard' || !total || c.madds / total < ctx.options['minShare']!) continue;
+      // Only convs the dwsep pass rewrites (its own match), among those worth it.
+      if (!matchDwsep(ctx.analysis.graph, c.node)) continue;
       const { w } = nodeShapes(ctx, c.node);
       if (!w || w.length < 3) continue;
       const [c2, c1] = w as [number, number];
@@ -28,7 +31,7 @@ export const dwsepOpportunity: Rule = {
         message: `${c.node.label} (${c1}→${c2}, ${w.slice(2).join('x')}) as depthwise + pointwise would cost ${((1 - saving) * 100).toFixed(1)}% of its madds`,
         evidence: { c1, c2, kernel: w.slice(2).join('x'), madds: c.madds, maddsShare: c.madds / total, ratio: 1 / c2 + 1 / k2 },
         saving: { of: 'madds' as const, share: (c.madds * saving) / total, madds: c.madds * saving, params: weights * saving },
-        rewrite: 'dwsep',
+        rewrite: PASS_REFS.dwsep,
       });
     }
     return out;

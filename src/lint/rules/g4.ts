@@ -3,7 +3,7 @@
  * counts depthwise convs too) cost few FLOPs but real memory traffic and time (ShuffleNet V2, G4).
  */
 import type { Node } from '../../ir/index.js';
-import { foldBn } from '../../rewrite/index.js';
+import { PASS_REFS, matchFoldBn } from '../../patterns/index.js';
 import type { Finding, LintContext, Rule } from '../types.js';
 
 const ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Elu', 'Selu', 'Softplus', 'Mish', 'Gelu']);
@@ -23,14 +23,16 @@ export const g4Elementwise: Rule = {
     const share = (n: Node) => (ctx.cost(n)?.memAccess ?? 0) / totalMac;
     const items: Item[] = [];
     // The BN-after-conv findings are fold-bn's own matches, those it would fold.
-    for (const { conv, bn, why } of foldBn.match(graph, { only: undefined, params: {}, seed: 0 })) {
-      if (why) continue;
+    for (const node of graph.nodes) {
+      const m = matchFoldBn(graph, node);
+      if (!m || m.why) continue;
+      const { conv, bn } = m;
       items.push({
         nodes: [bn.name, conv.name],
         message: `${bn.label} after ${conv.label} is a separate element-wise pass over ${(share(bn) * 100).toFixed(1)}% of the memory access; fold it into the conv`,
         evidence: { memAccess: ctx.cost(bn)?.memAccess ?? 0, memAccessShare: share(bn) },
         saving: { of: 'memAccess', share: share(bn), memAccess: ctx.cost(bn)?.memAccess ?? 0 },
-        rewrite: 'fold-bn',
+        rewrite: PASS_REFS.foldBn,
       });
     }
     for (const n of graph.nodes) {

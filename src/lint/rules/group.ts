@@ -3,6 +3,7 @@
  * weights — but G2 says the memory access at equal madds grows with g; both are shown.
  * // conv(g=1) -> conv(g): madds × 1/g; MAC at equal madds = hw·c1 + B·g/(c1·k²) + B/hw
  */
+import { PASS_REFS, matchGroup } from '../../patterns/index.js';
 import { channelMixing } from '../mixing.js';
 import { nodeShapes, type Rule } from '../types.js';
 import { macAtMadds } from './g2.js';
@@ -28,7 +29,8 @@ export const groupOpportunity: Rule = {
       const B = hw * c1 * c2 * k2;
       const mac = (gr: number) => macAtMadds(hw, c1, k2, B, gr);
       const evidence: Record<string, number | string> = { c1, c2, kernel: `${kh}x${kw}`, madds: c.madds };
-      const options = [2, 4, 8].filter((gr) => c1 % gr === 0 && c2 % gr === 0);
+      // The g the group pass rewrites this conv with (its own match).
+      const options = [2, 4, 8].filter((gr) => matchGroup(ctx.analysis.graph, c.node, gr));
       if (!options.length) continue;
       for (const gr of options) {
         evidence[`g${gr}.maddsSaving`] = 1 - 1 / gr;
@@ -52,7 +54,7 @@ export const groupOpportunity: Rule = {
         message: `${c.node.label} (${c1}→${c2}, ${kh}x${kw}) with ${options.join('/')} groups would save ${options.map((gr) => `${((1 - 1 / gr) * 100).toFixed(0)}%`).join('/')} of its madds; at equal madds the memory access would rise ${options.map((gr) => `${((mac(gr) / mac(1) - 1) * 100).toFixed(0)}%`).join('/')} (G2)${shuffleText}`,
         evidence,
         saving: { of: 'madds' as const, share: (c.madds * (1 - 1 / best)) / total, madds: c.madds * (1 - 1 / best), params: c.params * (1 - 1 / best) },
-        rewrite: 'group',
+        rewrite: PASS_REFS.group,
         ...(mixes ? { severityCap: 'medium' as const } : {}),
       });
     }
