@@ -57,7 +57,14 @@ export interface Rule {
   /** Default thresholds, documented in `explain`. */
   defaults: Record<string, number>;
   match(ctx: LintContext): Omit<Finding, 'severity' | 'rule'>[];
+  /** The summary line's headline when this rule's findings lead it: `findings` (per-node ones), their summed saving share `total`. */
+  headline(findings: readonly Finding[], total: number): string;
 }
+
+/** A share as the headlines print it. */
+export const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
+/** The plural ending of a count. */
+export const plural = (n: number) => (n === 1 ? '' : 's');
 
 /** Nodes that run as operators (not shape or view ops), counted from the cost's categories. */
 export function operatorCount(cost: Analysis['cost']): number {

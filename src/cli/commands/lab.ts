@@ -14,7 +14,7 @@ export function labCommand(): Command {
     .description('reproduce the group/depthwise and ShuffleNet V2 G1–G4 experiments on this machine')
     .argument('[experiments...]', `any of: ${EXPERIMENTS.map((e) => e.id).join(', ')} (default: all)`)
     .option('--quick', 'fewer sizes and shorter budgets (about a minute)')
-    .option('--engine <names>', 'engines, comma-separated', 'ort')
+    .option('--engine <names>', `engines, comma-separated: any of ${engineNames().join(', ')}`, 'ort')
     .option('--threads <list>', "thread counts, comma-separated; 'all' = every core", 'all')
     .option('--opt <levels>', 'ORT optimisation levels, comma-separated', 'all')
     .option('--time <seconds>', 'time budget per experiment and setting (default 30, quick 5)')

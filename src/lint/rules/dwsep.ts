@@ -4,7 +4,7 @@
  * // conv(k, g=1) -> dw(k) + pw(1x1): saving = 1 − (1/c2 + 1/k²)
  */
 import { PASS_REFS, matchDwsep } from '../../patterns/index.js';
-import { nodeShapes, type Rule } from '../types.js';
+import { nodeShapes, pct, plural, type Rule } from '../types.js';
 
 export const dwsepOpportunity: Rule = {
   id: 'dwsep-opportunity',
@@ -12,6 +12,7 @@ export const dwsepOpportunity: Rule = {
   explain:
     'A standard k×k convolution (k > 1, one group) rewritten as a depthwise k×k conv plus a pointwise 1×1 conv costs (1/c2 + 1/k²) of its multiply-adds and weights (MobileNet). Flagged when the conv holds at least minShare of the model\'s madds (default 0.01) and reads at least minChannels input channels (default 16): a depthwise stage over fewer channels (an RGB stem) does too little work per pass to be a real option. The approximate rewrite is the dwsep pass (Network Decoupling); the saving assumes a retrained depthwise-separable layer.',
   defaults: { minShare: 0.01, minChannels: 16 },
+  headline: (f, t) => `converting ${f.length} conv${plural(f.length)} to depthwise-separable would cut ${pct(t)} of madds`,
   match(ctx) {
     const total = ctx.analysis.cost.totals.madds;
     const out = [];

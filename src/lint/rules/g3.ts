@@ -4,7 +4,7 @@
  */
 import { PASS_REFS, matchMergeParallel, matchReparam } from '../../patterns/index.js';
 import { forkJoinBlocks } from '../fork-join.js';
-import { operatorCount, type Rule } from '../types.js';
+import { operatorCount, pct, plural, type Rule } from '../types.js';
 
 export const g3Fragmentation: Rule = {
   id: 'G3-fragmentation',
@@ -12,6 +12,8 @@ export const g3Fragmentation: Rule = {
   explain:
     'ShuffleNet V2 guideline G3: a block that forks into parallel branches, or strings many small operators together, runs fewer, smaller kernels in parallel and pays launch and synchronisation overhead for each. Flagged: blocks between a fork and its join with at least minBranches branches (default 3) or at least minOps operators (default 16). The estimate is the share of the model\'s operators beyond one per branch (with --measure, the block\'s measured time). Branches of conv+BN and identity summed by an Add fold into one conv with the reparam pass; branches that start with convs of the same geometry merge with merge-parallel-convs (each named only where that pass\'s own match covers the block).',
   defaults: { minBranches: 3, minOps: 16 },
+  // reduce, not Math.max(...list): spreading ~100,000 arguments overflows the stack.
+  headline: (f) => `${f.length} fragmented block${plural(f.length)}, up to ${f.reduce((m, x) => Math.max(m, Number(x.evidence['branches'] ?? 0)), 0)} parallel branches`,
   match(ctx) {
     const { graph, cost } = ctx.analysis;
     const totalOps = operatorCount(cost);

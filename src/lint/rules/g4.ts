@@ -4,7 +4,7 @@
  */
 import type { Node } from '../../ir/index.js';
 import { PASS_REFS, matchFoldBn } from '../../patterns/index.js';
-import type { Finding, LintContext, Rule } from '../types.js';
+import { pct, plural, type Finding, type LintContext, type Rule } from '../types.js';
 
 const ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Elu', 'Selu', 'Softplus', 'Mish', 'Gelu']);
 const PRODUCERS = new Set(['Conv', 'Gemm', 'MatMul', 'ConvTranspose']);
@@ -17,6 +17,7 @@ export const g4Elementwise: Rule = {
   explain:
     'ShuffleNet V2 guideline G4: element-wise operators — ReLU, Add, bias adds, unfused BatchNorm — do little arithmetic but move whole tensors; the paper counts depthwise convs with them. Reported: the model\'s element-wise share of memory access (and, with --measure, of time) when at least minShare (default 0.1), with depthwise convs separately; every BatchNormalization right after a conv that fold-bn folds (inference mode, constant tensors: fold-bn\'s own match), every Add of a per-channel constant right after a conv or matmul (a bias the producer could hold), and chains of element-wise activations.',
   defaults: { minShare: 0.1 },
+  headline: (f, t) => `removing or fusing ${f.length} element-wise op${plural(f.length)} would cut ${pct(t)} of memory access`,
   match(ctx) {
     const { graph, cost } = ctx.analysis;
     const totalMac = cost.totals.memAccess || 1;

@@ -5,7 +5,7 @@
  */
 import { PASS_REFS, matchGroup } from '../../patterns/index.js';
 import { channelMixing } from '../mixing.js';
-import { nodeShapes, type Rule } from '../types.js';
+import { nodeShapes, pct, plural, type Rule } from '../types.js';
 import { macAtMadds } from './g2.js';
 
 export const groupOpportunity: Rule = {
@@ -14,6 +14,7 @@ export const groupOpportunity: Rule = {
   explain:
     'A standard or pointwise convolution with at least minChannels input and output channels (default 128) and at least minShare of the model\'s madds (default 0.02) could use g groups, saving 1 − 1/g of its madds and weights, for g in {2, 4, 8} dividing both channel counts. Beside each g: the G2 memory-access penalty of a g-group layer at the same madds, hw·c1 + B·g/(c1·k²) + B/hw against g = 1. Rewrite: the group pass (block-diagonal weights, approximate). A g-group conv\'s groups exchange no channels; where the network already mixes channels through channel shuffles or group convs (ShuffleNet), the finding names the shuffle the grouped conv would need after it (Reshape to [N, g, c2/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape back), which the group pass does not add, and is never high severity.',
   defaults: { minChannels: 128, minShare: 0.02 },
+  headline: (f, t) => `grouping ${f.length} wide conv${plural(f.length)} (g = 8 where it divides) would cut ${pct(t)} of madds`,
   match(ctx) {
     const total = ctx.analysis.cost.totals.madds;
     const out = [];
