@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { checkOutputFile, checkOutputFolder, engineNames, writeFilesAtomic, EXPERIMENTS, exportConfigs, labHtml, labReport, OPT_LEVELS, runLab, type LabSetting, type OptLevel } from '../../index.js';
+import { checkOutputFile, checkOutputFolder, engineNames, writeFilesAtomic, EXPERIMENTS, exportConfigs, labHtml, labJson, labReport, OPT_LEVELS, runLab, type LabSetting, type OptLevel } from '../../index.js';
 import { positiveInt } from '../options.js';
 import { print, printJson } from '../output.js';
 import { withProgress } from '../progress.js';
@@ -51,7 +51,7 @@ export function labCommand(): Command {
       }),
     );
     if (opts.html) writeFilesAtomic([{ file: opts.html, data: labHtml(result) }]);
-    if (opts.json) printJson({ schema: 'leannet.lab/1', ...result });
+    if (opts.json) printJson(labJson(result));
     else print(labReport(result));
     if (opts.html && !opts.json) process.stderr.write(`wrote ${opts.html}\n`);
   });
