@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as L from '../src/index.js';
-import { leannet } from './helpers/cli.js';
-import { repoRoot } from './helpers/models.js';
+import { leannet, leannetInProcess } from './helpers/cli.js';
+import { repoRoot, sharedModel } from './helpers/models.js';
 
 const read = (f: string) => fs.readFileSync(path.join(repoRoot, f), 'utf8');
 const filesUnder = (dir: string, ext: RegExp) =>
@@ -52,11 +52,22 @@ describe('every registered rule, pass, network, engine and experiment is documen
     const untested = registered().flatMap(([kind, names]) => names.filter((n) => !mentions(tests, n)).map((n) => `${kind} ${n}`));
     expect(untested).toEqual([]);
   });
-  it('every rule has its headline on the rule; the CLI help lists the engines and passes from the registries', () => {
+  it('every rule has its headline on the rule; the CLI help lists the engines and passes from the registries', async () => {
     for (const r of L.RULES) expect(r.headline([], 0.5)).toMatch(/50\.0%|0 /);
-    const bench = leannet(['bench', '--help']).stdout.replace(/\s+/g, ' ');
+    const bench = (await leannetInProcess(['bench', '--help'])).stdout.replace(/\s+/g, ' ');
     for (const e of L.engineNames()) expect(bench).toContain(e);
-    const rewrite = leannet(['rewrite', '--help']).stdout.replace(/\s+/g, ' ');
+    const rewrite = (await leannetInProcess(['rewrite', '--help'])).stdout.replace(/\s+/g, ' ');
     expect(rewrite).toContain(`passes: ${L.PASSES.map((p) => p.id).join(', ')}`);
+  });
+});
+
+describe('the CLI in-process (the fast tier) is the CLI', () => {
+  it('same exit code, stdout and stderr as the spawned bin/leannet.js: a table, a JSON document, a usage error, a model error', async () => {
+    const model = sharedModel('fmnist_resnet.onnx');
+    for (const args of [['analyze', model, '--top', '3'], ['lint', model, '--json', '--ridge', '10'], ['analyze', model, '--top', 'x'], ['analyze', 'no-such.onnx'], ['frobnicate']]) {
+      const inside = await leannetInProcess(args);
+      const spawned = leannet(args);
+      expect(inside, args.join(' ')).toEqual(spawned);
+    }
   });
 });
