@@ -14,6 +14,7 @@ export { readOnnx, decodeModelBytes, graphFromModel, writeOnnx, decodeModel, enc
 export * from './cost/index.js';
 export { analyzeGraph, type Analysis } from './analysis/analyze.js';
 export { lint, meetsSeverity, RULES, defaultConfig, applyFlags, toSarif, SEVERITIES, severityOf, type LintOptions, type LintResult, type LintConfig, type RuleConfig, type RuleFlags, type Finding, type Rule, type Severity } from './lint/index.js';
+export { PASS_REFS, PASS_REF_IDS, type PassRef } from './patterns/index.js';
 export { PASSES, findPass, parsePassSpecs, runPasses, type PassSpec, type PassReport, type RewriteOptions } from './rewrite/index.js';
 export { Builder, NETWORKS, findNetwork, buildNetwork, buildFromSpec, parseOptions, type NetworkDef } from './zoo/index.js';
 export { analyzeJson, byOp, ANALYZE_SCHEMA, type AnalyzeJsonOptions } from './report/analyze-json.js';

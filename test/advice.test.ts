@@ -1,13 +1,14 @@
 /**
  * Lint recommends a pass only where the pass applies: fold-bn matches inference-mode BNs only,
  * sees through Identity/Cast/Reshape to constant tensors, and every finding that names a pass is
- * matched by that pass (zoo networks and shared models). Outputs checked in onnxruntime.
+ * matched by that pass, at the nodes it names, for every pass a finding can name (zoo networks and
+ * shared models). Outputs checked in onnxruntime.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  analyzeGraph, buildFromSpec, buildNetwork, createEngine, encodeModel, findPass, lint, openModel, parsePassSpecs, prepareGraph, readOnnx, runPasses, verifyModels, NETWORKS,
-  type Engine, type Graph,
+  analyzeGraph, buildFromSpec, buildNetwork, createEngine, encodeModel, findPass, lint, openModel, parsePassSpecs, prepareGraph, readOnnx, runPasses, verifyModels, NETWORKS, PASS_REFS, PASS_REF_IDS,
+  type Engine, type Graph, type PassRef,
 } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
 import { floatInit, valueInfo } from './helpers/tiny.js';
@@ -146,20 +147,34 @@ describe('reparam matches inference-mode BatchNormalization only', () => {
 
 describe('every lint finding that names a pass is one that pass matches', () => {
   const specs = [...NETWORKS.map((n) => `zoo:${n.name}`), ...sharedModelFiles().map(sharedModel)];
+  const named = new Map<PassRef, number>();
   it.each(specs)('%s', (spec) => {
     const name = spec.startsWith('zoo:') ? spec.slice(4) : undefined;
     const open = () => (name ? buildNetwork(name) : openModel(spec));
     const findings = lint(analyzeGraph(open())).findings.filter((f) => f.rewrite);
     const graph = open();
     analyzeGraph(graph);
-    // Not only G4's fold-bn (built from fold-bn's own match): ResNet-50's dwsep and group findings are checked too.
     if (spec === 'zoo:resnet50') expect(new Set(findings.map((f) => f.rewrite))).toEqual(new Set(['fold-bn', 'dwsep', 'group']));
     for (const f of findings) {
       const pass = findPass(f.rewrite!);
+      named.set(f.rewrite!, (named.get(f.rewrite!) ?? 0) + 1);
       const nodes = new Set(f.nodes);
       const matches = pass.match(graph, { only: (n) => nodes.has(n), params: {}, seed: 0 }) as { why?: string }[];
       expect(matches.filter((m) => !m.why), `${f.rule} ${f.nodes.join(',')} → ${f.rewrite}`).not.toHaveLength(0);
+      // The finding points where the pass acts: a one-conv pass at that conv, fold-bn at its BN, merge and reparam at nodes the finding names.
+      for (const m of matches.filter((m) => !m.why) as Record<string, unknown>[]) {
+        const touched = [m['conv'], m['bn'], ...((m['convs'] as unknown[]) ?? []), ...((m['branches'] as { conv?: unknown; bn?: unknown }[]) ?? []).flatMap((b) => [b.conv, b.bn])].filter(Boolean) as { name: string }[];
+        expect(touched.length).toBeGreaterThan(0);
+        for (const n of touched) expect(nodes.has(n.name), `${f.rule} → ${f.rewrite}: ${n.name}`).toBe(true);
+      }
     }
+  });
+  it('the networks above make findings name every pass a finding can name, each typed reference naming a registered pass', () => {
+    expect([...named.keys()].sort()).toEqual([...PASS_REF_IDS].sort());
+    for (const ref of PASS_REF_IDS) expect(findPass(ref).id).toBe(ref);
+    // reparam from G3 on RepVGG's training form, merge-parallel-convs from G3 on Inception's branches.
+    expect(named.get(PASS_REFS.reparam)).toBeGreaterThanOrEqual(17);
+    expect(named.get(PASS_REFS.mergeParallelConvs)).toBeGreaterThanOrEqual(19);
   });
 });
 

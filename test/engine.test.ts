@@ -12,7 +12,7 @@ let ortEngine: Engine;
 const ort = async () => (ortEngine ??= await createEngine('ort', { threads: 2 }));
 
 describe('bench', () => {
-  it('returns finite, positive figures with the set-up that produced them', async () => {
+  it('returns its timed runs, the figures computed from them, and the set-up that produced them', async () => {
     const p = prepareModel('zoo:mobilenet_v1?width=0.25&resolution=128');
     const r = await bench(p, await ort(), { warmup: 3, minRuns: 20, budgetMs: 500 });
     const s = r.stats;
@@ -27,6 +27,29 @@ describe('bench', () => {
     expect(r.env.cores).toBeGreaterThan(0);
     expect(r.env.cpu.length).toBeGreaterThan(0);
     expect(r.env.node).toBe(process.version);
+    // The figures are those of the timed runs it returns: recomputed here (linear interpolation between order statistics).
+    expect(r.times).toHaveLength(s.runs);
+    const sorted = [...r.times].sort((a, b) => a - b);
+    const q = (p: number) => {
+      const at = p * (sorted.length - 1);
+      const i = Math.floor(at);
+      return sorted[i]! + (sorted[Math.min(i + 1, sorted.length - 1)]! - sorted[i]!) * (at - i);
+    };
+    expect(s.min).toBe(sorted[0]);
+    expect(s.max).toBe(sorted[sorted.length - 1]);
+    for (const [v, p] of [[s.median, 0.5], [s.p10, 0.1], [s.p90, 0.9], [s.q1, 0.25], [s.q3, 0.75]] as const) expect(v).toBeCloseTo(q(p), 9);
+    expect(s.iqr).toBeCloseTo(q(0.75) - q(0.25), 9);
+    expect(s.mean).toBeCloseTo(r.times.reduce((a, b) => a + b, 0) / r.times.length, 9);
+  });
+
+  it('times the model it is given: 4× the madds (twice the resolution) measures at least twice as slow, batch 4 has 4 images per run in its throughput', async () => {
+    const small = await bench(prepareModel('zoo:mobilenet_v1?width=0.25&resolution=128'), await ort(), { warmup: 3, minRuns: 20, budgetMs: 500 });
+    const big = await bench(prepareModel('zoo:mobilenet_v1?width=0.25&resolution=256'), await ort(), { warmup: 3, minRuns: 20, budgetMs: 500 });
+    expect(big.stats.median / small.stats.median).toBeGreaterThan(2);
+    const four = await bench(prepareModel(sharedModel('fmnist_resnet.onnx'), { batch: 4 }), await ort(), { warmup: 3, minRuns: 10, budgetMs: 300 });
+    expect(four.batch).toBe(4);
+    expect(four.inputs[0]!.shape).toEqual([4, 1, 32, 32]);
+    expect(four.throughput).toBeCloseTo((4 * 1000) / four.stats.median, 6);
   });
 });
 

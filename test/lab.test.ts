@@ -1,15 +1,22 @@
 /**
  * The guideline lab: the experiment definitions (fixed madds across rows, memory access equal to
  * the ShuffleNet V2 paper's formulas, published figures as in REFERENCES.md), and a quick run that
- * gives every experiment a verdict (which verdict depends on the machine, so it is not asserted).
+ * gives every experiment a verdict (which verdict depends on the machine, so it is not asserted
+ * there), and the verdicts on configurations built so that a claim must hold or must fail.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { EXPERIMENTS, TABLE1_G1, analyzeGraph, g1Widths, g2Widths, labHtml, type LabResult } from '../src/index.js';
+import { Ajv } from 'ajv';
+import {
+  EXPERIMENTS, TABLE1_G1, analyzeGraph, atLeast, compared, environment, g1Widths, g2Widths, labHtml, labJson, layers, runSetting, Builder,
+  type Experiment, type LabConfig, type LabResult,
+} from '../src/index.js';
 import { leannet } from './helpers/cli.js';
-import { tempDir } from './helpers/models.js';
+import { repoRoot, tempDir } from './helpers/models.js';
+
+const validateLab = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(JSON.parse(fs.readFileSync(path.join(repoRoot, 'schemas/lab.schema.json'), 'utf8')));
 
 const columns = (id: string, quick = false) => {
   const e = EXPERIMENTS.find((x) => x.id === id)!;
@@ -79,11 +86,12 @@ describe('running the lab', () => {
     const r = leannet(['lab', '--quick', '--time', '1', '--json', '--html', html], { timeout: 170_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as LabResult;
+    expect(validateLab(doc), JSON.stringify(validateLab.errors)).toBe(true);
     expect(doc.settings).toHaveLength(1);
     const exps = doc.settings[0]!.experiments;
     expect(exps.map((e) => e.id)).toEqual(['group', 'dwsep', 'g1', 'g2', 'g3', 'g4']);
     for (const e of exps) {
-      expect(typeof e.holds).toBe('boolean');
+      expect(e.holds).toBe(e.columns.filter((c) => c.holds).length * 2 > e.columns.length);
       expect(e.verdict).toMatch(/^(holds|does not hold) here \(\d+ of \d+ columns?\)$/);
       for (const col of e.columns) {
         expect(col.because.length).toBeGreaterThan(10);
@@ -125,5 +133,51 @@ describe('running the lab', () => {
     const bad = leannet(['lab', 'g5']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim()).toBe('leannet: unknown experiment \'g5\'; experiments: group, dwsep, g1, g2, g3, g4');
+  });
+});
+
+describe('verdicts on configurations built to hold or to fail', () => {
+  // 32 identical 3×3 convs (32→32 at 32×32, 9.4 M madds each) against 1: the madds say 32× faster
+  // (measured 13–19×, interval lower bounds 11–15×, on a loaded 2-core machine).
+  const convs = (n: number): LabConfig => ({
+    row: `${n} conv${n === 1 ? '' : 's'}`,
+    column: 'c=32 32x32',
+    detail: `${n} × 3x3 conv 32→32`,
+    theoryTimeRatio: n / 32,
+    build: () => {
+      const b = new Builder({ name: `convs-${n}`, seed: 3 });
+      let x = b.input('input', [1, 32, 32, 32]);
+      for (let i = 0; i < n; i++) x = layers.conv(b, x, { out: 32, kernel: 3 });
+      b.output(x);
+      return b.finish();
+    },
+  });
+  const experiment = (id: string, claim: Experiment['claim']): Experiment => ({
+    id, title: id, source: 'built for this test', claim, configs: () => [convs(32), convs(1)],
+    explain: ({ holds }) => (holds ? undefined : 'built to fail'),
+  });
+
+  it('one conv reaches 10% of the 32× the madds predict (holds), is not slower than 32 (fails), nor 96× faster (fails); the document validates', { timeout: 60_000 }, async () => {
+    const r = await runSetting(
+      [
+        experiment('holds', atLeast('time follows the madds', 0.1)),
+        experiment('slower', compared('one conv is slower than 32', ['1 conv'], 'slower')),
+        experiment('96x', atLeast('one conv is 96× faster than 32', 3)),
+      ],
+      { engine: 'ort', threads: 1, optLevel: 'all' },
+      { quick: true, budgetMs: 2000 },
+    );
+    const [holds, slower, fast] = r.experiments;
+    const one = holds!.columns[0]!.rows.find((x) => x.config.row === '1 conv')!;
+    expect(one.relSpeed.lo, holds!.columns[0]!.because).toBeGreaterThan(3.2);
+    expect([holds!.holds, slower!.holds, fast!.holds]).toEqual([true, false, false]);
+    expect(holds!.verdict).toBe('holds here (1 of 1 column)');
+    expect(slower!.verdict).toBe('does not hold here (0 of 1 column)');
+    expect(holds!.explanation).toBeUndefined();
+    expect(fast!.explanation).toBe('built to fail');
+    expect(fast!.columns[0]!.because).toMatch(/^1 of 1 rows fall short of 300% of the predicted speed-up; furthest: 1 conv: /);
+    const doc = JSON.parse(JSON.stringify(labJson({ env: environment(), quick: true, settings: [r] })));
+    expect(validateLab(doc), JSON.stringify(validateLab.errors)).toBe(true);
+    expect(doc.settings[0].experiments[0].columns[0].rows[1].config).toEqual({ row: '1 conv', column: 'c=32 32x32', detail: '1 × 3x3 conv 32→32', theoryTimeRatio: 1 / 32 });
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { Builder, activationMemory, analyzeGraph, buildFromSpec, ints, layers, openModel, type Graph } from '../src/index.js';
-import { leannet } from './helpers/cli.js';
+import { leannetInProcess } from './helpers/cli.js';
 import { repoRoot, sharedModel } from './helpers/models.js';
 
 /** x → conv1 → relu → conv2 → add(relu, conv2) → flatten; `exposeRelu` also makes relu's input a graph output. */
@@ -60,9 +60,9 @@ describe('peak activation memory', () => {
     expect(m.curve[0]).toBe((3 * 224 * 224 + 64 * 112 * 112) * 4);
   });
 
-  it('analyze shows the peak and its node, in text and in --json (schema-valid)', () => {
+  it('analyze shows the peak and its node, in text and in --json (schema-valid)', async () => {
     const file = sharedModel('fmnist_resnet.onnx');
-    const r = leannet(['analyze', file, '--json']);
+    const r = await leannetInProcess(['analyze', file, '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schemas/analyze.schema.json'), 'utf8'));
@@ -74,7 +74,7 @@ describe('peak activation memory', () => {
     expect(Math.max(...mem.curve.map((p: { bytes: number }) => p.bytes))).toBe(mem.peakBytes);
     expect(mem.curve[mem.peakIndex].node).toBe(mem.peakNode);
     expect(mem.curve).toHaveLength(doc.model.nodes);
-    const text = leannet(['analyze', file]);
+    const text = await leannetInProcess(['analyze', file]);
     const line = text.stdout.split('\n').find((l) => l.includes('peak memory'))!;
     expect(line).toContain(`activations live while '${mem.peakNode}' runs (node ${mem.peakIndex + 1} of ${doc.model.nodes})`);
   });

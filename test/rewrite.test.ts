@@ -383,3 +383,58 @@ describe('the rewrite command', () => {
     }
   });
 });
+
+describe('group: error and madds against a hand count', () => {
+  // One 3×3 conv, 8 → 8 channels, pads 1, on 1×8×10×10, weights w[o,i,ky,kx] = ((o·72 + i·9 + t) mod 7 − 3) / 10 (+ a bias).
+  const W = Array.from({ length: 8 * 8 * 9 }, (_, j) => ((j % 7) - 3) / 10);
+  const model = (weights: number[], group = 1) =>
+    readOnnx(
+      encodeModel({
+        ir_version: 8,
+        opset_import: [{ domain: '', version: 13 }],
+        graph: {
+          name: 'one-conv',
+          node: [{ name: 'conv', op_type: 'Conv', input: ['x', 'w', 'b'], output: ['y'], attribute: [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }, { name: 'group', type: 2, i: group }] }],
+          input: [valueInfo({ name: 'x', dims: [1, 8, 10, 10] })],
+          output: [valueInfo({ name: 'y' })],
+          initializer: [floatInit('w', [8, 8 / group, 3, 3], weights), floatInit('b', [8], 0.25)],
+        },
+      }),
+    );
+
+  for (const g of [2, 4]) {
+    it(`g=${g}: madds and params × 1/${g}, weightError = ‖off-diagonal blocks‖ / ‖W‖ by hand, outputs those of the block-diagonal conv in onnxruntime`, async () => {
+      // By hand: madds = 10·10 output pixels × 8 outputs × (8/g inputs × 9 taps); params = 8·(8/g)·9 + 8.
+      const before = analyzeGraph(model(W)).cost.totals;
+      expect(before.madds).toBe(100 * 8 * 8 * 9);
+      const after = model(W);
+      const [report] = await runPasses(after, parsePassSpecs([`group:g=${g}`]));
+      expect(report!.changes).toHaveLength(1);
+      const totals = analyzeGraph(after).cost.totals;
+      expect(totals.madds).toBe((100 * 8 * 8 * 9) / g);
+      expect(totals.params).toBe((8 * 8 * 9) / g + 8);
+      expect(after.nodes[0]!.attrs.get('group')).toEqual({ type: 'int', value: g });
+      // ‖W − blockdiag_g(W)‖ / ‖W‖, summed here over the weights outside output group o/(8/g)'s input block.
+      let off = 0;
+      let all = 0;
+      const blockDiag: number[] = [];
+      for (let o = 0; o < 8; o++) {
+        for (let i = 0; i < 8; i++) {
+          for (let t = 0; t < 9; t++) {
+            const v = W[(o * 8 + i) * 9 + t]!;
+            all += v * v;
+            const inside = Math.floor(i / (8 / g)) === Math.floor(o / (8 / g));
+            if (!inside) off += v * v;
+            if (inside) blockDiag.push(v);
+          }
+        }
+      }
+      expect(off).toBeGreaterThan(0);
+      expect(report!.changes[0]!.weightError!).toBeCloseTo(Math.sqrt(off / all), 6);
+      // The rewritten conv computes what a g-group conv with the diagonal blocks written out by hand computes.
+      expect(await outputError(model(blockDiag, g), after)).toBeLessThanOrEqual(1e-6);
+      // And not what the original computes: the dropped blocks change the output.
+      expect(await outputError(model(W), after)).toBeGreaterThan(1e-3);
+    });
+  }
+});

@@ -1,12 +1,12 @@
 /** Flags shared by the measuring commands: engine choice and settings, time budget, seed. */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { OPT_LEVELS, type EngineOptions, type OptLevel } from '../index.js';
+import { enginesFor, OPT_LEVELS, type EngineOptions, type OptLevel } from '../index.js';
 import { positiveInt } from './options.js';
 
 export function withEngineOptions(cmd: Command, defaults: { time: string }): Command {
   return cmd
-    .option('--engine <name>', 'runtime to measure on: ort, ort-wasm, ort-webgpu; tfjs, tfjs-wasm (TF.js model.json)', 'ort')
+    .option('--engine <name>', `runtime to measure on: ${enginesFor('onnx').join(', ')}; ${enginesFor('tfjs').join(', ')} (TF.js model.json)`, 'ort')
     .option('--threads <n>', 'intra-op threads (default: all cores)')
     .option('--inter-threads <n>', 'inter-op threads (parallel mode)')
     .addOption(new Option('--mode <mode>', 'execution mode').choices(['sequential', 'parallel']).default('sequential'))

@@ -19,25 +19,6 @@ export interface LintResult {
   metrics: { operators: number; operatorsPerGMadds: number; elementwiseShare: number; ridge: number | null; measured: boolean };
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
-const s = (n: number) => (n === 1 ? '' : 's');
-
-/** The headline of each rule's findings, for the summary line. */
-const HEADLINES: Record<string, (f: Finding[], total: number) => string> = {
-  'dwsep-opportunity': (f, t) => `converting ${f.length} conv${s(f.length)} to depthwise-separable would cut ${pct(t)} of madds`,
-  'group-opportunity': (f, t) => `grouping ${f.length} wide conv${s(f.length)} (g = 8 where it divides) would cut ${pct(t)} of madds`,
-  'G1-channel-ratio': (f, t) => `${f.length} 1×1 conv${s(f.length)} with unequal widths cost ${pct(t)} of memory access beyond the G1 bound`,
-  'G2-groups': (f, t) => `${f.length} group conv${s(f.length)} cost ${pct(t)} extra memory access against one group (G2)`,
-  // reduce, not Math.max(...list): spreading ~100,000 arguments overflows the stack.
-  'G3-fragmentation': (f) => `${f.length} fragmented block${s(f.length)}, up to ${f.reduce((m, x) => Math.max(m, Number(x.evidence['branches'] ?? 0)), 0)} parallel branches`,
-  // A chain finding stands for all but the first of its activations.
-  'G4-elementwise': (f, t) => {
-    const ops = f.reduce((n, x) => n + Math.max(1, Number(x.evidence['activations'] ?? 2) - 1), 0);
-    return `removing or fusing ${ops} element-wise op${s(ops)} would cut ${pct(t)} of memory access`;
-  },
-  'memory-bound': (f, t) => `${f.length} memory-bound layer${s(f.length)} hold ${pct(t)} of memory access`,
-};
-
 export function lint(analysis: Analysis, o: LintOptions = {}): LintResult {
   const config = o.config ?? defaultConfig(RULES);
   const costOf = new Map<Node, NodeCost>(analysis.cost.nodes.map((c) => [c.node, c]));
@@ -96,7 +77,8 @@ function summaryLine(findings: Finding[]): string {
     if (!best || total > best[2]) best = [rule, items.length ? items : list, total];
   }
   const [rule, list, total] = best!;
-  return `${findings.length} finding${s(findings.length)}; ${HEADLINES[rule]!(list, total)}`;
+  const headline = RULES.find((r) => r.id === rule)!.headline(list, total);
+  return `${findings.length} finding${findings.length === 1 ? '' : 's'}; ${headline}`;
 }
 
 export function meetsSeverity(findings: readonly Finding[], floor: Severity): boolean {

@@ -5,6 +5,7 @@
 import type { Analysis } from '../analysis/index.js';
 import type { NodeCost } from '../cost/index.js';
 import type { Node } from '../ir/index.js';
+import type { PassRef } from '../patterns/index.js';
 
 export type Severity = 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low'];
@@ -27,8 +28,8 @@ export interface Finding {
   evidence: Record<string, number | string>;
   saving: Saving;
   severity: Severity;
-  /** A rewrite pass that addresses it, where one exists. */
-  rewrite?: string;
+  /** The rewrite pass that addresses it, where one exists: the finding is one of that pass's matches (src/patterns/). */
+  rewrite?: PassRef;
   /** With --measure: share of the measured time spent in these nodes. */
   measuredShare?: number;
   /** The highest severity the finding may get whatever its saving: the change needs more than the named pass does (group convs without a channel shuffle). */
@@ -56,7 +57,14 @@ export interface Rule {
   /** Default thresholds, documented in `explain`. */
   defaults: Record<string, number>;
   match(ctx: LintContext): Omit<Finding, 'severity' | 'rule'>[];
+  /** The summary line's headline when this rule's findings lead it: `findings` (per-node ones), their summed saving share `total`. */
+  headline(findings: readonly Finding[], total: number): string;
 }
+
+/** A share as the headlines print it. */
+export const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
+/** The plural ending of a count. */
+export const plural = (n: number) => (n === 1 ? '' : 's');
 
 /** Nodes that run as operators (not shape or view ops), counted from the cost's categories. */
 export function operatorCount(cost: Analysis['cost']): number {

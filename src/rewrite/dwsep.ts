@@ -11,6 +11,7 @@ import type * as MlMatrix from 'ml-matrix';
 import { UsageError } from '../errors.js';
 import { Node } from '../ir/index.js';
 import { parseConv } from '../ops/index.js';
+import { PASS_REFS, matchDwsep, type ConvMatch } from '../patterns/index.js';
 import { ints } from '../zoo/builder.js';
 import type { Pass, PassContext } from './types.js';
 import { addWeight, convAttrsLike, fitDetail, floatWeights, setFitted } from './weights.js';
@@ -27,10 +28,6 @@ const mlMatrix = (): typeof MlMatrix => {
   if (!matrixLibrary) throw new Error('internal: singularTerms before loadMatrixLibrary()');
   return matrixLibrary;
 };
-
-interface Match {
-  conv: Node;
-}
 
 /** The terms of M = Σ_j s_j u_j v_jᵀ, largest first, each as v_j and s_j·u_j = M·v_j. */
 interface SingularTerms {
@@ -97,8 +94,8 @@ function chooseRank(params: PassContext['params'], sq: number[][], k2: number): 
   return k2;
 }
 
-export const dwsep: Pass<Match> = {
-  id: 'dwsep',
+export const dwsep: Pass<ConvMatch> = {
+  id: PASS_REFS.dwsep,
   exact: false,
   algebra: 'conv(x, W) -> pw(dw(x, V_r), S_r·U_r): Σ_j s_j u_j v_jᵀ per input channel, madds × r·(1/c2 + 1/k²)',
   params: {
@@ -106,13 +103,12 @@ export const dwsep: Pass<Match> = {
     energy: 'per layer, the smallest r retaining this share of Σ s² (default 0.95); layers it would not make cheaper are kept',
   },
   match(graph, ctx) {
-    return graph.nodes
-      .filter((n) => n.opType === 'Conv' && !n.domain && (!ctx.only || ctx.only(n.name)))
-      .filter((n) => {
-        const w = graph.values.get(n.inputs[1]!)?.shape as number[] | undefined;
-        return !!w && w.length === 4 && parseConv(n).group === 1 && w[2]! * w[3]! > 1 && !!graph.values.get(n.inputs[1]!)?.tensor;
-      })
-      .map((conv) => ({ conv }));
+    const out: ConvMatch[] = [];
+    for (const n of graph.nodes) {
+      const m = !ctx.only || ctx.only(n.name) ? matchDwsep(graph, n) : undefined;
+      if (m) out.push(m);
+    }
+    return out;
   },
   async apply(graph, { conv }, ctx) {
     await loadMatrixLibrary();

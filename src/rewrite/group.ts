@@ -5,17 +5,11 @@
  * // conv(x, W, g=1) -> conv(x, blockdiag_g(W), g), params and madds × 1/g
  */
 import { UsageError } from '../errors.js';
-import type { Node } from '../ir/index.js';
-import { parseConv } from '../ops/index.js';
+import { PASS_REFS, matchGroup, type GroupMatch } from '../patterns/index.js';
 import { int } from '../zoo/builder.js';
 import { hashSeed, mulberry32, normal } from '../zoo/random.js';
 import type { Pass } from './types.js';
 import { fitDetail, floatWeights, setFitted, setWeight } from './weights.js';
-
-interface Match {
-  conv: Node;
-  g: number;
-}
 
 function groupsParam(text: string | undefined): number {
   const g = Number(text ?? '2');
@@ -23,20 +17,19 @@ function groupsParam(text: string | undefined): number {
   return g;
 }
 
-export const group: Pass<Match> = {
-  id: 'group',
+export const group: Pass<GroupMatch> = {
+  id: PASS_REFS.group,
   exact: false,
   algebra: 'conv(x, W, g=1) -> conv(x, blockdiag_g(W), g): params and madds × 1/g',
   params: { g: 'number of groups (default 2); convs whose channels it does not divide are skipped', init: "'he' for fresh seeded weights instead of the block-diagonal part" },
   match(graph, ctx) {
     const g = groupsParam(ctx.params['g']);
-    return graph.nodes
-      .filter((n) => n.opType === 'Conv' && !n.domain && (!ctx.only || ctx.only(n.name)))
-      .filter((n) => {
-        const w = graph.values.get(n.inputs[1]!)?.shape as number[] | undefined;
-        return !!w && parseConv(n).group === 1 && w[0]! % g === 0 && w[1]! % g === 0 && !!graph.values.get(n.inputs[1]!)?.tensor;
-      })
-      .map((conv) => ({ conv, g }));
+    const out: GroupMatch[] = [];
+    for (const n of graph.nodes) {
+      const m = !ctx.only || ctx.only(n.name) ? matchGroup(graph, n, g) : undefined;
+      if (m) out.push(m);
+    }
+    return out;
   },
   async apply(graph, { conv, g }, ctx) {
     const init = ctx.params['init'];

@@ -5,56 +5,24 @@
  * // [conv(x, W1, b1), conv(x, W2, b2)] -> split(conv(x, [W1; W2], [b1; b2]))
  */
 import { int, ints } from '../zoo/builder.js';
-import { Node, Tensor, type Graph } from '../ir/index.js';
-import { attrInt } from '../ops/attrs.js';
-import { parseConv } from '../ops/index.js';
+import { Node, Tensor } from '../ir/index.js';
+import { PASS_REFS, matchMergeParallel, type MergeParallelMatch } from '../patterns/index.js';
 import type { Pass } from './types.js';
 import { addWeight, floatWeights } from './weights.js';
 
-interface Match {
-  input: string;
-  convs: Node[];
-  /** A channel Concat that is the only reader of every conv output (none is a graph output). */
-  concat: Node | undefined;
-}
-
-/** Convs can merge when everything but their filters is the same. */
-function geometryKey(graph: Graph, conv: Node): string | undefined {
-  const a = parseConv(conv);
-  if (a.group !== 1) return undefined;
-  const w = graph.values.get(conv.inputs[1]!)?.shape;
-  if (!w || !graph.values.get(conv.inputs[1]!)?.tensor) return undefined;
-  if (conv.inputs[2] && !graph.values.get(conv.inputs[2])?.tensor) return undefined;
-  return JSON.stringify([w.slice(1), a.strides, a.dilations, a.pads, a.autoPad, a.kernelShape]);
-}
-
-export const mergeParallelConvs: Pass<Match> = {
-  id: 'merge-parallel-convs',
+export const mergeParallelConvs: Pass<MergeParallelMatch> = {
+  id: PASS_REFS.mergeParallelConvs,
   exact: true,
   algebra: '[conv(x, W1, b1), conv(x, W2, b2)] -> split(conv(x, [W1; W2], [b1; b2]))',
   match(graph, ctx) {
-    const out: Match[] = [];
+    const out: MergeParallelMatch[] = [];
     const seen = new Set<string>();
+    const keep = ctx.only ? (c: Node) => ctx.only!(c.name) : undefined;
     for (const n of graph.nodes) {
       const x = n.inputs[0];
       if (n.opType !== 'Conv' || n.domain || !x || seen.has(x)) continue;
       seen.add(x);
-      const groups = new Map<string, Node[]>();
-      for (const c of graph.consumers(x)) {
-        if (c.opType !== 'Conv' || c.domain || c.inputs[0] !== x) continue;
-        if (ctx.only && !ctx.only(c.name)) continue;
-        const key = geometryKey(graph, c);
-        if (key) groups.set(key, [...(groups.get(key) ?? []), c]);
-      }
-      for (const convs of groups.values()) {
-        if (convs.length < 2) continue;
-        // Found here, on the graph as matched: apply asks the index nothing, since every earlier
-        // apply's edit would have it rebuilt (once per match: quadratic on a large graph).
-        const outputs = convs.map((c) => c.outputs[0]!);
-        const concat = graph.consumers(outputs[0]!).find((u) => u.opType === 'Concat' && !u.domain && attrInt(u, 'axis', 1) === 1);
-        const onlyConcat = !!concat && outputs.every((o) => !graph.outputs.includes(o) && graph.consumers(o).every((u) => u === concat));
-        out.push({ input: x, convs, concat: onlyConcat ? concat : undefined });
-      }
+      out.push(...matchMergeParallel(graph, x, keep));
     }
     return out;
   },

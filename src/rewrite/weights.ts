@@ -2,10 +2,9 @@
 import { UnsupportedOpError } from '../errors.js';
 import { Tensor, float16ToFloat32, float32ToFloat16, type Attribute, type Graph, type Node } from '../ir/index.js';
 import type { ConvAttrs } from '../ops/index.js';
+import { FLOAT_TYPES, VALUE_PATH, staticDims } from '../patterns/index.js';
 
-/** Ops a constant passes through unchanged in value: PyTorch routes shared parameters through Identity. */
-const VALUE_PATH = new Set(['Identity', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten']);
-const FLOAT_TYPES = new Set(['float32', 'float16', 'float64']);
+export { isFloatConstant } from '../patterns/index.js';
 
 /**
  * A constant float tensor's values as float32 (any stored form: initializer, Constant, fill, float16),
@@ -44,22 +43,6 @@ export function floatWeights(graph: Graph, name: string | undefined, what: strin
     return { data, dims: src.dims };
   }
   return undefined;
-}
-
-/** True when `name` is a float constant, directly or through the ops `floatWeights` follows (no data is read). */
-export function isFloatConstant(graph: Graph, name: string | undefined, depth = 0): boolean {
-  if (!name || depth > 16) return false;
-  const v = graph.values.get(name);
-  if (v?.tensor) return FLOAT_TYPES.has(v.tensor.dtype);
-  const p = graph.producer(name);
-  if (!p || p.domain) return false;
-  if (VALUE_PATH.has(p.opType)) return (p.opType === 'Identity' || staticDims(v?.shape) !== undefined) && isFloatConstant(graph, p.inputs[0], depth + 1);
-  if (p.opType === 'Cast') return FLOAT_TYPES.has(v?.dtype ?? '') && isFloatConstant(graph, p.inputs[0], depth + 1);
-  return false;
-}
-
-function staticDims(shape: readonly (number | string)[] | undefined): number[] | undefined {
-  return shape && shape.every((d) => typeof d === 'number') ? (shape as number[]) : undefined;
 }
 
 /** Add a float32 initializer under a fresh name based on `base`; returns the name. */

@@ -3,7 +3,7 @@
  * compare — told as a short story with the measured figures.
  */
 import { Command } from 'commander';
-import { analyzeGraph, checkOutputFile, openModel, createEngine, lint, parsePassSpecs, rewriteModel, saveOnnx, setupLine, si, pct, c, type Engine } from '../../index.js';
+import { analyzeGraph, checkOutputFile, PASSES, PASS_REFS, openModel, createEngine, lint, parsePassSpecs, rewriteModel, saveOnnx, setupLine, si, pct, c, type Engine } from '../../index.js';
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
 import { print } from '../output.js';
 import { withProgress } from '../progress.js';
@@ -12,7 +12,7 @@ export function demoCommand(): Command {
   const cmd = new Command('demo')
     .description('analyze → lint → rewrite → verify → compare on a built-in network, as a short story')
     .argument('[network]', 'a zoo network (default: RepVGG-A0 in its training form)', 'zoo:repvgg_a0')
-    .option('--pass <passes>', 'rewrite passes to apply', 'fold-bn,reparam')
+    .option('--pass <passes>', `rewrite passes to apply; passes: ${PASSES.map((p) => p.id).join(', ')}`, `${PASS_REFS.foldBn},${PASS_REFS.reparam}`)
     .option('-o, --output <file>', 'also write the rewritten model here');
   withEngineOptions(cmd, { time: '4' });
   cmd.action(async (network: string, opts, self: Command) => {

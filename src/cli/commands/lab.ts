@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { checkOutputFile, checkOutputFolder, engineNames, writeFilesAtomic, EXPERIMENTS, exportConfigs, labHtml, labReport, OPT_LEVELS, runLab, type LabSetting, type OptLevel } from '../../index.js';
+import { checkOutputFile, checkOutputFolder, engineNames, writeFilesAtomic, EXPERIMENTS, exportConfigs, labHtml, labJson, labReport, OPT_LEVELS, runLab, type LabSetting, type OptLevel } from '../../index.js';
 import { positiveInt } from '../options.js';
 import { print, printJson } from '../output.js';
 import { withProgress } from '../progress.js';
@@ -14,7 +14,7 @@ export function labCommand(): Command {
     .description('reproduce the group/depthwise and ShuffleNet V2 G1–G4 experiments on this machine')
     .argument('[experiments...]', `any of: ${EXPERIMENTS.map((e) => e.id).join(', ')} (default: all)`)
     .option('--quick', 'fewer sizes and shorter budgets (about a minute)')
-    .option('--engine <names>', 'engines, comma-separated', 'ort')
+    .option('--engine <names>', `engines, comma-separated: any of ${engineNames().join(', ')}`, 'ort')
     .option('--threads <list>', "thread counts, comma-separated; 'all' = every core", 'all')
     .option('--opt <levels>', 'ORT optimisation levels, comma-separated', 'all')
     .option('--time <seconds>', 'time budget per experiment and setting (default 30, quick 5)')
@@ -51,7 +51,7 @@ export function labCommand(): Command {
       }),
     );
     if (opts.html) writeFilesAtomic([{ file: opts.html, data: labHtml(result) }]);
-    if (opts.json) printJson({ schema: 'leannet.lab/1', ...result });
+    if (opts.json) printJson(labJson(result));
     else print(labReport(result));
     if (opts.html && !opts.json) process.stderr.write(`wrote ${opts.html}\n`);
   });

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import {
-  analyzeGraph, applyConfigFile, applyFlags, createEngine, defaultConfig, lint, lintReport, machineRidge, measuredFromProfile, meetsSeverity,
+  analyzeGraph, applyConfigFile, applyFlags, createEngine, defaultConfig, lint, lintJson, lintReport, machineRidge, measuredFromProfile, meetsSeverity,
   openModel, prepareGraph, profile, RULES, SEVERITIES, toSarif, type Severity,
 } from '../../index.js';
 import { VERSION } from '../version.js';
@@ -52,7 +52,7 @@ export function lintCommand(): Command {
     const result = lint(analysis, { config, ...(ridge ? { ridge } : {}), ...(measured ? { measured } : {}) });
     const format = opts.json ? 'json' : opts.format;
     if (format === 'sarif') printJson(toSarif(result, model, VERSION));
-    else if (format === 'json') printJson({ schema: 'leannet.lint/1', source: model, summary: result.summary, metrics: result.metrics, rules: result.rules.map((r) => ({ id: r.id, title: r.title, explain: r.explain, thresholds: config.get(r.id)?.options })), findings: result.findings });
+    else if (format === 'json') printJson(lintJson(result, model, config));
     else print(lintReport(result, model, { all: !!opts.all }));
     if (opts.failOn && meetsSeverity(result.findings, opts.failOn as Severity)) process.exitCode = 1;
   });

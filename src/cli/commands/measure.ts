@@ -2,8 +2,8 @@
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import {
-  agreementJson, bench, benchReport, checkBatchFits, compare, compareReport, createEngine, firstBatchFeeds, openDataset, planBatches, prepareModel, profile, profileReport,
-  verifyModels, verifyOnData, verifyReport,
+  bench, benchJson, benchReport, checkBatchFits, compare, compareJson, compareReport, createEngine, firstBatchFeeds, openDataset, planBatches, prepareModel, profile, profileJson, profileReport,
+  verifyJson, verifyModels, verifyOnData, verifyReport,
   type BenchResult, type PreparedModel,
 } from '../../index.js';
 import { dataOptions, withDataOptions } from '../data-options.js';
@@ -31,7 +31,7 @@ export function benchCommand(): Command {
       const r = await withProgress(`bench ${prepared.label}`, (update) => bench(prepared, engine, { ...b, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.runs} runs`) }));
       results.push({ ...r, inputSource });
     }
-    if (opts.json) printJson({ schema: 'leannet.bench/1', results: results.map(({ times, ...r }) => ({ ...r, times })) });
+    if (opts.json) printJson(benchJson(results));
     else print(benchReport(results));
   });
   return cmd;
@@ -56,7 +56,7 @@ export function compareCommand(): Command {
     const r = { ...(await withProgress('compare', (update) =>
       compare(pa, pb, engine, { noise, warmup: bud.warmup, minPairs: Math.max(bud.minRuns, 20), budgetMs: bud.budgetMs, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.pairs} pairs`) }),
     )), inputSource };
-    if (opts.json) printJson({ schema: 'leannet.compare/1', ...r });
+    if (opts.json) printJson(compareJson(r));
     else print(compareReport(r));
   });
   return cmd;
@@ -90,13 +90,13 @@ export function verifyCommand(): Command {
       const d = dataOptions(opts, pa.graph);
       const dataset = await openDataset(d.data!, { ...d, limit: d.limit ?? VERIFY_LIMIT });
       const r = await withProgress('verify', (update) => verifyOnData(pa, pb, dataset, ea, eb, tol, { batchSize: d.batchSize, onProgress: (done, total) => update(total ? done / total : 0, `${done}/${total}`) }));
-      if (opts.json) printJson({ schema: 'leannet.verify/1', ...r, agreement: agreementJson(r.agreement) });
+      if (opts.json) printJson(verifyJson(r));
       else print(verifyReport(r));
       if (!r.pass) process.exitCode = 1;
       return;
     }
     const r = await verifyModels(pa, pb, ea, eb, tol);
-    if (opts.json) printJson({ schema: 'leannet.verify/1', ...r });
+    if (opts.json) printJson(verifyJson(r));
     else print(verifyReport(r));
     if (!r.pass) process.exitCode = 1;
   });
@@ -114,7 +114,7 @@ export function profileCommand(): Command {
     const engine = await createEngine(opts.engine, engineOptions(opts, verbose(self)));
     const prepared = prepareModel(model, bindOptions(opts), bud.seed);
     const r = await withProgress(`profile ${prepared.label}`, (update) => profile(prepared, engine, { ...bud, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.runs} runs`) }));
-    if (opts.json) printJson({ schema: 'leannet.profile/1', ...r });
+    if (opts.json) printJson(profileJson(r));
     else print(profileReport(r, opts.top !== undefined ? positiveInt(opts.top, '--top') : undefined));
   });
   return cmd;

@@ -1,7 +1,7 @@
 /** `leannet rewrite in.onnx -o out.onnx --pass fold-bn,reparam --pass dwsep:energy=0.95`. */
 import { Command } from 'commander';
 import { EngineError, UsageError } from '../../errors.js';
-import { checkOutputPath, createEngine, nameFilter, parsePassSpecs, PASSES, rewriteModel, rewriteReport, writeRewritten } from '../../index.js';
+import { checkOutputPath, createEngine, nameFilter, parsePassSpecs, PASSES, rewriteJson, rewriteModel, rewriteReport, writeRewritten } from '../../index.js';
 import { withDataOptions } from '../data-options.js';
 import { heldOutScorer, keepFlags, rewriteData, withRewriteDataOptions } from '../rewrite-data.js';
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
@@ -50,10 +50,8 @@ export function rewriteCommand(): Command {
       }),
     );
     await data?.close();
-    if (opts.json) {
-      const { graph, ...doc } = r;
-      printJson({ schema: 'leannet.rewrite/1', output: r.ok ? opts.output : null, ...doc });
-    } else print(rewriteReport(r));
+    if (opts.json) printJson(rewriteJson(r, opts.output));
+    else print(rewriteReport(r));
     if (r.ok && r.passes.every((p) => p.changes.length === 0)) {
       const only = opts.only ? nameFilter(opts.only) : undefined;
       const selected = only ? r.graph.nodes.filter((n) => only(n.name)).length : undefined;

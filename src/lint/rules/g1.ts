@@ -2,7 +2,7 @@
  * G1-channel-ratio: a 1×1 conv with B = h·w·c1·c2 madds has memory access
  * MAC = hw(c1 + c2) + c1·c2 ≥ 2√(hw·B) + B/hw, with equality iff c1 = c2 (ShuffleNet V2, G1).
  */
-import { nodeShapes, type Rule } from '../types.js';
+import { nodeShapes, pct, plural, type Rule } from '../types.js';
 
 /** MAC of a 1×1 conv and its G1 lower bound at the same madds, per image. */
 export function g1(hw: number, c1: number, c2: number) {
@@ -18,6 +18,7 @@ export const g1ChannelRatio: Rule = {
   explain:
     'ShuffleNet V2 guideline G1: for a 1×1 conv with B = h·w·c1·c2 multiply-adds, the memory access hw(c1+c2) + c1·c2 is at least 2√(hw·B) + B/hw, reached only when c1 = c2. Flagged when the excess over that bound is at least minExcess (default 0.05). The estimated saving is the excess memory access, as a share of the model\'s.',
   defaults: { minExcess: 0.05 },
+  headline: (f, t) => `${f.length} 1×1 conv${plural(f.length)} with unequal widths cost ${pct(t)} of memory access beyond the G1 bound`,
   match(ctx) {
     const totalMac = ctx.analysis.cost.totals.memAccess;
     const out = [];

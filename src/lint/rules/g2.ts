@@ -2,7 +2,7 @@
  * G2-groups: at fixed madds B = hw·c1·c2·k²/g, a g-group conv's memory access
  * hw·c1 + B·g/(c1·k²) + B/hw grows with g (ShuffleNet V2, G2; the paper's 1×1 form has k = 1).
  */
-import { nodeShapes, type Rule } from '../types.js';
+import { nodeShapes, pct, plural, type Rule } from '../types.js';
 
 /** Memory access of a g-group conv with B madds per image: hw·c1 + B·g/(c1·k²) + B/hw (G2). */
 export function macAtMadds(hw: number, c1: number, k2: number, B: number, g: number): number {
@@ -22,6 +22,7 @@ export const g2Groups: Rule = {
   explain:
     'ShuffleNet V2 guideline G2: holding the multiply-adds B = hw·c1·c2/g fixed, a group convolution\'s memory access hw·c1 + B·g/c1 + B/hw grows with g (k×k convs: B·g/(c1·k²)). Each group conv (depthwise convs excluded: G4 counts them) is compared with g = 1 at the same madds; flagged when the penalty is at least minPenalty (default 0.05).',
   defaults: { minPenalty: 0.05 },
+  headline: (f, t) => `${f.length} group conv${plural(f.length)} cost ${pct(t)} extra memory access against one group (G2)`,
   match(ctx) {
     const totalMac = ctx.analysis.cost.totals.memAccess;
     const out = [];

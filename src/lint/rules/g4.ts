@@ -3,8 +3,8 @@
  * counts depthwise convs too) cost few FLOPs but real memory traffic and time (ShuffleNet V2, G4).
  */
 import type { Node } from '../../ir/index.js';
-import { foldBn } from '../../rewrite/index.js';
-import type { Finding, LintContext, Rule } from '../types.js';
+import { PASS_REFS, matchFoldBn } from '../../patterns/index.js';
+import { pct, plural, type Finding, type LintContext, type Rule } from '../types.js';
 
 const ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Elu', 'Selu', 'Softplus', 'Mish', 'Gelu']);
 const PRODUCERS = new Set(['Conv', 'Gemm', 'MatMul', 'ConvTranspose']);
@@ -17,20 +17,27 @@ export const g4Elementwise: Rule = {
   explain:
     'ShuffleNet V2 guideline G4: element-wise operators — ReLU, Add, bias adds, unfused BatchNorm — do little arithmetic but move whole tensors; the paper counts depthwise convs with them. Reported: the model\'s element-wise share of memory access (and, with --measure, of time) when at least minShare (default 0.1), with depthwise convs separately; every BatchNormalization right after a conv that fold-bn folds (inference mode, constant tensors: fold-bn\'s own match), every Add of a per-channel constant right after a conv or matmul (a bias the producer could hold), and chains of element-wise activations.',
   defaults: { minShare: 0.1 },
+  // A chain finding stands for all but the first of its activations.
+  headline: (f, t) => {
+    const ops = f.reduce((n, x) => n + Math.max(1, Number(x.evidence['activations'] ?? 2) - 1), 0);
+    return `removing or fusing ${ops} element-wise op${plural(ops)} would cut ${pct(t)} of memory access`;
+  },
   match(ctx) {
     const { graph, cost } = ctx.analysis;
     const totalMac = cost.totals.memAccess || 1;
     const share = (n: Node) => (ctx.cost(n)?.memAccess ?? 0) / totalMac;
     const items: Item[] = [];
     // The BN-after-conv findings are fold-bn's own matches, those it would fold.
-    for (const { conv, bn, why } of foldBn.match(graph, { only: undefined, params: {}, seed: 0 })) {
-      if (why) continue;
+    for (const node of graph.nodes) {
+      const m = matchFoldBn(graph, node);
+      if (!m || m.why) continue;
+      const { conv, bn } = m;
       items.push({
         nodes: [bn.name, conv.name],
         message: `${bn.label} after ${conv.label} is a separate element-wise pass over ${(share(bn) * 100).toFixed(1)}% of the memory access; fold it into the conv`,
         evidence: { memAccess: ctx.cost(bn)?.memAccess ?? 0, memAccessShare: share(bn) },
         saving: { of: 'memAccess', share: share(bn), memAccess: ctx.cost(bn)?.memAccess ?? 0 },
-        rewrite: 'fold-bn',
+        rewrite: PASS_REFS.foldBn,
       });
     }
     for (const n of graph.nodes) {

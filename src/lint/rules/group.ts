@@ -3,8 +3,9 @@
  * weights — but G2 says the memory access at equal madds grows with g; both are shown.
  * // conv(g=1) -> conv(g): madds × 1/g; MAC at equal madds = hw·c1 + B·g/(c1·k²) + B/hw
  */
+import { PASS_REFS, matchGroup } from '../../patterns/index.js';
 import { channelMixing } from '../mixing.js';
-import { nodeShapes, type Rule } from '../types.js';
+import { nodeShapes, pct, plural, type Rule } from '../types.js';
 import { macAtMadds } from './g2.js';
 
 export const groupOpportunity: Rule = {
@@ -13,6 +14,7 @@ export const groupOpportunity: Rule = {
   explain:
     'A standard or pointwise convolution with at least minChannels input and output channels (default 128) and at least minShare of the model\'s madds (default 0.02) could use g groups, saving 1 − 1/g of its madds and weights, for g in {2, 4, 8} dividing both channel counts. Beside each g: the G2 memory-access penalty of a g-group layer at the same madds, hw·c1 + B·g/(c1·k²) + B/hw against g = 1. Rewrite: the group pass (block-diagonal weights, approximate). A g-group conv\'s groups exchange no channels; where the network already mixes channels through channel shuffles or group convs (ShuffleNet), the finding names the shuffle the grouped conv would need after it (Reshape to [N, g, c2/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape back), which the group pass does not add, and is never high severity.',
   defaults: { minChannels: 128, minShare: 0.02 },
+  headline: (f, t) => `grouping ${f.length} wide conv${plural(f.length)} (g = 8 where it divides) would cut ${pct(t)} of madds`,
   match(ctx) {
     const total = ctx.analysis.cost.totals.madds;
     const out = [];
@@ -28,7 +30,8 @@ export const groupOpportunity: Rule = {
       const B = hw * c1 * c2 * k2;
       const mac = (gr: number) => macAtMadds(hw, c1, k2, B, gr);
       const evidence: Record<string, number | string> = { c1, c2, kernel: `${kh}x${kw}`, madds: c.madds };
-      const options = [2, 4, 8].filter((gr) => c1 % gr === 0 && c2 % gr === 0);
+      // The g the group pass rewrites this conv with (its own match).
+      const options = [2, 4, 8].filter((gr) => matchGroup(ctx.analysis.graph, c.node, gr));
       if (!options.length) continue;
       for (const gr of options) {
         evidence[`g${gr}.maddsSaving`] = 1 - 1 / gr;
@@ -52,7 +55,7 @@ export const groupOpportunity: Rule = {
         message: `${c.node.label} (${c1}→${c2}, ${kh}x${kw}) with ${options.join('/')} groups would save ${options.map((gr) => `${((1 - 1 / gr) * 100).toFixed(0)}%`).join('/')} of its madds; at equal madds the memory access would rise ${options.map((gr) => `${((mac(gr) / mac(1) - 1) * 100).toFixed(0)}%`).join('/')} (G2)${shuffleText}`,
         evidence,
         saving: { of: 'madds' as const, share: (c.madds * (1 - 1 / best)) / total, madds: c.madds * (1 - 1 / best), params: c.params * (1 - 1 / best) },
-        rewrite: 'group',
+        rewrite: PASS_REFS.group,
         ...(mixes ? { severityCap: 'medium' as const } : {}),
       });
     }

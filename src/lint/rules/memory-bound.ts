@@ -1,5 +1,5 @@
 /** memory-bound: a layer whose arithmetic intensity is below the machine's ridge point waits on memory, not on arithmetic. */
-import type { Rule } from '../types.js';
+import { pct, plural, type Rule } from '../types.js';
 
 export const memoryBound: Rule = {
   id: 'memory-bound',
@@ -7,6 +7,7 @@ export const memoryBound: Rule = {
   explain:
     'A layer whose arithmetic intensity (flops per byte of memory access) is below this machine\'s ridge point (peak compute ÷ memory bandwidth, measured once and cached, or set with --ridge) is limited by memory traffic: fewer FLOPs will not make it faster, less memory access will. Flagged for layers with at least minShare of the model\'s memory access (default 0.01); the figure at stake is that memory access.',
   defaults: { minShare: 0.01 },
+  headline: (f, t) => `${f.length} memory-bound layer${plural(f.length)} hold ${pct(t)} of memory access`,
   match(ctx) {
     if (!ctx.ridge) return [];
     const totalMac = ctx.analysis.cost.totals.memAccess || 1;
