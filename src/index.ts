@@ -57,3 +57,6 @@ export { machineRidge, measureRidge, type Ridge } from './lint/ridge.js';
 
 // The guideline lab.
 export * from './lab/index.js';
+
+// compress: NetAdapt-style search to a latency / madds / params budget.
+export * from './compress/index.js';
