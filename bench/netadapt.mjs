@@ -11,7 +11,9 @@
 // Settings: LEANNET_BENCH_TARGET (default latency=0.33x), LEANNET_BENCH_TIME (seconds of the final
 // comparisons, default 6), LEANNET_BENCH_LIMIT (test images, default 10000), LEANNET_BENCH_BASELINE
 // (uniform ratios, default 0.4,0.45,0.5; 'none' skips), LEANNET_BENCH_ESTIMATE_MS (budget of one
-// latency estimate, default 400).
+// latency estimate, default 400), LEANNET_BENCH_ESTIMATOR (madds, the default: the cost model's madds
+// as the proxy every probe asks, corrected by the measured speed-up each step; measured: each probe
+// timed on the engine, which on a loaded 2-core machine is too slow and noisy to finish here).
 import fs from 'node:fs';
 import * as L from '../dist/index.js';
 
@@ -25,6 +27,7 @@ const LIMIT = Number(process.env.LEANNET_BENCH_LIMIT ?? 10000);
 const SECONDS = Number(process.env.LEANNET_BENCH_TIME ?? 6);
 const EST_MS = Number(process.env.LEANNET_BENCH_ESTIMATE_MS ?? 400);
 const BASE = (process.env.LEANNET_BENCH_BASELINE ?? '0.4,0.45,0.5') === 'none' ? [] : (process.env.LEANNET_BENCH_BASELINE ?? '0.4,0.45,0.5').split(',').map(Number);
+const ESTIMATOR = process.env.LEANNET_BENCH_ESTIMATOR ?? 'madds';
 const BATCH = 32;
 
 if (!fs.existsSync(TRAIN)) {
@@ -54,7 +57,7 @@ const top1 = async (graph, data) => (await L.evaluate(L.prepareGraph(graph, 'm')
 const r = await L.compress(original, {
   target, engine, timer, batch: BATCH, calibration,
   score: async (g) => (await top1(g, heldOut)).value,
-  estimator: L.measuredLatency(timer, { batch: BATCH, budgetMs: EST_MS }),
+  estimator: ESTIMATOR === 'measured' ? L.measuredLatency(timer, { batch: BATCH, budgetMs: EST_MS }) : L.maddsLatency(),
   keepGraphs: true,
   modelName: 'fmnist_resnet.onnx',
   calibInfo: { calib: CALIB, holdout: HOLDOUT, accuracyOn: `held-out selection split (${HOLDOUT} training images)` },

@@ -128,7 +128,9 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
   const met = (m: { speedup: number; ms: number }, c: { madds: number; params: number }) =>
     metric === 'latency' ? (o.target.kind === 'ratio' ? 1 / m.speedup <= o.target.value : m.ms <= o.target.value) : c[metric] <= goalOf(o.target, cost0[metric]);
 
-  const est0 = metric === 'latency' ? await estimator.estimate(clone(start, bind)) : 1;
+  // Latency predictions are relative to the current model, estimated afresh each step (a load
+  // that drifts between steps then cancels): predicted = curRel × correction × est(cand) / est(cur).
+  let estCur = 1;
   let correction = 1;
   const estCache = new Map<string, number>();
   const key = (w: ReadonlyMap<string, number>) => [...w].map(([k, v]) => `${k}:${v}`).join(',');
@@ -160,13 +162,17 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
       raw = metric === 'latency' ? await estimator.estimate(c.graph) : costs(c.graph, bind)[metric];
       estCache.set(k, raw);
     }
-    return { rel: metric === 'latency' ? (correction * raw) / est0 : raw / cost0[metric], raw };
+    return { rel: metric === 'latency' ? (curRel * correction * raw) / estCur : raw / cost0[metric], raw };
   };
 
   for (let i = 0; i < (o.maxSteps ?? 40); i++) {
     const stepStart = performance.now();
     // When too few groups can meet the step alone, the step is halved (NetAdapt's steps are
     // small enough for one layer; a residual network's groups are many and small).
+    if (metric === 'latency') {
+      estCache.clear();
+      estCur = await estimator.estimate(clone(cur.graph, bind));
+    }
     let target = stepTarget(i, curRel, goalRel, o.schedule);
     let proposals: (Proposal & { info: GroupInfo; raw: number })[] = [];
     for (let tries = 0; tries < 4; tries++) {
@@ -201,10 +207,9 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
       if (meeting >= Math.min(3, Math.ceil(proposals.length / 4)) || target >= curRel - 1e-3 || target <= goalRel) break;
       target = curRel - (curRel - target) / 2;
     }
-    let pool = proposals.filter((p) => p.meets);
-    if (!pool.length) pool = proposals.filter((p) => p.predicted < curRel);
+    const pool = proposals.filter((p) => p.meets);
     if (!pool.length) {
-      stop = 'no group can be cut further';
+      stop = proposals.length ? `no group meets the step alone (target ${target.toFixed(3)} of the original, down from ${curRel.toFixed(3)})` : 'no group can be cut further';
       break;
     }
     // Fit and score each proposal; keep the most accurate (ties: the smaller prediction).
@@ -226,10 +231,10 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
     const measuredRel = 1 / m.speedup;
     let corr: number | null = null;
     if (metric === 'latency') {
-      const predicted = (correction * p.raw) / est0;
-      corr = measuredRel / predicted;
-      // NetAdapt re-measures: the next predictions use measured / estimated of this model.
-      correction = measuredRel / (p.raw / est0);
+      corr = measuredRel / p.predicted;
+      // NetAdapt re-measures: the next predictions are corrected by measured / predicted of this
+      // model (bounded, and averaged geometrically with the last, so one noisy timing cannot swing it).
+      correction = Math.sqrt(correction * Math.min(1.25, Math.max(0.8, correction * corr)));
     }
     cur = s;
     curRel = metric === 'latency' ? measuredRel : c[metric] / cost0[metric];
