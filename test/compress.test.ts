@@ -155,7 +155,7 @@ describe('leannet compress (CLI)', () => {
     const out = path.join(dir, 'fast.onnx');
     const big = path.join(dir, 'x64.npy');
     fs.writeFileSync(big, npy([32, 3, 64, 64], seededFloats(32 * 3 * 64 * 64, 5)));
-    const r = leannet(['compress', 'zoo:resnet18?width=0.5&resolution=64&classes=10', '--data', big, '--calib', '16', '--holdout', '16', '--target', 'latency=0.8x', '--max-steps', '8', '--step', '0.15', '--step-time', '0.6', '--estimator', 'madds', '--no-final-refit', '-o', out, '--json'], { timeout: 120_000 });
+    const r = leannet(['compress', 'zoo:resnet18?width=0.25&resolution=64&classes=10', '--data', big, '--calib', '16', '--holdout', '16', '--target', 'latency=0.8x', '--max-steps', '8', '--step', '0.15', '--step-time', '0.6', '--estimator', 'madds', '--no-final-refit', '-o', out, '--json'], { timeout: 120_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as CompressLog;
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
