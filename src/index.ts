@@ -60,7 +60,7 @@ export {
 
 // Reports: terminal tables and JSON documents.
 export {
-  analyzeJson, analyzeTable, benchJson, benchReport, bytes, c, chartLibrary, compareJson, compareReport, diffHtml, diffJson, diffModels, diffReport,
+  analyzeJson, analyzeTable, benchJson, benchReport, bytes, c, chartLibrary, compareJson, compareReport, compressHtml, compressReport, frontChartSpec, diffHtml, diffJson, diffModels, diffReport,
   dynamicNodes, evalJson, evalReport, labHtml, labJson, labReport, layoutGraph, lintJson, lintReport, pct, profileJson, profileReport, reportData,
   reportHtml, rewriteJson, rewriteReport, scriptJson, segments, setupLine, si, table, verifyJson, verifyReport, ANALYZE_SCHEMA, BENCH_SCHEMA,
   COMPARE_SCHEMA, CONVENTIONS, DIFF_SCHEMA, EVAL_SCHEMA, LAB_SCHEMA, LINT_SCHEMA, PROFILE_SCHEMA, REWRITE_SCHEMA, VERIFY_SCHEMA, agreementJson, byOp,
@@ -128,3 +128,11 @@ export {
   majority, measureColumn, type LabResult, type LabSetting, type SettingResult, type ExperimentResult, type ColumnResult, type LabOptions,
   type Experiment, type LabConfig, type RowResult, type Claim
 } from './lab/index.js';
+
+// compress: NetAdapt-style search to a latency / madds / params budget.
+export {
+  compress, describeTarget, explainChange, goalOf, maddsLatency, measuredLatency, paretoFront, parseTarget, stepTarget,
+  type CompressLog, type CompressOptions, type CompressProgress, type CompressResult, type Explanation, type FrontPoint,
+  type LatencyEstimator, type LayerChange, type MeasuredLatencyOptions, type Proposal, type ScheduleOptions, type StepLog,
+  type Target, type TargetMetric,
+} from './compress/index.js';

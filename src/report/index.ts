@@ -19,3 +19,5 @@ export { chartLibrary } from './lab-html.js';
 export * from './html/index.js';
 export { diffReport } from './diff-table.js';
 export { diffModels, diffJson, matchNodes, DIFF_SCHEMA, type DiffResult, type DiffNode, type DiffStatus, type DiffTotals } from './diff.js';
+export { compressReport } from './compress.js';
+export { compressHtml, frontChartSpec } from './compress-html.js';

@@ -5,3 +5,5 @@ export { findDependencies, type ChannelGroup, type Dependencies } from './prune/
 export { keptWidth, topChannels, producerScores, type Criterion } from './prune/criteria.js';
 export { bnAffine } from './bn.js';
 export { foldBn, type FoldBnMatch } from './fold-bn.js';
+export { prunableGroups, cutGroups, finishCuts, pruneToWidths, type GroupInfo, type AliveChannels } from './prune/widths.js';
+export type { RefitRecord } from './prune/refit.js';

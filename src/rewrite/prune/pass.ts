@@ -121,7 +121,7 @@ export const prune: Pass<PruneMatch> = {
   async finish(graph, ctx, matches, changes) {
     const state = matches[0]?.state;
     if (!ctx.calibration || !state) return [];
-    const { fitted, left } = await refitConsumers(graph, ctx.calibration, state, changes);
+    const { fitted, left } = await refitConsumers(graph, ctx.calibration, state.alive, changes);
     const byNode = new Map(fitted.map((f) => [f.node, f]));
     for (const c of changes) {
       const mine = (c.refit ?? []).map((r) => byNode.get(r.node)).filter((f) => f !== undefined);

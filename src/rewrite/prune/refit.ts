@@ -10,7 +10,6 @@ import { topoOrder, type Graph, type Node } from '../../ir/index.js';
 import { attrFloat, attrInt } from '../../ops/attrs.js';
 import type { Change, RefitTarget } from '../types.js';
 import { setFitted, setWeight } from '../weights.js';
-import type { PruneState } from './slice.js';
 
 /** [rows, cols] row-major → [cols, rows]. */
 function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
@@ -26,7 +25,11 @@ export interface RefitRecord {
 }
 
 /** Refit every consumer the changes name; returns what each fit achieved, or why it was left. */
-export async function refitConsumers(graph: Graph, calibration: Calibration, state: PruneState, changes: readonly Change[]): Promise<{ fitted: RefitRecord[]; left: string[] }> {
+/**
+ * `alive`: the ORIGINAL network's channels each pruned tensor still carries (what a refit layer's
+ * output must reproduce of the original's); a tensor not in it carries all of them.
+ */
+export async function refitConsumers(graph: Graph, calibration: Calibration, alive: ReadonlyMap<string, readonly number[]>, changes: readonly Change[]): Promise<{ fitted: RefitRecord[]; left: string[] }> {
   const targets = new Map<string, RefitTarget>();
   for (const c of changes) for (const r of c.refit ?? []) targets.set(r.node, r);
   const fitted: RefitRecord[] = [];
@@ -35,7 +38,7 @@ export async function refitConsumers(graph: Graph, calibration: Calibration, sta
     if (!targets.has(node.name)) continue;
     const out = node.outputs[0]!;
     // The original channels this layer still produces (it may be the producer of a pruned group too).
-    const keep = state.alive.get(out);
+    const keep = alive.get(out);
     if (node.opType === 'Conv') {
       const fit = await calibration.fitConvNode(graph, node, 'prune', node.inputs[0]!, out, node.name, keep);
       setFitted(graph, node, `${node.name}.refit`, graph.value(node.inputs[1]!).shape as number[], fit);
