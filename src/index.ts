@@ -16,11 +16,11 @@ export * from './ir/index.js';
 export * from './ops/index.js';
 
 // ONNX reading and writing.
-export * from './formats/files.js';
+export * from './formats/node/index.js';
 export * from './formats/onnx/index.js';
-export { loadOnnx, saveOnnx, checkExternalLocation, type SaveOptions } from './formats/onnx/file.js';
+export { loadOnnx, saveOnnx, checkExternalLocation, type SaveOptions } from './formats/node/index.js';
 export * from './formats/tfjs/index.js';
-export { loadTfjs, readTfjsJson, isTfjsPath, type TfjsReadOptions } from './formats/tfjs/file.js';
+export { loadTfjs, readTfjsJson, isTfjsPath, type TfjsReadOptions } from './formats/node/index.js';
 
 // Real data: IDX, npy/npz, image folders; preprocessing; batches streamed.
 export * from './data/index.js';
@@ -47,8 +47,8 @@ export * from './calibrate/index.js';
 
 // Structural rewrite passes.
 export * from './rewrite/index.js';
-export { rewriteModel, checkOutputPath, writeRewritten, EXACT_TOLERANCE, type RewriteResult, type RewriteRunOptions } from './rewrite/run.js';
-export { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult, type Score, type BuildWith } from './rewrite/keep.js';
+export { rewriteModel, checkOutputPath, writeRewritten, EXACT_TOLERANCE, type RewriteResult, type RewriteRunOptions } from './rewrite-run/index.js';
+export { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult, type Score, type BuildWith } from './rewrite-run/index.js';
 
 // Lint rules and SARIF.
 export * from './lint/index.js';

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import type { Engine, Feeds, HostTensor } from '../engine/index.js';
 import { readOnnx, writeOnnx } from '../formats/onnx/index.js';
 import { topoOrder, type Graph } from '../ir/index.js';
-import { hashSeed, mulberry32 } from '../zoo/random.js';
+import { hashSeed, mulberry32 } from '../random.js';
 
 /** A captured value: [N, C, H, W] (or [N, F]) row-major; with `positions`, [N, C, P]. */
 export interface Activation {

@@ -8,7 +8,7 @@ import type { Engine } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { writeOnnx } from '../formats/onnx/index.js';
 import { Graph, Node, Tensor, type Attribute } from '../ir/index.js';
-import { hashSeed, mulberry32 } from '../zoo/random.js';
+import { hashSeed, mulberry32 } from '../random.js';
 import type { Activation } from './capture.js';
 import { NormalEquations } from './lstsq.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openModel } from '../analysis/index.js';
 import { UsageError } from '../errors.js';
 import { writeOnnx } from '../formats/onnx/index.js';
-import { isTfjsPath } from '../formats/tfjs/file.js';
+import { isTfjsPath } from '../formats/node/index.js';
 import type { Graph } from '../ir/index.js';
 import { inferShapes, type BindOptions } from '../ops/index.js';
 import { seededInputs } from './inputs.js';

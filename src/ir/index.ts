@@ -8,3 +8,4 @@ export { Graph, defaultMeta, type ModelMeta } from './graph.js';
 export { outerReads, subgraphNodeNames } from './subgraph.js';
 export { topoOrder, sortGraph } from './topo.js';
 export { findProblems, validate } from './validate.js';
+export { int, ints, float, attrInt, attrFloat, attrInts, attrFloats, attrString, attrTensor, normAxis, nodeFail } from './attrs.js';

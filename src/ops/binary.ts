@@ -3,8 +3,7 @@
  * Small operands are folded, so shape arithmetic (`Shape → … → Mul → Reshape`) stays known;
  * each result is computed in the inputs' dtype as the runtime computes it (fold.ts).
  */
-import { isStatic, type DType, type Dim, type Shape } from '../ir/index.js';
-import { attrInt } from './attrs.js';
+import { attrInt, isStatic, type Dim, type DType, type Shape } from '../ir/index.js';
 import { add, div, isIntDType, mod, mul, pow, sub, type Fold2 } from './fold.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 import { broadcast, product } from './util.js';

@@ -1,5 +1,5 @@
 /** Data-dependent ops: their output sizes are unknown until run, so dims get placeholder names. */
-import { attrInt, normAxis } from './attrs.js';
+import { attrInt, normAxis } from '../ir/index.js';
 import type { OpDef } from './types.js';
 import { dataDim } from './util.js';
 

@@ -3,9 +3,8 @@
  * inference-mode Dropout) and the data-movement ops Transpose, Expand, Tile, DepthToSpace.
  * View ops pass folded values through, so shape arithmetic survives them.
  */
-import { isStatic, listString, type Dim, type Node } from '../ir/index.js';
+import { attrInt, attrInts, attrString, isStatic, listString, normAxis, type Dim, type Node } from '../ir/index.js';
 import { foldBroadcast } from './binary.js';
-import { attrInt, attrInts, attrString, normAxis } from './attrs.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 import { broadcast, product } from './util.js';
 

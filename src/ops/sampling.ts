@@ -2,8 +2,7 @@
  * Ops that sample feature maps at computed positions, as detectors and spatial transformers
  * use them: GridSample, RoiAlign, and MaxUnpool (the inverse of a max pool).
  */
-import { listString, type Dim } from '../ir/index.js';
-import { attrInt, attrInts, attrString } from './attrs.js';
+import { attrInt, attrInts, attrString, listString, type Dim } from '../ir/index.js';
 import type { OpDef } from './types.js';
 import { product } from './util.js';
 

@@ -2,8 +2,7 @@
  * One-input element-wise ops: activations, math, Cast, Softmax. Each costs a fixed number of
  * operations per output element (1 unless noted) and moves input + output.
  */
-import { dtypeFromOnnx, listString, type Node } from '../ir/index.js';
-import { attrFloat, attrInt, nodeFail } from './attrs.js';
+import { attrFloat, attrInt, dtypeFromOnnx, listString, nodeFail, type Node } from '../ir/index.js';
 import { UNARY_FOLDS, castValue, mapFolded, toDType } from './fold.js';
 import type { OpDef, OutputInfo } from './types.js';
 import { product, sameAsInput } from './util.js';

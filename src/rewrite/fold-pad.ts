@@ -2,9 +2,7 @@
  * fold-pad: a zero Pad on the spatial dims in front of Conv(s) moves into their `pads`.
  * // conv(pad(x, p, 0), pads=q) -> conv(x, pads=p+q)
  */
-import { ints } from '../zoo/builder.js';
-import type { Node } from '../ir/index.js';
-import { attrFloat, attrString } from '../ops/attrs.js';
+import { attrFloat, attrString, ints, type Node } from '../ir/index.js';
 import { convGeometry, parseConv } from '../ops/index.js';
 import type { Pass } from './types.js';
 

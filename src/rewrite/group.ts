@@ -5,10 +5,9 @@
  * // conv(x, W, g=1) -> conv(x, blockdiag_g(W), g), params and madds × 1/g
  */
 import { UsageError } from '../errors.js';
-import type { Node } from '../ir/index.js';
+import { int, type Node } from '../ir/index.js';
 import { parseConv } from '../ops/index.js';
-import { int } from '../zoo/builder.js';
-import { hashSeed, mulberry32, normal } from '../zoo/random.js';
+import { hashSeed, mulberry32, normal } from '../random.js';
 import type { Pass } from './types.js';
 import { fitDetail, floatWeights, setFitted, setWeight } from './weights.js';
 

@@ -4,9 +4,7 @@
  * merged output directly, otherwise a Split hands each consumer its part.
  * // [conv(x, W1, b1), conv(x, W2, b2)] -> split(conv(x, [W1; W2], [b1; b2]))
  */
-import { int, ints } from '../zoo/builder.js';
-import { Node, Tensor, type Graph } from '../ir/index.js';
-import { attrInt } from '../ops/attrs.js';
+import { attrInt, int, ints, Node, Tensor, type Graph } from '../ir/index.js';
 import { parseConv } from '../ops/index.js';
 import type { Pass } from './types.js';
 import { addWeight, floatWeights } from './weights.js';

@@ -6,8 +6,7 @@
  * // W'_k = argmin ‖conv(x̂_k, W) + b − y_k[S_out]‖², x̂_k from the pruned network, y_k from the original
  */
 import type { Calibration } from '../../calibrate/index.js';
-import { topoOrder, type Graph, type Node } from '../../ir/index.js';
-import { attrFloat, attrInt } from '../../ops/attrs.js';
+import { attrFloat, attrInt, topoOrder, type Graph, type Node } from '../../ir/index.js';
 import type { Change, RefitTarget } from '../types.js';
 import { setFitted, setWeight } from '../weights.js';
 import type { PruneState } from './slice.js';

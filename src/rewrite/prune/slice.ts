@@ -5,8 +5,7 @@
  * bounds, Reshape shapes). Each tensor keeps the list of its original channels still alive, so
  * groups can be removed one after another in any order and each edit slices the current weights.
  */
-import { Tensor, type Graph, type Node } from '../../ir/index.js';
-import { int } from '../../zoo/builder.js';
+import { int, Tensor, type Graph, type Node } from '../../ir/index.js';
 import type { RefitTarget } from '../types.js';
 import { addWeight, floatWeights } from '../weights.js';
 import { isConst, type ChannelGroup, type Dependencies, type Edit } from './groups.js';

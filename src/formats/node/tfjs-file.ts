@@ -7,10 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFormatError, UsageError } from '../../errors.js';
 import type { Graph } from '../../ir/index.js';
-import { checkExternalLocation } from '../onnx/file.js';
-import { readGraphModel, type GraphModelJson } from './graph-model.js';
-import { readLayersModel } from './layers-model.js';
-import { readWeights, type TfjsWeightGroup } from './weights.js';
+import { readGraphModel, readLayersModel, readWeights, type GraphModelJson, type TfjsWeightGroup } from '../tfjs/index.js';
+import { checkExternalLocation } from './onnx-file.js';
 
 /** True when `spec` names a TF.js model.json (by name or by a `.json` extension). */
 export function isTfjsPath(spec: string): boolean {

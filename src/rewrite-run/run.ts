@@ -10,12 +10,11 @@ import { Calibration } from '../calibrate/index.js';
 import { compare, nonFiniteNote, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type Feeds, type VerifyResult } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { verifyOnData, type DatasetLike } from '../measure/index.js';
-import { checkOutputFile } from '../formats/files.js';
-import { saveOnnx } from '../formats/onnx/file.js';
+import { checkOutputFile, saveOnnx } from '../formats/node/index.js';
 import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
 import { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult } from './keep.js';
-import { runPasses, type PassReport, type PassSpec } from './pipeline.js';
+import { runPasses, type PassReport, type PassSpec } from '../rewrite/index.js';
 
 /** An exact pass may not change the outputs by more than this (max |a−b| / max |a|). */
 export const EXACT_TOLERANCE = 1e-4;

@@ -6,10 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFormatError, UsageError } from '../../errors.js';
 import type { Graph } from '../../ir/index.js';
-import { writeFilesAtomic, type OutputFile } from '../files.js';
-import { readOnnx } from './read.js';
-import type { ExternalResolver } from './tensor-proto.js';
-import { writeOnnx, type WriteOptions } from './write.js';
+import { writeFilesAtomic, type OutputFile } from './files.js';
+import { readOnnx, writeOnnx, type ExternalResolver, type WriteOptions } from '../onnx/index.js';
 
 /** Read an ONNX file. External data is checked now (path, existence, size) and read when used. */
 export function loadOnnx(file: string): Graph {
