@@ -53,7 +53,7 @@ export { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type Kee
 // Lint rules and SARIF.
 export * from './lint/index.js';
 export { applyConfigFile } from './lint/config-file.js';
-export { machineRidge, measureRidge, type Ridge } from './lint/ridge.js';
+export { machineRidge, measureRidge, type Ridge } from './engine/index.js';
 
 // The guideline lab.
 export * from './lab/index.js';
