@@ -6,7 +6,7 @@
 import { LeannetError, ShapeInferenceError, nodeContext } from '../errors.js';
 import { isStatic, topoOrder, type DType, type Graph, type Node, type Shape, type Tensor, type Value } from '../ir/index.js';
 import { bindInputs, type BindOptions } from './bind.js';
-import { opOf } from './registry.js';
+import { opOf, parsedAttrs } from './registry.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 
 /** Thrown by context accessors when an input's type, shape or contents are unknown. */
@@ -25,8 +25,21 @@ export interface InferReport {
   unresolved: Node[];
 }
 
-/** Infer dtype and shape of every value; store them on the graph's values. */
+/** Whole-graph inferences run in this process (not those skipped as current): what tests count. */
+let walks = 0;
+export function inferenceCount(): number {
+  return walks;
+}
+
+/**
+ * Infer dtype and shape of every value; store them on the graph's values. A graph not edited
+ * since it was last inferred with the same options is not walked again (the graph's shapes mark).
+ */
 export function inferShapes(graph: Graph, options: BindOptions = {}): InferReport {
+  const key = JSON.stringify(options);
+  const mark = graph.shapesMark;
+  if (mark !== undefined && mark.key === key) return { unknownOps: mark.unknownOps.slice(), unresolved: mark.unresolved.slice() };
+  walks++;
   const bound = bindInputs(graph, options);
   // forEach, not for…of: no iterator result per entry in code V8 has not optimised yet.
   graph.values.forEach((v) => {
@@ -57,6 +70,7 @@ export function inferShapes(graph: Graph, options: BindOptions = {}): InferRepor
     if (result === 'unknown op') report.unknownOps.push(node);
     else if (result === 'unresolved') report.unresolved.push(node);
   }
+  graph.markShapes({ key, unknownOps: report.unknownOps.slice(), unresolved: report.unresolved.slice() });
   return report;
 }
 
@@ -76,7 +90,7 @@ function inferOne(ctx: Context, node: Node, ins: readonly (Value | undefined)[],
   const graph = ctx.graph;
   const def = opOf(graph, node);
   if (!def) return 'unknown op';
-  const outs = ctx.run(node, def, node.resolvedOpset, ins);
+  const outs = ctx.run(node, def, graph.opset(node.domain) ?? 1, ins);
   if (!outs) return 'unresolved';
   for (let i = 0; i < outValues.length; i++) {
     const v = outValues[i];
@@ -88,12 +102,6 @@ function inferOne(ctx: Context, node: Node, ins: readonly (Value | undefined)[],
     v.tensor = o.tensor;
   }
   return 'ok';
-}
-
-/** The op's typed attribute record, parsed on first use and kept on the node. */
-export function parsedAttrs<A>(node: Node, def: OpDef<A>, opset: number): A {
-  if (node.parsed === undefined) node.parsed = def.parse ? def.parse(node, opset) : {};
-  return node.parsed as A;
 }
 
 /** One context object, pointed at each node in turn (no closures per node). */

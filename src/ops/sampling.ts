@@ -31,7 +31,7 @@ const gridSample: OpDef = {
   work(ctx) {
     const y = ctx.outputs[0];
     if (!y) return {};
-    const mode = attrString(ctx.node, 'mode', ctx.node.resolvedOpset !== undefined && ctx.node.resolvedOpset >= 20 ? 'linear' : 'bilinear');
+    const mode = attrString(ctx.node, 'mode', ctx.opset >= 20 ? 'linear' : 'bilinear');
     // Plus the coordinate unnormalisation: 2 operations per spatial axis.
     return { elementwise: product(y) * (interpolationOps(mode, y.length - 2) + 2 * (y.length - 2)) };
   },

@@ -63,7 +63,7 @@ export const group: Pass<Match> = {
     }
     if (init === 'he') W.set(normal(W.length, 0, Math.sqrt(2 / (inG * k2)), mulberry32(hashSeed(ctx.seed, `${conv.name}.group`))));
     setWeight(graph, conv, 1, `${conv.name}.weight_g${g}`, [c2, inG, ...k], W);
-    conv.setAttr('group', int(g));
+    graph.setAttr(conv, 'group', int(g));
     let weightError = init ? 1 : Math.sqrt((total - kept) / (total || 1));
     const detail: Record<string, number | string> = { g, fit: init ? 'he' : 'data-free' };
     if (ctx.calibration && !init) {

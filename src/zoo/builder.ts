@@ -71,7 +71,7 @@ export class Builder {
   }
 
   input(name: string, shape: readonly number[]): T {
-    this.graph.inputs.push(name);
+    this.graph.addGraphInput(name);
     const v = this.graph.value(name);
     v.declared = { dtype: 'float32', shape };
     v.dtype = 'float32';
@@ -80,7 +80,7 @@ export class Builder {
   }
 
   output(t: T): void {
-    this.graph.outputs.push(t.name);
+    this.graph.addGraphOutput(t.name);
     this.graph.value(t.name).declared = { dtype: 'float32', shape: t.shape };
   }
 

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFormatError, UsageError } from '../../errors.js';
+import { host } from '../../host.js';
 import type { Graph } from '../../ir/index.js';
 import { readGraphModel, readLayersModel, readWeights, type GraphModelJson, type TfjsWeightGroup } from '../tfjs/index.js';
 import { checkExternalLocation } from './onnx-file.js';
@@ -25,7 +26,7 @@ export function loadTfjs(file: string, options: TfjsReadOptions = {}): Graph {
   let text: string;
   try {
     if (!fs.statSync(file).isFile()) throw new UsageError(`${file}: not a file`);
-    text = fs.readFileSync(file, 'utf8');
+    text = host.readTextFile(file);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
