@@ -97,7 +97,7 @@ export function measureNode(graph: Graph, node: Node, r: CostRecord): void {
       const ctx = WORK_CONTEXT;
       ctx.node = node;
       ctx.opset = graph.opset(node.domain) ?? 1;
-      ctx.attrs = parsedAttrs(node, def, ctx.opset);
+      ctx.attrs = parsedAttrs(node, def, ctx.opset, graph);
       ctx.inputs = inputs;
       ctx.outputs = outputs;
       work = def.work(ctx);

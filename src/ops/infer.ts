@@ -118,7 +118,7 @@ class Context implements InferContext<unknown> {
     this.opset = opset;
     this.ins = ins;
     try {
-      this.attrs = parsedAttrs(node, def, opset);
+      this.attrs = parsedAttrs(node, def, opset, this.graph);
       const outs = def.infer(this);
       for (let k = 0; k < outs.length; k++) {
         const shape = outs[k]!.shape;

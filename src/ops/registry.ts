@@ -60,25 +60,37 @@ interface NodeOps {
   parsed: unknown;
 }
 
-const nodeOps = new WeakMap<Node, NodeOps>();
+/**
+ * One plain Map per graph (a WeakMap entry per graph rather than one per node, less work for the
+ * garbage collector; nodes a graph dropped stay in its map while it lives); nodes asked about
+ * without their graph are kept in `loose`.
+ */
+const byGraph = new WeakMap<Graph, Map<Node, NodeOps>>();
+const loose = new WeakMap<Node, NodeOps>();
 
-function entry(node: Node, opset: number): NodeOps {
-  let c = nodeOps.get(node);
+function entry(graph: Graph | undefined, node: Node, opset: number): NodeOps {
+  let map: Map<Node, NodeOps> | WeakMap<Node, NodeOps> = loose;
+  if (graph !== undefined) {
+    let m = byGraph.get(graph);
+    if (m === undefined) byGraph.set(graph, (m = new Map()));
+    map = m;
+  }
+  let c = map.get(node);
   if (c === undefined || c.opset !== opset || c.attrs !== node.attrs) {
     c = { opset, attrs: node.attrs, def: resolveOp(node.domain, node.opType, opset), parsed: undefined };
-    nodeOps.set(node, c);
+    map.set(node, c);
   }
   return c;
 }
 
 /** The definition a graph's node binds to (cached beside the node until its attributes or opset change). */
 export function opOf(graph: Graph, node: Node): OpDef<unknown> | undefined {
-  return entry(node, graph.opset(node.domain) ?? 1).def;
+  return entry(graph, node, graph.opset(node.domain) ?? 1).def;
 }
 
-/** The op's typed attribute record, parsed on first use and kept beside the node. */
-export function parsedAttrs<A>(node: Node, def: OpDef<A>, opset: number): A {
-  const c = entry(node, opset);
+/** The op's typed attribute record, parsed on first use and kept beside the node (with its graph when given). */
+export function parsedAttrs<A>(node: Node, def: OpDef<A>, opset: number, graph?: Graph): A {
+  const c = entry(graph, node, opset);
   if (c.parsed === undefined) c.parsed = def.parse ? def.parse(node, opset) : {};
   return c.parsed as A;
 }
