@@ -4,6 +4,7 @@ import os from 'node:os';
 import { setHost } from './host.js';
 
 setHost({
+  readFile: (file) => fs.readFileSync(file),
   readTextFile: (file) => fs.readFileSync(file, 'utf8'),
   machine: () => ({
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',

@@ -1,6 +1,6 @@
 /**
- * What the core asks of the machine it runs on, in one place: reading a text file the user named
- * (a prune widths file) and describing the machine a measurement ran on. The defaults work in a
+ * What the core asks of the machine it runs on, in one place: reading a file the user named (a
+ * model, a prune widths file) and describing the machine a measurement ran on. The defaults work in a
  * browser (no files; the navigator's core count); src/host-node.ts sets Node's (imported by src/index.ts).
  */
 import { UsageError } from './errors.js';
@@ -14,6 +14,8 @@ export interface Machine {
 }
 
 export interface Host {
+  /** A file's bytes (the model files the Node adapters open; tests count the reads through it). */
+  readFile(file: string): Uint8Array;
   readTextFile(file: string): string;
   machine(): Machine;
 }
@@ -21,6 +23,9 @@ export interface Host {
 const nav = (globalThis as { navigator?: { hardwareConcurrency?: number; userAgent?: string } }).navigator;
 
 export const host: Host = {
+  readFile(file) {
+    throw new UsageError(`cannot read '${file}' here: reading files needs Node`);
+  },
   readTextFile(file) {
     throw new UsageError(`cannot read '${file}' here: reading files needs Node`);
   },

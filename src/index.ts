@@ -18,13 +18,13 @@ export {
 
 // The Graph IR.
 export {
-  Graph, Node, Tensor, findProblems, float32ToFloat16, floatToHalf, parseShapeText, topoOrder, validate, Value, type DType, type Dim, type Shape,
+  Graph, Node, Tensor, float, int, ints, findProblems, float32ToFloat16, floatToHalf, parseShapeText, topoOrder, validate, Value, type DType, type Dim, type Shape,
   type TensorSource, type ValueField, type Attribute, type TypeInfo, type ModelMeta
 } from './ir/index.js';
 
 // Op definitions, registry and shape inference.
 export {
-  bindInputs, convGeometry, inferShapes, opOf, parseConv, knownOps, registerOp, resolveOp, type InferReport, type BindOptions, type ConvAttrs,
+  bindInputs, convGeometry, inferShapes, inferenceCount, opOf, parseConv, knownOps, registerOp, resolveOp, type InferReport, type BindOptions, type ConvAttrs,
   type ConvGeometry, type Window, type WindowAttrs, type AutoPad, type OpDef, type OpCategory, type OutputInfo, type InferContext, type WorkContext,
   type Work, type ConvKind
 } from './ops/index.js';
@@ -32,15 +32,15 @@ export {
 // ONNX reading and writing.
 export {
   checkOutputFile, checkOutputFolder, writeFilesAtomic, type OutputFile
-} from './formats/files.js';
+} from './formats/node/index.js';
 export {
   decodeModel, decodeModelBytes, encodeModel, graphFromModel, readOnnx, writeOnnx, type ReadOptions, type WriteOptions, type WriteResult
 } from './formats/onnx/index.js';
-export { loadOnnx, saveOnnx, checkExternalLocation, type SaveOptions } from './formats/onnx/file.js';
+export { loadOnnx, saveOnnx, checkExternalLocation, type SaveOptions } from './formats/node/index.js';
 export {
   type GraphModelJson, type TfjsWeightGroup, type TfjsWeightSpec
 } from './formats/tfjs/index.js';
-export { loadTfjs, readTfjsJson, isTfjsPath, type TfjsReadOptions } from './formats/tfjs/file.js';
+export { loadTfjs, readTfjsJson, isTfjsPath, type TfjsReadOptions } from './formats/node/index.js';
 
 // Real data: IDX, npy/npz, image folders; preprocessing; batches streamed.
 export {
@@ -71,7 +71,7 @@ export {
 
 // The network builder and the reference networks.
 export {
-  Builder, NETWORKS, buildFromSpec, buildNetwork, findNetwork, float, int, ints, layers, parseOptions, type T, type BuilderOptions, type Init,
+  Builder, NETWORKS, buildFromSpec, buildNetwork, findNetwork, layers, parseOptions, type T, type BuilderOptions, type Init,
   type NetworkDef, type NetOptions, type OptionSpec
 } from './zoo/index.js';
 
@@ -110,8 +110,8 @@ export {
   type RewriteOptions, type Pass, type PassContext, type PassParams, type Change, type RefitTarget, type ChannelGroup, type Dependencies,
   type Criterion
 } from './rewrite/index.js';
-export { rewriteModel, checkOutputPath, writeRewritten, EXACT_TOLERANCE, type RewriteResult, type RewriteRunOptions } from './rewrite/run.js';
-export { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult, type Score, type BuildWith } from './rewrite/keep.js';
+export { rewriteModel, checkOutputPath, writeRewritten, EXACT_TOLERANCE, type RewriteResult, type RewriteRunOptions } from './rewrite-run/index.js';
+export { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult, type Score, type BuildWith } from './rewrite-run/index.js';
 
 // Lint rules and SARIF.
 export {
@@ -120,7 +120,7 @@ export {
   type LintContext
 } from './lint/index.js';
 export { applyConfigFile } from './lint/config-file.js';
-export { machineRidge, measureRidge, type Ridge } from './lint/ridge.js';
+export { machineRidge, measureRidge, type Ridge } from './engine/index.js';
 
 // The guideline lab.
 export {

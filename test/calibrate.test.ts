@@ -17,13 +17,13 @@ import { runBytes, seededFloats } from './helpers/ort.js';
 async function ortConv(x: Float32Array, xDims: number[], w: Float32Array, wDims: number[], b: Float32Array, attrs: Record<string, number[] | number>): Promise<{ data: Float32Array; dims: number[] }> {
   const g = new Graph();
   g.opsets.set('', 13);
-  g.inputs.push('x');
+  g.addGraphInput('x');
   g.value('x').declared = { dtype: 'float32', shape: xDims };
   g.setInitializer('w', Tensor.fromArray('float32', wDims, w));
   g.setInitializer('b', Tensor.fromArray('float32', [wDims[0]!], b));
   const map = new Map<string, Attribute>(Object.entries(attrs).map(([k, v]) => [k, typeof v === 'number' ? { type: 'int', value: v } : { type: 'ints', value: v }]));
   g.addNode(new Node('Conv', 'conv', ['x', 'w', 'b'], ['y'], map));
-  g.outputs.push('y');
+  g.addGraphOutput('y');
   g.value('y').declared = { dtype: 'float32', shape: undefined };
   const out = await runBytes(writeOnnx(g).model, { x: new ort.Tensor('float32', x, xDims) });
   return { data: out['y']!.data as Float32Array, dims: out['y']!.dims.map(Number) };

@@ -44,9 +44,9 @@ describe('core bundle for the browser', () => {
   });
 
   it("fails on an entry that reaches the ONNX file adapter (fs, path) or onnxruntime-node, through the chain of imports", async () => {
-    const files = await check('uses-file.ts', `export { loadOnnx } from ${src('formats/onnx/file.ts')};\n`);
+    const files = await check('uses-file.ts', `export { loadOnnx } from ${src('formats/node/onnx-file.ts')};\n`);
     expect(new Set(files.offenders.map((o) => o.spec))).toEqual(new Set(['node:fs', 'node:path']));
-    expect(files.offenders.some((o) => o.chain.join(' ').includes('src/formats/files.ts'))).toBe(true);
+    expect(files.offenders.some((o) => o.chain.join(' ').includes('src/formats/node/files.ts'))).toBe(true);
     const ort = await check('uses-ort.ts', `export { ortNode } from ${src('engine/ort-node.ts')};\n`);
     expect(ort.offenders.filter((o) => o.kind === 'native package').map((o) => o.spec)).toEqual(['onnxruntime-node']);
   });

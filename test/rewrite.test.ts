@@ -343,7 +343,7 @@ describe('the rewrite command', () => {
     // conv → BN → divide by zero: every output element is ±∞ (the inputs are seeded normals).
     const g = new IRGraph();
     g.opsets.set('', 13);
-    g.inputs.push('x');
+    g.addGraphInput('x');
     g.value('x').declared = { dtype: 'float32', shape: [1, 2, 4, 4] };
     const f32 = (dims: number[], v: number[]) => Tensor.fromArray('float32', dims, Float32Array.from(v));
     g.setInitializer('w', f32([2, 2, 1, 1], [1, 0.5, -0.5, 1]));
@@ -352,7 +352,7 @@ describe('the rewrite command', () => {
     g.addNode(new Node('Conv', 'conv', ['x', 'w'], ['c']));
     g.addNode(new Node('BatchNormalization', 'bn', ['c', 's', 'b', 'm', 'v'], ['n']));
     g.addNode(new Node('Div', 'div', ['n', 'zero'], ['y']));
-    g.outputs.push('y');
+    g.addGraphOutput('y');
     g.value('y').declared = { dtype: 'float32', shape: undefined };
     const dir = tempDir();
     const input = path.join(dir, 'inf.onnx');

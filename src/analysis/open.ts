@@ -4,8 +4,7 @@
  * (graph or layers model, its weight shards beside it).
  */
 import { UsageError } from '../errors.js';
-import { loadOnnx } from '../formats/onnx/file.js';
-import { isTfjsPath, loadTfjs } from '../formats/tfjs/file.js';
+import { isTfjsPath, loadOnnx, loadTfjs } from '../formats/node/index.js';
 import type { Graph } from '../ir/index.js';
 import { buildFromSpec, NETWORKS } from '../zoo/index.js';
 

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import type { Engine, Feeds, HostTensor } from '../engine/index.js';
 import { readOnnx, writeOnnx } from '../formats/onnx/index.js';
 import { topoOrder, type Graph } from '../ir/index.js';
-import { hashSeed, mulberry32 } from '../zoo/random.js';
+import { hashSeed, mulberry32 } from '../random.js';
 
 /** A captured value: [N, C, H, W] (or [N, F]) row-major; with `positions`, [N, C, P]. */
 export interface Activation {
@@ -38,7 +38,7 @@ export function captureModel(graph: Graph, names: readonly string[]): Uint8Array
     }
   }
   const copy = readOnnx(writeOnnx(graph).model, { source: 'capture copy' });
-  copy.outputs = [...names];
+  copy.setGraphOutputs(names);
   for (const name of names) {
     const v = copy.value(name);
     // Declare the dtype only: ORT checks a declared output shape against what it computes.
@@ -53,8 +53,7 @@ export function captureModel(graph: Graph, names: readonly string[]): Uint8Array
     for (const i of [...n.inputs, ...n.outerReads]) if (i) needed.add(i);
   }
   copy.nodes = copy.nodes.filter((n) => keep.has(n));
-  copy.inputs = copy.inputs.filter((i) => needed.has(i));
-  copy.touch();
+  copy.setGraphInputs(copy.inputs.filter((i) => needed.has(i)));
   copy.prune();
   return writeOnnx(copy).model;
 }

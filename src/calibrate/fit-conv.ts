@@ -8,7 +8,7 @@ import type { Engine } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { writeOnnx } from '../formats/onnx/index.js';
 import { Graph, Node, Tensor, type Attribute } from '../ir/index.js';
-import { hashSeed, mulberry32 } from '../zoo/random.js';
+import { hashSeed, mulberry32 } from '../random.js';
 import type { Activation } from './capture.js';
 import { NormalEquations } from './lstsq.js';
 
@@ -138,7 +138,7 @@ async function convError(engine: Engine, x: Activation, y: Activation, geo: Geom
   const cin = chans ? chans.length : c1;
   const g = new Graph();
   g.opsets.set('', 13);
-  g.inputs.push('x');
+  g.addGraphInput('x');
   g.value('x').declared = { dtype: 'float32', shape: [n, cin, h, w] };
   g.setInitializer('w', Tensor.fromArray('float32', [c2, weight.length / (c2 * kh * kw), kh, kw], weight));
   g.setInitializer('b', Tensor.fromArray('float32', [c2], bias));
@@ -153,7 +153,7 @@ async function convError(engine: Engine, x: Activation, y: Activation, geo: Geom
     ['group', { type: 'int', value: o.group ?? 1 }],
   ]);
   g.addNode(new Node('Conv', 'conv', ['x', 'w', 'b'], ['y'], attrs));
-  g.outputs.push('y');
+  g.addGraphOutput('y');
   g.value('y').declared = { dtype: 'float32', shape: [n, c2, oh, ow] };
   const session = await engine.load({ bytes: writeOnnx(g).model });
   try {

@@ -175,13 +175,13 @@ function cholSolve(l: Float64Array, n: number, c: Float64Array, m: number): Floa
 function productsModel(n: number, m: number): Uint8Array {
   const g = new Graph();
   g.opsets.set('', 13);
-  g.inputs.push('x', 'y');
+  g.setGraphInputs(['x', 'y']);
   g.value('x').declared = { dtype: 'float64', shape: ['rows', n] };
   g.value('y').declared = { dtype: 'float64', shape: ['rows', m] };
   g.addNode(new Node('Transpose', 'xt', ['x'], ['xt'], new Map([['perm', { type: 'ints', value: [1, 0] }]])));
   g.addNode(new Node('MatMul', 'gram', ['xt', 'x'], ['gram']));
   g.addNode(new Node('MatMul', 'cross', ['xt', 'y'], ['cross']));
-  g.outputs.push('gram', 'cross');
+  g.setGraphOutputs(['gram', 'cross']);
   g.value('gram').declared = { dtype: 'float64', shape: [n, n] };
   g.value('cross').declared = { dtype: 'float64', shape: [n, m] };
   return writeOnnx(g).model;

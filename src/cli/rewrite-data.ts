@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import {
   calibrationBatches, evaluate, openDataset, openModel, prepareModel, sliceDataset,
-  type BindOptions, type Dataset, type Engine, type Feeds, type KeepOptions, type Score,
+  type BindOptions, type Dataset, type Engine, type Feeds, type Graph, type KeepOptions, type Score,
 } from '../index.js';
 import { dataOptions } from './data-options.js';
 import { positiveInt } from './options.js';
@@ -50,7 +50,7 @@ export function keepFlags(opts: Record<string, unknown>): { faster: boolean; max
   return { faster, seconds, ...(maxDrop !== undefined ? { maxDrop } : {}), ...(minAgreement !== undefined ? { minAgreement } : {}) };
 }
 
-export async function rewriteData(model: string, opts: Record<string, unknown>, budgeted: boolean): Promise<RewriteData | undefined> {
+export async function rewriteData(model: string, opts: Record<string, unknown>, budgeted: boolean, graph?: () => Graph): Promise<RewriteData | undefined> {
   if (opts['data'] === undefined) {
     if (opts['calib'] !== undefined || opts['holdout'] !== undefined) throw new UsageError('--calib and --holdout need --data');
     return undefined;
@@ -59,7 +59,7 @@ export async function rewriteData(model: string, opts: Record<string, unknown>, 
   const holdout = opts['holdout'] !== undefined ? Number(opts['holdout']) : budgeted ? 1000 : 128;
   if (!Number.isInteger(holdout) || holdout < 0) throw new UsageError(`--holdout must be a whole number ≥ 0, got '${String(opts['holdout'])}'`);
   if (budgeted && holdout === 0) throw new UsageError('--max-drop and --min-agreement are judged on the held-out samples: --holdout must be at least 1');
-  const d = dataOptions(opts, openModel(model));
+  const d = dataOptions(opts, graph ? graph() : openModel(model));
   const limit = Math.min(d.limit ?? Infinity, calib + holdout);
   // One dataset: its batches can be iterated again, so the held-out samples are a slice of it.
   const all = await openDataset(d.data!, { ...d, limit });
@@ -77,8 +77,8 @@ export async function rewriteData(model: string, opts: Record<string, unknown>, 
 }
 
 /** Scores a model on the held-out samples: its top-1 (with labels) and its agreement with the original's predictions. */
-export function heldOutScorer(model: string, data: RewriteData, engine: Engine, bind: BindOptions): KeepOptions['score'] {
-  const original = prepareModel(model, bind);
+export function heldOutScorer(model: string, data: RewriteData, engine: Engine, bind: BindOptions, graph?: Graph): KeepOptions['score'] {
+  const original = prepareModel(model, bind, 1, graph);
   return async (candidate): Promise<Score> => {
     const r = await evaluate(candidate, data.heldOut!, engine, { reference: original, batchSize: data.batchSize });
     const agreement = r.agreement?.find((a) => a.classes)?.classes?.top1.value;

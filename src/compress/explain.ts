@@ -7,7 +7,7 @@
  */
 import { costModel } from '../cost/index.js';
 import type { Graph } from '../ir/index.js';
-import { attrInt } from '../ops/attrs.js';
+import { attrInt } from '../ir/index.js';
 
 export interface LayerChange {
   node: string;

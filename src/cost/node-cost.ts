@@ -96,7 +96,8 @@ export function measureNode(graph: Graph, node: Node, r: CostRecord): void {
     if (def.work) {
       const ctx = WORK_CONTEXT;
       ctx.node = node;
-      ctx.attrs = parsedAttrs(node, def, node.resolvedOpset);
+      ctx.opset = graph.opset(node.domain) ?? 1;
+      ctx.attrs = parsedAttrs(node, def, ctx.opset, graph);
       ctx.inputs = inputs;
       ctx.outputs = outputs;
       work = def.work(ctx);
@@ -140,7 +141,7 @@ const NO_WORK: Work = {};
  * One work context and one shape list per arity, reused for every node: work functions read
  * them and keep nothing, and a model has thousands of nodes.
  */
-const WORK_CONTEXT: { node: Node; attrs: unknown; inputs: Shapes; outputs: Shapes } = { node: undefined as unknown as Node, attrs: undefined, inputs: [], outputs: [] };
+const WORK_CONTEXT: { node: Node; attrs: unknown; opset: number; inputs: Shapes; outputs: Shapes } = { node: undefined as unknown as Node, attrs: undefined, opset: 1, inputs: [], outputs: [] };
 type Shapes = (readonly number[] | undefined)[];
 const IN_POOL: Shapes[] = [];
 const OUT_POOL: Shapes[] = [];

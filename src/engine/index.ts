@@ -23,4 +23,5 @@ export { mapOptimised, type NodeStatus, type Accounting } from './profile-map.js
 export { summarize, medianInterval, quantile, type Stats } from './stats.js';
 export { environment, type Environment } from './environment.js';
 export { ortNodeVersion } from './ort-node.js';
+export { machineRidge, measureRidge, type Ridge } from './ridge.js';
 export { loadTfjsReference, tfjsEngine, tfjsWasmEngine, type TfjsBackend, type TfjsModel } from './tfjs-reference.js';

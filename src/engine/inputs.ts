@@ -1,6 +1,6 @@
 /** Seeded inputs: the same seed gives the same data on every engine and machine. */
 import type { DType, Graph } from '../ir/index.js';
-import { mulberry32 } from '../zoo/random.js';
+import { mulberry32 } from '../random.js';
 import type { Feeds, HostTensor } from './types.js';
 
 /** Uniform values in [-1, 1) for floats, small non-negative integers for integer inputs. */

@@ -51,10 +51,10 @@ export const ortNode: EngineFactory = {
 function probeModel(): Uint8Array {
   const g = new Graph();
   g.opsets.set('', 13);
-  g.inputs.push('x');
+  g.addGraphInput('x');
   g.value('x').declared = { dtype: 'float32', shape: [1, 8] };
   g.addNode(new Node('Relu', 'probe', ['x'], ['y']));
-  g.outputs.push('y');
+  g.addGraphOutput('y');
   g.value('y').declared = { dtype: 'float32', shape: [1, 8] };
   return writeOnnx(g).model;
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openModel } from '../analysis/index.js';
 import { UsageError } from '../errors.js';
 import { writeOnnx } from '../formats/onnx/index.js';
-import { isTfjsPath } from '../formats/tfjs/file.js';
+import { isTfjsPath } from '../formats/node/index.js';
 import type { Graph } from '../ir/index.js';
 import { inferShapes, type BindOptions } from '../ops/index.js';
 import { seededInputs } from './inputs.js';
@@ -22,14 +22,14 @@ export interface PreparedModel {
   batch: number;
 }
 
-/** Open `spec` (a path or `zoo:…`), bind its inputs, and make seeded feeds. */
-export function prepareModel(spec: string, bind: BindOptions = {}, seed = 1): PreparedModel {
+/** Open `spec` (a path or `zoo:…`; `graph` when the caller opened it already), bind its inputs, and make seeded feeds. */
+export function prepareModel(spec: string, bind: BindOptions = {}, seed = 1, graph?: Graph): PreparedModel {
   if (isTfjsPath(spec)) {
     // ONNX engines run the converted bytes; the tfjs engine runs the original model.json.
-    const p = prepareGraph(openModel(spec), path.basename(path.dirname(path.resolve(spec))) + '/' + path.basename(spec), bind, seed);
+    const p = prepareGraph(graph ?? openModel(spec), path.basename(path.dirname(path.resolve(spec))) + '/' + path.basename(spec), bind, seed);
     return { ...p, model: { ...(p.model as { bytes: Uint8Array }), source: spec } };
   }
-  return prepareGraph(openModel(spec), spec.startsWith('zoo:') ? spec : path.basename(spec), bind, seed, spec.startsWith('zoo:') ? undefined : spec);
+  return prepareGraph(graph ?? openModel(spec), spec.startsWith('zoo:') ? spec : path.basename(spec), bind, seed, spec.startsWith('zoo:') ? undefined : spec);
 }
 
 /** The same for a Graph in memory; `file` lets the engine load an unchanged file directly. */

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { costModel } from '../cost/index.js';
 import { EngineError } from '../errors.js';
-import { loadOnnx } from '../formats/onnx/file.js';
+import { loadOnnx } from '../formats/node/index.js';
 import { subgraphNodeNames } from '../ir/index.js';
 import { timeRuns } from './bench.js';
 import { environment, type Environment } from './environment.js';

@@ -1,11 +1,12 @@
 /**
  * The Graph every stage reads: nodes in topological order, values with dtype and shape,
- * constant tensors. Nodes refer to values by name; the graph keeps a producer/consumer index
- * that mutators refresh, so passes can edit freely and then call `validate`.
+ * constant tensors. Nodes refer to values by name; the graph keeps a producer/consumer index.
+ * Every edit goes through a Graph method (node inputs, outputs and attributes are read-only
+ * elsewhere), so the index, the cached order and the "shapes are current" mark are always right.
  */
 import { GraphError } from '../errors.js';
 import type { Tensor } from './tensor.js';
-import { NO_OUTER, Value, type Node } from './node.js';
+import { lists, NO_OUTER, Value, type Attribute, type Node } from './node.js';
 
 /** Model-level fields, carried from reader to writer. */
 export interface ModelMeta {
@@ -51,15 +52,17 @@ export class Graph {
   name = 'graph';
   docString = '';
   /** Nodes in order (kept topological by the reader and by passes). Removals and replacements are applied on the next read. */
-  get nodes(): Node[] {
+  get nodes(): readonly Node[] {
     if (this.pending !== undefined) this.applyPending();
     return this.nodeList;
   }
 
-  set nodes(list: Node[]) {
-    this.nodeList = list;
+  /** Replace the whole node list (readers, sorting, keeping a subset). */
+  set nodes(list: readonly Node[]) {
+    this.nodeList = list as Node[];
     this.pending = undefined;
     this.nodeNames = undefined;
+    this.touch();
   }
 
   private nodeList: Node[] = [];
@@ -67,9 +70,16 @@ export class Graph {
   private pending: PendingEdits | undefined;
   /** Every node name in use (and those of nodes removed since), for `uniqueNodeName`; made on its first call. */
   private nodeNames: Set<string> | undefined;
-  /** Real inputs (initializers excluded), in file order. */
-  inputs: string[] = [];
-  outputs: string[] = [];
+  private inputList: string[] = [];
+  private outputList: string[] = [];
+  /** Real inputs (initializers excluded), in file order (`setGraphInputs`, `addGraphInput` change them). */
+  get inputs(): readonly string[] {
+    return this.inputList;
+  }
+  /** Outputs in file order (`setGraphOutputs`, `addGraphOutput`, `replaceUses` change them). */
+  get outputs(): readonly string[] {
+    return this.outputList;
+  }
   /** Initializer tensors by value name, in file order. */
   initializers = new Map<string, Tensor>();
   /** Every value the graph names. */
@@ -82,6 +92,9 @@ export class Graph {
 
   /** Bumped by `touch`: index and order are rebuilt when they were made at an older epoch. */
   private epoch = 1;
+  /** Bumped by every edit (structure, initializers, attributes): what the shapes mark is checked against. */
+  private editCount = 1;
+  private shapes: { at: number; mark: ShapesMark } | undefined;
   private indexedAt = 0;
   private usersAt = 0;
   private namesUniqueAt = 0;
@@ -132,14 +145,125 @@ export class Graph {
     return this.namesUniqueAt === this.epoch;
   }
 
-  /** Call after editing `nodes`, their names, or their inputs/outputs directly. */
-  touch(): void {
+  /** After any edit of nodes, their names, inputs or outputs: index, order and shapes are stale. */
+  private touch(): void {
     this.epoch++;
+    this.editCount++;
     this.orderCache = undefined;
   }
 
+  /** Counts edits: equal numbers mean nothing was changed through the Graph in between. */
+  get version(): number {
+    return this.editCount;
+  }
+
+  /** Record what shape inference found at this version (ops' `inferShapes` calls this). */
+  markShapes(mark: ShapesMark): void {
+    this.shapes = { at: this.editCount, mark };
+  }
+
+  /** The mark of the last inference when no edit came after it, else undefined. */
+  get shapesMark(): ShapesMark | undefined {
+    return this.shapes?.at === this.editCount ? this.shapes.mark : undefined;
+  }
+
+  /** Point input `slot` of `node` at `name` ('' omits an optional input); the list grows with '' to reach the slot. */
+  setInput(node: Node, slot: number, name: string): void {
+    const ins = node.inputs.slice();
+    while (ins.length <= slot) ins.push('');
+    ins[slot] = name;
+    lists(node).inputs = ins;
+    this.touch();
+  }
+
+  /** Name output `slot` of `node` `name`. */
+  setOutput(node: Node, slot: number, name: string): void {
+    const outs = node.outputs.slice();
+    while (outs.length <= slot) outs.push('');
+    outs[slot] = name;
+    lists(node).outputs = outs;
+    if (name) this.value(name);
+    this.touch();
+  }
+
+  /** Replace a node's input and/or output lists. */
+  setNodeIO(node: Node, inputs: readonly string[] | undefined, outputs?: readonly string[]): void {
+    if (inputs) lists(node).inputs = inputs.slice();
+    if (outputs) {
+      lists(node).outputs = outputs.slice();
+      for (const o of outputs) if (o) this.value(o);
+    }
+    this.touch();
+  }
+
+  /** Set (or, with undefined, remove) an attribute of `node`; the ops' parsed record follows, as the map is new. */
+  setAttr(node: Node, name: string, attr: Attribute | undefined): void {
+    const attrs = new Map(node.attrs);
+    if (attr) attrs.set(name, attr);
+    else attrs.delete(name);
+    lists(node).attrs = attrs;
+    this.editCount++;
+  }
+
+  setGraphInputs(names: readonly string[]): void {
+    this.inputList = names.slice();
+    this.touch();
+  }
+
+  addGraphInput(name: string): void {
+    this.inputList.push(name);
+    this.value(name);
+    this.touch();
+  }
+
+  setGraphOutputs(names: readonly string[]): void {
+    this.outputList = names.slice();
+    this.touch();
+  }
+
+  addGraphOutput(name: string): void {
+    this.outputList.push(name);
+    this.value(name);
+    this.touch();
+  }
+
+  /**
+   * A copy to edit without touching this graph: its own nodes, lists and values; tensors,
+   * attribute maps and declared types are shared (never changed in place). The index is built
+   * afresh on use; the shapes mark and the "names are unique" mark carry over when current.
+   */
+  clone(): Graph {
+    const g = new Graph();
+    g.name = this.name;
+    g.docString = this.docString;
+    const nodes = this.nodes;
+    const copies = new Map<Node, Node>();
+    const list: Node[] = new Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const c = nodes[i]!.copy();
+      copies.set(nodes[i]!, c);
+      list[i] = c;
+    }
+    g.nodeList = list;
+    g.inputList = this.inputList.slice();
+    g.outputList = this.outputList.slice();
+    g.initializers = new Map(this.initializers);
+    this.values.forEach((v, name) => g.values.set(name, v.copy()));
+    g.opsets = new Map(this.opsets);
+    g.meta = { ...this.meta, metadata: this.meta.metadata.map((m) => ({ ...m })), extra: { ...this.meta.extra }, graphExtra: { ...this.meta.graphExtra } };
+    g.notes = this.notes.slice();
+    if (this.namesKnownUnique) g.markNamesUnique();
+    const mark = this.shapesMark;
+    if (mark) {
+      const map = (ns: readonly Node[]) => ns.map((n) => copies.get(n)!);
+      g.markShapes({ key: mark.key, unknownOps: map(mark.unknownOps), unresolved: map(mark.unresolved) });
+    }
+    return g;
+  }
+
   addNode(node: Node, index = this.nodes.length): Node {
-    this.nodes.splice(index, 0, node);
+    if (this.pending !== undefined) this.applyPending();
+    this.nodeList.splice(index, 0, node);
     this.added(node);
     this.touch();
     return node;
@@ -201,9 +325,9 @@ export class Graph {
     const reader = this.nodes.find((n) => n.outerReads.includes(from));
     if (reader) throw new GraphError(`cannot rename '${from}': a subgraph of ${reader.label} reads it, and subgraphs are not rewritten`);
     for (const n of this.nodes) {
-      for (let i = 0; i < n.inputs.length; i++) if (n.inputs[i] === from) n.inputs[i] = to;
+      if (n.inputs.includes(from)) lists(n).inputs = n.inputs.map((i) => (i === from ? to : i));
     }
-    this.outputs = this.outputs.map((o) => (o === from ? to : o));
+    this.outputList = this.outputList.map((o) => (o === from ? to : o));
     this.touch();
   }
 
@@ -214,6 +338,7 @@ export class Graph {
     v.tensor = tensor;
     v.dtype = tensor.dtype;
     v.shape = tensor.dims;
+    this.editCount++;
     return v;
   }
 
@@ -321,6 +446,16 @@ export class Graph {
     }
     this.usersAt = this.epoch;
   }
+}
+
+/**
+ * What the last shape inference left unknown, with the binding it ran under (`key`): kept by the
+ * graph while no edit comes after it, so stages that ask for shapes again do not re-infer.
+ */
+export interface ShapesMark {
+  readonly key: string;
+  readonly unknownOps: readonly Node[];
+  readonly unresolved: readonly Node[];
 }
 
 /** What one pass over the graph's names found (see `Graph.index`). */

@@ -58,15 +58,21 @@ export class Value {
   users: Node[] | undefined;
 
   constructor(readonly name: string) {}
+
+  /** A copy of what the value holds (index fields are left for the copy's graph to fill). */
+  copy(): Value {
+    const v = new Value(this.name);
+    v.declared = this.declared;
+    v.dtype = this.dtype;
+    v.shape = this.shape;
+    v.tensor = this.tensor;
+    v.folded = this.folded;
+    return v;
+  }
 }
 
 /** One operator application. */
 export class Node {
-  /** The op's parsed attribute record, filled once by the ops registry. */
-  parsed: unknown;
-  /** The op definition this node resolved to and the opset it resolved at, cached by the ops registry. */
-  resolvedDef: unknown;
-  resolvedOpset = 0;
   docString = '';
   /** NodeProto fields leannet does not interpret (overload, metadata_props, …), written back unchanged. */
   extra: Record<string, unknown> | undefined;
@@ -86,20 +92,28 @@ export class Node {
   outerReads: readonly string[] = NO_NAMES;
   outerValues: Value[] = NO_OUTER;
 
+  /**
+   * Inputs, outputs and attributes are read-only outside the IR: a graph's node changes them
+   * through the Graph (`setInput`, `setOutput`, `setNodeIO`, `replaceUses`, `setAttr`), which
+   * keeps its index and its "shapes are current" mark right. Each edit puts a new list or map in
+   * place (copy on write), so caches keyed by the old one (the ops' parsed attributes) see it.
+   */
   constructor(
     public opType: string,
     public name: string,
-    public inputs: string[],
-    public outputs: string[],
-    public attrs: Map<string, Attribute> = new Map(),
+    readonly inputs: readonly string[],
+    readonly outputs: readonly string[],
+    readonly attrs: ReadonlyMap<string, Attribute> = new Map(),
     public domain = '',
   ) {}
 
-  /** Set an attribute; the parsed record is rebuilt on next use. */
-  setAttr(name: string, attr: Attribute): void {
-    this.attrs.set(name, attr);
-    this.parsed = undefined;
-    this.resolvedOpset = 0;
+  /** A copy with its own lists (attributes are shared: edits replace the map). */
+  copy(): Node {
+    const n = new Node(this.opType, this.name, this.inputs.slice(), this.outputs.slice(), this.attrs, this.domain);
+    n.docString = this.docString;
+    n.extra = this.extra;
+    n.outerReads = this.outerReads;
+    return n;
   }
 
   /** `Conv 'conv_3'` — how messages name a node. */
@@ -107,3 +121,12 @@ export class Node {
     return `${this.opType} '${this.name}'`;
   }
 }
+
+/** The writable view of a node's lists, for the Graph's editing methods only (not exported from ir/index.ts). */
+export interface NodeLists {
+  inputs: readonly string[];
+  outputs: readonly string[];
+  attrs: ReadonlyMap<string, Attribute>;
+}
+
+export const lists = (node: Node): NodeLists => node as unknown as NodeLists;

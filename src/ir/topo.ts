@@ -64,11 +64,10 @@ function computeOrder(graph: Graph): Node[] {
 /** Sort `graph.nodes` in place into topological order. */
 export function sortGraph(graph: Graph): void {
   graph.nodes = topoOrder(graph);
-  graph.touch();
 }
 
 /** The loop is the part of the DFS stack from `p` to the top, closed back to `p`. */
-function describeCycle(nodes: Node[], stack: Int32Array, p: number): string {
+function describeCycle(nodes: readonly Node[], stack: Int32Array, p: number): string {
   const from = stack.indexOf(p);
   const loop = Array.from(stack.subarray(from));
   // The stack runs consumer → producer; print it in data-flow order.

@@ -7,8 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, environment, type EngineInfo, type Environment, type OptLevel } from '../engine/index.js';
 import { EngineError, UsageError } from '../errors.js';
-import { makeFolder } from '../formats/files.js';
-import { saveOnnx } from '../formats/onnx/file.js';
+import { makeFolder, saveOnnx } from '../formats/node/index.js';
 import { majority } from './claims.js';
 import { EXPERIMENTS } from './experiments/index.js';
 import { measureColumn } from './measure.js';
@@ -129,16 +128,14 @@ export async function runLab(ids: readonly string[], settings: readonly LabSetti
   return { env: environment(), quick: !!o.quick, settings: out };
 }
 
+/** One setting in a child process of its own entry (src/lab-child.ts, built to dist/lab-child.js). */
 function childSetting(experiments: readonly Experiment[], s: LabSetting, o: LabOptions): SettingResult[] {
-  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/leannet.js');
-  const args = [bin, 'lab', ...experiments.map((e) => e.id), '--engine', s.engine, '--opt', s.optLevel, '--json'];
-  if (s.threads) args.push('--threads', String(s.threads));
-  if (o.quick) args.push('--quick');
-  if (o.budgetMs) args.push('--time', String(o.budgetMs / 1000));
+  const child = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/lab-child.js');
+  const job = { ids: experiments.map((e) => e.id), setting: s, ...(o.quick ? { quick: true } : {}), ...(o.budgetMs ? { budgetMs: o.budgetMs } : {}) };
   o.onProgress?.({ setting: `${s.engine} threads ${s.threads ?? 'all'} opt ${s.optLevel} (separate process)`, experiment: '', column: '', done: 0, total: 1 });
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  const r = spawnSync(process.execPath, [child, JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
   if (r.status !== 0) throw new EngineError(`lab on ${s.engine} with ${s.threads ?? 'all'} threads failed: ${r.stderr.trim().split('\n').pop()}`);
-  return (JSON.parse(r.stdout) as LabResult).settings;
+  return [JSON.parse(r.stdout) as SettingResult];
 }
 
 /** Write every configuration as an ONNX file: DIR/<experiment>/<column>__<row>.onnx. */

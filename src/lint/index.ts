@@ -1,4 +1,4 @@
-/** Lint: rules as data, findings with evidence and estimated savings, SARIF output. Node only: ./ridge.js (measured, cached), ./config-file.js. */
+/** Lint: rules as data, findings with evidence and estimated savings, SARIF output. Node only: ./config-file.js. The ridge number lint takes is measured by engine/ (machineRidge). */
 export { lint, meetsSeverity, type LintOptions, type LintResult } from './run.js';
 export { RULES, g1, g2 } from './rules/index.js';
 export { defaultConfig, applyFlags, type LintConfig, type RuleConfig, type RuleFlags } from './config.js';

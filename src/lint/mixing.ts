@@ -3,8 +3,7 @@
  * [N, g, C/g, …] → Transpose swapping axes 1 and 2 → Reshape back, as ShuffleNet exports them)
  * and group convolutions that are not depthwise.
  */
-import type { Graph } from '../ir/index.js';
-import { attrInts } from '../ops/attrs.js';
+import { attrInts, type Graph } from '../ir/index.js';
 import { parseConv } from '../ops/index.js';
 
 export interface ChannelMixing {

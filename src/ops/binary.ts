@@ -4,7 +4,7 @@
  * each result is computed in the inputs' dtype as the runtime computes it (fold.ts).
  */
 import { isStatic, type DType, type Dim, type Shape } from '../ir/index.js';
-import { attrInt } from './attrs.js';
+import { attrInt } from '../ir/index.js';
 import { divDim, mulDim } from './symbolic.js';
 import { add, div, isIntDType, mod, mul, pow, sub, type Fold2 } from './fold.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';

@@ -1,6 +1,5 @@
 /** Concat and Split: pure data movement along one axis. */
-import { listString, type Dim } from '../ir/index.js';
-import { attrInt, attrInts, normAxis } from './attrs.js';
+import { attrInt, attrInts, listString, normAxis, type Dim } from '../ir/index.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 
 export const concat: OpDef = {

@@ -2,8 +2,7 @@
  * Constant and ConstantOfShape: weights in some exports live here instead of in initializers.
  * ConstantOfShape's output is a fill (shape + one value): counted, never materialised.
  */
-import { Tensor, type DType, type Node, type TensorSource } from '../ir/index.js';
-import { attrTensor } from './attrs.js';
+import { attrTensor, Tensor, type DType, type Node, type TensorSource } from '../ir/index.js';
 import type { OpDef } from './types.js';
 import { lengthOf, unknownDims } from './util.js';
 

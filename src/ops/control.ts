@@ -7,7 +7,7 @@
  * The work inside subgraphs is not counted in the totals.
  */
 import { listString, type Dim, type Shape } from '../ir/index.js';
-import { attrInt, attrInts, normAxis } from './attrs.js';
+import { attrInt, attrInts, normAxis } from '../ir/index.js';
 import { inferSubgraph } from './subgraph.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 

@@ -3,8 +3,7 @@
  * madds = N·∏in·C_in·(C_out/g)·∏k. Output ONNX-style: s·(in−1) + output_padding + effK − pb − pe,
  * or `output_shape` with the padding derived from it.
  */
-import { listString, type Node } from '../ir/index.js';
-import { attrInts } from './attrs.js';
+import { attrInts, listString, type Node } from '../ir/index.js';
 import { parseConv, type ConvAttrs } from './conv.js';
 import type { OpDef, WorkContext } from './types.js';
 import { product } from './util.js';

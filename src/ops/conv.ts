@@ -2,8 +2,7 @@
  * Conv, ConvInteger, QLinearConv: madds = N·∏out·c2·(c1/g)·∏k. The geometry also checks
  * C_in = W.shape[1]·group, which ONNX's own inference does not.
  */
-import { listString, type Node } from '../ir/index.js';
-import { attrInt, nodeFail } from './attrs.js';
+import { attrInt, listString, nodeFail, type Node } from '../ir/index.js';
 import { readWindowAttrs, windowGeometry, type Window, type WindowAttrs } from './geometry.js';
 import type { ConvKind, OpDef, Work, WorkContext } from './types.js';
 import { batched, product } from './util.js';

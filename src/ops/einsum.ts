@@ -4,8 +4,7 @@
  * operands; every ellipsis stands for as many dims, which broadcast. Cost: one multiply-add per point of the full index space
  * (all letters and the ellipsis), per extra operand.
  */
-import { listString, type Dim } from '../ir/index.js';
-import { attrString, nodeFail } from './attrs.js';
+import { attrString, listString, nodeFail, type Dim } from '../ir/index.js';
 import type { InferContext, OpDef, WorkContext } from './types.js';
 import { broadcast, product } from './util.js';
 

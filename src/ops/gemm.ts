@@ -1,8 +1,7 @@
 /**
  * Gemm and MatMul families: madds = M·N·K (times the broadcast batch for MatMul).
  */
-import { listString, type Dim, type Node } from '../ir/index.js';
-import { attrFloat, attrInt } from './attrs.js';
+import { attrFloat, attrInt, listString, type Dim, type Node } from '../ir/index.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 import { broadcast, product } from './util.js';
 

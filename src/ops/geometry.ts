@@ -4,8 +4,7 @@
  * the smaller half of the padding first, SAME_LOWER the larger; output ⌊(in+pb+pe−effK)/s⌋+1
  * (⌈…⌉ in ceil mode, without a last window that would start in the end padding).
  */
-import { listString, type Node } from '../ir/index.js';
-import { attrInts, attrString, nodeFail } from './attrs.js';
+import { attrInts, attrString, listString, nodeFail, type Node } from '../ir/index.js';
 
 export type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
 

@@ -1,6 +1,6 @@
 /** Op definitions, the registry, and whole-graph shape inference. */
-export { registerOp, resolveOp, opOf, knownOps } from './registry.js';
-export { inferShapes, inferNode, parsedAttrs, type InferReport } from './infer.js';
+export { registerOp, resolveOp, opOf, parsedAttrs, knownOps } from './registry.js';
+export { inferShapes, inferNode, inferenceCount, type InferReport } from './infer.js';
 export { bindInputs, type BindOptions } from './bind.js';
 export { convGeometry, convKind, parseConv, type ConvAttrs, type ConvGeometry } from './conv.js';
 export { windowGeometry, type Window, type WindowAttrs, type AutoPad } from './geometry.js';

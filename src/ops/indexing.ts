@@ -3,8 +3,7 @@
  * the masks and running sums Trilu, EyeLike, CumSum. Shapes follow the ONNX spec; gathers and
  * scatters move data (no arithmetic), CumSum adds once per element.
  */
-import { dtypeFromOnnx, listString } from '../ir/index.js';
-import { attrInt, normAxis } from './attrs.js';
+import { attrInt, dtypeFromOnnx, listString, normAxis } from '../ir/index.js';
 import type { OpDef } from './types.js';
 import { product } from './util.js';
 

@@ -6,7 +6,7 @@
 import { LeannetError, ShapeInferenceError, nodeContext } from '../errors.js';
 import { isStatic, topoOrder, type DType, type Dim, type Graph, type Node, type Shape, type Tensor, type Value } from '../ir/index.js';
 import { bindInputs, type BindOptions } from './bind.js';
-import { opOf } from './registry.js';
+import { opOf, parsedAttrs } from './registry.js';
 import { registerSubgraphInfer } from './subgraph.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 
@@ -26,12 +26,23 @@ export interface InferReport {
   unresolved: Node[];
 }
 
+/** Whole-graph inferences run in this process (not those skipped as current): what tests count. */
+let walks = 0;
+export function inferenceCount(): number {
+  return walks;
+}
+
 /**
  * Infer dtype and shape of every value; store them on the graph's values. `outer` (subgraphs:
  * If branches, Scan bodies) gives the types and contents of the values a subgraph reads from the
- * scopes around it.
+ * scopes around it. A graph not edited since it was last inferred with the same options (and no
+ * `outer`) is not walked again (the graph's shapes mark).
  */
 export function inferShapes(graph: Graph, options: BindOptions = {}, outer?: ReadonlyMap<string, Value>): InferReport {
+  const key = outer ? undefined : JSON.stringify(options);
+  const mark = graph.shapesMark;
+  if (key !== undefined && mark !== undefined && mark.key === key) return { unknownOps: mark.unknownOps.slice(), unresolved: mark.unresolved.slice() };
+  walks++;
   const bound = bindInputs(graph, options);
   // forEach, not for…of: no iterator result per entry in code V8 has not optimised yet.
   graph.values.forEach((v) => {
@@ -64,6 +75,7 @@ export function inferShapes(graph: Graph, options: BindOptions = {}, outer?: Rea
     if (result === 'unknown op') report.unknownOps.push(node);
     else if (result === 'unresolved') report.unresolved.push(node);
   }
+  if (key !== undefined) graph.markShapes({ key, unknownOps: report.unknownOps.slice(), unresolved: report.unresolved.slice() });
   return report;
 }
 
@@ -107,7 +119,7 @@ function inferOne(ctx: Context, node: Node, ins: readonly (Value | undefined)[],
   const graph = ctx.graph;
   const def = opOf(graph, node);
   if (!def) return 'unknown op';
-  const outs = ctx.run(node, def, node.resolvedOpset, ins);
+  const outs = ctx.run(node, def, graph.opset(node.domain) ?? 1, ins);
   if (!outs) return 'unresolved';
   for (let i = 0; i < outValues.length; i++) {
     const v = outValues[i];
@@ -120,12 +132,6 @@ function inferOne(ctx: Context, node: Node, ins: readonly (Value | undefined)[],
     v.tensor = o.tensor;
   }
   return 'ok';
-}
-
-/** The op's typed attribute record, parsed on first use and kept on the node. */
-export function parsedAttrs<A>(node: Node, def: OpDef<A>, opset: number): A {
-  if (node.parsed === undefined) node.parsed = def.parse ? def.parse(node, opset) : {};
-  return node.parsed as A;
 }
 
 /** One context object, pointed at each node in turn (no closures per node). */
@@ -142,7 +148,7 @@ class Context implements InferContext<unknown> {
     this.opset = opset;
     this.ins = ins;
     try {
-      this.attrs = parsedAttrs(node, def, opset);
+      this.attrs = parsedAttrs(node, def, opset, this.graph);
       const outs = def.infer(this);
       for (let k = 0; k < outs.length; k++) {
         const shape = outs[k]!.shape;

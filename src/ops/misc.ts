@@ -3,7 +3,7 @@
  * where the deciding values are known at analysis time (a constant Compress condition, a folded
  * Unique input) the sizes are computed.
  */
-import { attrInt, normAxis } from './attrs.js';
+import { attrInt, normAxis } from '../ir/index.js';
 import type { InferContext, OpDef } from './types.js';
 import { dataDim, product } from './util.js';
 

@@ -3,8 +3,7 @@
  * InstanceNormalization / LayerNormalization / GroupNormalization (mean, variance, normalise,
  * affine: 4 ops/elem). Scale and shift are trainable params; running statistics are buffers.
  */
-import { dtypeFromOnnx, listString, type Dim } from '../ir/index.js';
-import { attrInt, normAxis } from './attrs.js';
+import { attrInt, dtypeFromOnnx, listString, normAxis, type Dim } from '../ir/index.js';
 import type { OpDef, OutputInfo } from './types.js';
 import { product, sameAsInput } from './util.js';
 

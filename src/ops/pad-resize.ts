@@ -1,6 +1,5 @@
 /** Pad, Resize and Upsample: data movement that changes spatial size. */
-import { listString, type Dim } from '../ir/index.js';
-import { attrFloats, attrInts, attrString, normAxis } from './attrs.js';
+import { attrFloats, attrInts, attrString, listString, normAxis, type Dim } from '../ir/index.js';
 import type { InferContext, OpDef } from './types.js';
 import { unknownDims } from './util.js';
 

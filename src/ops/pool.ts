@@ -3,8 +3,7 @@
  * the global pools, Reduce*, ArgMax/ArgMin and LRN. Their arithmetic is counted in `flops`
  * (one operation per window element), not in madds or the element-wise column.
  */
-import { listString, type Dim, type Node } from '../ir/index.js';
-import { attrInt, attrInts, normAxis } from './attrs.js';
+import { attrInt, attrInts, listString, normAxis, type Dim, type Node } from '../ir/index.js';
 import { readWindowAttrs, windowGeometry, type WindowAttrs } from './geometry.js';
 import type { InferContext, OpDef, WorkContext } from './types.js';
 import { batched, lengthOf, product, unknownDims } from './util.js';

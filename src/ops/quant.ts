@@ -3,8 +3,7 @@
  * (y = (x − zp)·scale) and DynamicQuantizeLinear (computes scale and zero point from the data).
  * Two operations per element; scales and zero points are buffers.
  */
-import { dtypeFromOnnx } from '../ir/index.js';
-import { attrInt } from './attrs.js';
+import { attrInt, dtypeFromOnnx } from '../ir/index.js';
 import type { OpDef } from './types.js';
 import { product } from './util.js';
 

@@ -10,7 +10,7 @@
  * element-wise (≈ gates·hidden + 3·hidden per step), counted as element-wise work.
  */
 import { listString, type Dim, type Node } from '../ir/index.js';
-import { attrInt, attrString, nodeFail } from './attrs.js';
+import { attrInt, attrString, nodeFail } from '../ir/index.js';
 import type { OpDef, WorkContext } from './types.js';
 
 interface RecurrentAttrs {

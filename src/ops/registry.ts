@@ -20,7 +20,7 @@ import { recurrentOps } from './recurrent.js';
 import { reshapeOps } from './reshape.js';
 import { samplingOps } from './sampling.js';
 import { sliceOps } from './slice.js';
-import type { Graph, Node } from '../ir/index.js';
+import type { Attribute, Graph, Node } from '../ir/index.js';
 import type { OpDef } from './types.js';
 import { unaryOps } from './unary.js';
 
@@ -50,14 +50,51 @@ export function resolveOp(domain: string, opType: string, opset: number): OpDef<
   return found ?? list[0];
 }
 
-/** The definition a graph's node binds to (cached on the node until its op or opset changes). */
+/**
+ * What the ops know of a node, kept beside it (not on it): the definition it resolved to at an
+ * opset, and its parsed attributes, valid while the node keeps the same attribute map (the
+ * Graph's `setAttr` puts a new one in place) and the same opset.
+ */
+interface NodeOps {
+  opset: number;
+  attrs: ReadonlyMap<string, Attribute>;
+  def: OpDef<unknown> | undefined;
+  parsed: unknown;
+}
+
+/**
+ * One plain Map per graph (a WeakMap entry per graph rather than one per node, less work for the
+ * garbage collector; nodes a graph dropped stay in its map while it lives); nodes asked about
+ * without their graph are kept in `loose`.
+ */
+const byGraph = new WeakMap<Graph, Map<Node, NodeOps>>();
+const loose = new WeakMap<Node, NodeOps>();
+
+function entry(graph: Graph | undefined, node: Node, opset: number): NodeOps {
+  let map: Map<Node, NodeOps> | WeakMap<Node, NodeOps> = loose;
+  if (graph !== undefined) {
+    let m = byGraph.get(graph);
+    if (m === undefined) byGraph.set(graph, (m = new Map()));
+    map = m;
+  }
+  let c = map.get(node);
+  if (c === undefined || c.opset !== opset || c.attrs !== node.attrs) {
+    c = { opset, attrs: node.attrs, def: resolveOp(node.domain, node.opType, opset), parsed: undefined };
+    map.set(node, c);
+  }
+  return c;
+}
+
+/** The definition a graph's node binds to (cached beside the node until its attributes or opset change). */
 export function opOf(graph: Graph, node: Node): OpDef<unknown> | undefined {
-  const opset = graph.opset(node.domain) ?? 1;
-  if (node.resolvedOpset === opset) return node.resolvedDef as OpDef<unknown> | undefined;
-  const def = resolveOp(node.domain, node.opType, opset);
-  node.resolvedDef = def;
-  node.resolvedOpset = opset;
-  return def;
+  return entry(graph, node, graph.opset(node.domain) ?? 1).def;
+}
+
+/** The op's typed attribute record, parsed on first use and kept beside the node (with its graph when given). */
+export function parsedAttrs<A>(node: Node, def: OpDef<A>, opset: number, graph?: Graph): A {
+  const c = entry(graph, node, opset);
+  if (c.parsed === undefined) c.parsed = def.parse ? def.parse(node, opset) : {};
+  return c.parsed as A;
 }
 
 /** Every registered op as `domain::OpType` (domain empty for ai.onnx). */

@@ -6,7 +6,7 @@
 import { isStatic, listString, type Dim, type Node } from '../ir/index.js';
 import { foldBroadcast } from './binary.js';
 import { divDim, productOfDims } from './symbolic.js';
-import { attrInt, attrInts, attrString, normAxis } from './attrs.js';
+import { attrInt, attrInts, attrString, normAxis } from '../ir/index.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 import { broadcast, lengthOf, product, unknownDims } from './util.js';
 

@@ -2,8 +2,7 @@
  * Ops that sample feature maps at computed positions, as detectors and spatial transformers
  * use them: GridSample, RoiAlign, and MaxUnpool (the inverse of a max pool).
  */
-import { listString, type Dim } from '../ir/index.js';
-import { attrInt, attrInts, attrString } from './attrs.js';
+import { attrInt, attrInts, attrString, listString, type Dim } from '../ir/index.js';
 import type { OpDef } from './types.js';
 import { product } from './util.js';
 
@@ -32,7 +31,7 @@ const gridSample: OpDef = {
   work(ctx) {
     const y = ctx.outputs[0];
     if (!y) return {};
-    const mode = attrString(ctx.node, 'mode', ctx.node.resolvedOpset !== undefined && ctx.node.resolvedOpset >= 20 ? 'linear' : 'bilinear');
+    const mode = attrString(ctx.node, 'mode', ctx.opset >= 20 ? 'linear' : 'bilinear');
     // Plus the coordinate unnormalisation: 2 operations per spatial axis.
     return { elementwise: product(y) * (interpolationOps(mode, y.length - 2) + 2 * (y.length - 2)) };
   },

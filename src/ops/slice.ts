@@ -1,6 +1,5 @@
 /** Slice, Gather, GatherElements and the shape-producing Shape, Size, Range. */
-import { listString, type Dim } from '../ir/index.js';
-import { attrInt, attrInts, normAxis } from './attrs.js';
+import { attrInt, attrInts, listString, normAxis, type Dim } from '../ir/index.js';
 import { add, sub } from './fold.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 import { lengthOf, product, unknownDims } from './util.js';

@@ -66,6 +66,8 @@ export interface InferContext<A> {
 export interface WorkContext<A> {
   readonly node: Node;
   readonly attrs: A;
+  /** The opset version the node resolved against. */
+  readonly opset: number;
   readonly inputs: readonly (readonly number[] | undefined)[];
   readonly outputs: readonly (readonly number[] | undefined)[];
 }

@@ -3,7 +3,7 @@
  * operations per output element (1 unless noted) and moves input + output.
  */
 import { dtypeFromOnnx, listString, type DType, type Dim, type Node } from '../ir/index.js';
-import { attrFloat, attrInt, nodeFail } from './attrs.js';
+import { attrFloat, attrInt, nodeFail } from '../ir/index.js';
 import { UNARY_FOLDS, castValue, isIntDType, mapFolded, toDType } from './fold.js';
 import type { OpDef, OutputInfo } from './types.js';
 import { product, sameAsInput } from './util.js';

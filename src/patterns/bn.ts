@@ -1,6 +1,6 @@
 /** Whether a BatchNormalization is in inference form, which fold-bn and reparam both need. */
 import type { Graph, Node } from '../ir/index.js';
-import { attrInt } from '../ops/attrs.js';
+import { attrInt } from '../ir/index.js';
 
 /**
  * Why a BatchNormalization is not in inference form (undefined when it is): folding uses the

@@ -3,7 +3,7 @@
  * (everything but their filters). G3's "these branch heads merge" findings are these matches.
  */
 import type { Graph, Node } from '../ir/index.js';
-import { attrInt } from '../ops/attrs.js';
+import { attrInt } from '../ir/index.js';
 import { parseConv } from '../ops/index.js';
 
 export interface MergeParallelMatch {

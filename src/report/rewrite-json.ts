@@ -2,7 +2,7 @@
  * The `leannet rewrite --json` document. Its schema is `schemas/rewrite.schema.json`; fields are
  * only added, never renamed, within one `schema` version. The rewritten Graph stays out.
  */
-import type { RewriteResult } from '../rewrite/run.js';
+import type { RewriteResult } from '../rewrite-run/index.js';
 
 export const REWRITE_SCHEMA = 'leannet.rewrite/1';
 

@@ -1,6 +1,5 @@
 /** The terminal report of `leannet rewrite`: before/after, what each pass did, verification, timing. */
-import type { Candidate } from '../rewrite/keep.js';
-import type { RewriteResult } from '../rewrite/run.js';
+import type { Candidate, RewriteResult } from '../rewrite-run/index.js';
 import { grouped, ms, pct, si } from './format.js';
 import { compareReport, verifyReport } from './measure.js';
 import { c, table } from './style.js';

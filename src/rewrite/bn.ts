@@ -1,6 +1,5 @@
 /** BatchNormalization in its inference form y = a·x + b, shared by fold-bn and reparam. */
-import type { Graph, Node } from '../ir/index.js';
-import { attrFloat } from '../ops/attrs.js';
+import { attrFloat, attrInt, type Graph, type Node } from '../ir/index.js';
 import { floatWeights } from './weights.js';
 
 export { bnNotInference } from '../patterns/index.js';

@@ -9,10 +9,9 @@
  */
 import type * as MlMatrix from 'ml-matrix';
 import { UsageError } from '../errors.js';
-import { Node } from '../ir/index.js';
+import { ints, Node } from '../ir/index.js';
 import { parseConv } from '../ops/index.js';
 import { PASS_REFS, matchDwsep, type ConvMatch } from '../patterns/index.js';
-import { ints } from '../zoo/builder.js';
 import type { Pass, PassContext } from './types.js';
 import { addWeight, convAttrsLike, fitDetail, floatWeights, setFitted } from './weights.js';
 

@@ -44,9 +44,8 @@ export const foldBn: Pass<FoldBnMatch> = {
     }
     const wName = addWeight(graph, `${conv.name}.weight_folded`, w.dims, W);
     const bName = addWeight(graph, `${conv.name}.bias_folded`, [cOut], B);
-    conv.inputs = [conv.inputs[0]!, wName, bName];
     // The conv now produces what the BN produced, so consumers and graph outputs are untouched.
-    conv.outputs = [bn.outputs[0]!];
+    graph.setNodeIO(conv, [conv.inputs[0]!, wName, bName], [bn.outputs[0]!]);
     graph.removeNode(bn);
     for (const d of dead ?? []) graph.removeNode(d);
     return { replaced: [conv.name, bn.name], added: [conv.name], summary: `folded ${bn.label} into ${conv.label}` };

@@ -2,9 +2,7 @@
  * fold-pad: a zero Pad on the spatial dims in front of Conv(s) moves into their `pads`.
  * // conv(pad(x, p, 0), pads=q) -> conv(x, pads=p+q)
  */
-import { ints } from '../zoo/builder.js';
-import type { Node } from '../ir/index.js';
-import { attrFloat, attrString } from '../ops/attrs.js';
+import { attrFloat, attrString, ints, type Node } from '../ir/index.js';
 import { convGeometry, parseConv } from '../ops/index.js';
 import type { Pass } from './types.js';
 
@@ -66,9 +64,9 @@ export const foldPad: Pass<Match> = {
       });
       const n = g.padsBegin.length;
       const pads = [...g.padsBegin.map((p, i) => p + spatial[i]!), ...g.padsEnd.map((p, i) => p + spatial[n + i]!)];
-      conv.setAttr('pads', ints(pads));
-      conv.attrs.delete('auto_pad');
-      conv.inputs[0] = x;
+      graph.setAttr(conv, 'pads', ints(pads));
+      graph.setAttr(conv, 'auto_pad', undefined);
+      graph.setInput(conv, 0, x);
     }
     graph.removeNode(pad);
     return { replaced: [pad.name, ...convs.map((c) => c.name)], added: convs.map((c) => c.name), summary: `folded ${pad.label} into ${convs.map((c) => c.label).join(', ')}` };

@@ -5,9 +5,10 @@
  * // conv(x, W, g=1) -> conv(x, blockdiag_g(W), g), params and madds × 1/g
  */
 import { UsageError } from '../errors.js';
+import { int, type Node } from '../ir/index.js';
+import { parseConv } from '../ops/index.js';
 import { PASS_REFS, matchGroup, type GroupMatch } from '../patterns/index.js';
-import { int } from '../zoo/builder.js';
-import { hashSeed, mulberry32, normal } from '../zoo/random.js';
+import { hashSeed, mulberry32, normal } from '../random.js';
 import type { Pass } from './types.js';
 import { fitDetail, floatWeights, setFitted, setWeight } from './weights.js';
 
@@ -57,7 +58,7 @@ export const group: Pass<GroupMatch> = {
     }
     if (init === 'he') W.set(normal(W.length, 0, Math.sqrt(2 / (inG * k2)), mulberry32(hashSeed(ctx.seed, `${conv.name}.group`))));
     setWeight(graph, conv, 1, `${conv.name}.weight_g${g}`, [c2, inG, ...k], W);
-    conv.setAttr('group', int(g));
+    graph.setAttr(conv, 'group', int(g));
     let weightError = init ? 1 : Math.sqrt((total - kept) / (total || 1));
     const detail: Record<string, number | string> = { g, fit: init ? 'he' : 'data-free' };
     if (ctx.calibration && !init) {

@@ -1,4 +1,4 @@
-/** Structural rewrites: passes as data, a pipeline that validates after each one. Node only (files, engines): ./run.js, ./keep.js. */
+/** Structural rewrites: passes as data, a pipeline that validates after each one. Proven on the runtime and written (Node: files, engines): ../rewrite-run/. */
 export { PASSES, findPass, nameFilter, parsePassSpecs, runPasses, type PassSpec, type PassReport, type RewriteOptions } from './pipeline.js';
 export type { Pass, PassContext, PassParams, Change, RefitTarget } from './types.js';
 export { findDependencies, type ChannelGroup, type Dependencies } from './prune/groups.js';

@@ -4,8 +4,8 @@
  * merged output directly, otherwise a Split hands each consumer its part.
  * // [conv(x, W1, b1), conv(x, W2, b2)] -> split(conv(x, [W1; W2], [b1; b2]))
  */
-import { int, ints } from '../zoo/builder.js';
-import { Node, Tensor } from '../ir/index.js';
+import { attrInt, int, ints, Node, Tensor, type Attribute, type Graph } from '../ir/index.js';
+import { parseConv } from '../ops/index.js';
 import { PASS_REFS, matchMergeParallel, type MergeParallelMatch } from '../patterns/index.js';
 import type { Pass } from './types.js';
 import { addWeight, floatWeights } from './weights.js';
@@ -51,18 +51,20 @@ export const mergeParallelConvs: Pass<MergeParallelMatch> = {
     const start = concat ? concat.inputs.indexOf(outputs[0]!) : -1;
     if (concat && start >= 0 && outputs.every((o, i) => concat.inputs[start + i] === o)) {
       graph.replaceNodes(convs, [merged]);
-      concat.inputs.splice(start, outputs.length, merged.outputs[0]!);
+      graph.setNodeIO(concat, [...concat.inputs.slice(0, start), merged.outputs[0]!, ...concat.inputs.slice(start + outputs.length)]);
       return { replaced: convs.map((c) => c.name), added: [name], summary: `merged ${convs.length} convs reading '${input}' into ${merged.label}, feeding ${concat.label} directly` };
     }
-    const split = new Node('Split', graph.uniqueNodeName(`${name}.split`), [merged.outputs[0]!], outputs, new Map([['axis', int(1)]]));
+    const splitInputs = [merged.outputs[0]!];
+    const splitAttrs = new Map<string, Attribute>([['axis', int(1)]]);
     const opset = graph.opset('') ?? 13;
     if (opset >= 13) {
       const sizesName = graph.uniqueValueName(`${name}.split`);
       graph.setInitializer(sizesName, Tensor.fromArray('int64', [sizes.length], BigInt64Array.from(sizes.map(BigInt))));
-      split.inputs.push(sizesName);
+      splitInputs.push(sizesName);
     } else {
-      split.attrs.set('split', ints(sizes));
+      splitAttrs.set('split', ints(sizes));
     }
+    const split = new Node('Split', graph.uniqueNodeName(`${name}.split`), splitInputs, outputs, splitAttrs);
     graph.replaceNodes(convs, [merged, split]);
     return { replaced: convs.map((c) => c.name), added: [name, split.name], summary: `merged ${convs.length} convs reading '${input}' into ${merged.label} + Split` };
   },

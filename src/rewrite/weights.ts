@@ -68,9 +68,7 @@ export function convAttrsLike(a: ConvAttrs, kernel: readonly number[], group: nu
 /** Set input `slot` of `node` to a fresh float32 initializer named after `base` (omitted inputs before it are padded). */
 export function setWeight(graph: Graph, node: Node, slot: number, base: string, dims: readonly number[], data: Float32Array): void {
   const name = addWeight(graph, base, dims, data);
-  while (node.inputs.length <= slot) node.inputs.push('');
-  node.inputs[slot] = name;
-  graph.touch();
+  graph.setInput(node, slot, name);
 }
 
 /** A conv-like node's weight (slot 1) and bias (slot 2) from a fit on data. */

@@ -6,7 +6,7 @@
 import { ShapeInferenceError } from '../errors.js';
 import { Graph, Node, Tensor, validate, type Attribute } from '../ir/index.js';
 import { inferNode, inferShapes } from '../ops/index.js';
-import { hashSeed, mulberry32, normal, uniform } from './random.js';
+import { hashSeed, mulberry32, normal, uniform } from '../random.js';
 
 /** A value in the network being built: its name and (static) shape. */
 export interface T {
@@ -29,10 +29,6 @@ export type Init =
   | { kind: 'he'; fanIn: number }
   | { kind: 'normal'; mean: number; std: number }
   | { kind: 'uniform'; lo: number; hi: number };
-
-export const ints = (value: readonly number[]): Attribute => ({ type: 'ints', value });
-export const int = (value: number): Attribute => ({ type: 'int', value });
-export const float = (value: number): Attribute => ({ type: 'float', value });
 
 export class Builder {
   readonly graph = new Graph();
@@ -75,7 +71,7 @@ export class Builder {
   }
 
   input(name: string, shape: readonly number[]): T {
-    this.graph.inputs.push(name);
+    this.graph.addGraphInput(name);
     const v = this.graph.value(name);
     v.declared = { dtype: 'float32', shape };
     v.dtype = 'float32';
@@ -84,7 +80,7 @@ export class Builder {
   }
 
   output(t: T): void {
-    this.graph.outputs.push(t.name);
+    this.graph.addGraphOutput(t.name);
     this.graph.value(t.name).declared = { dtype: 'float32', shape: t.shape };
   }
 

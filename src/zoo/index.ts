@@ -1,5 +1,5 @@
 /** The builder API and the reference networks built with it. */
-export { Builder, int, ints, float, type T, type BuilderOptions, type Init } from './builder.js';
+export { Builder, type T, type BuilderOptions, type Init } from './builder.js';
 export * as layers from './layers.js';
 export * as blocks from './blocks.js';
 export { NETWORKS, findNetwork, buildNetwork, buildFromSpec, type NetworkDef } from './registry.js';

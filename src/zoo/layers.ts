@@ -3,7 +3,8 @@
  * parameters named as PyTorch names them.
  */
 import { UsageError } from '../errors.js';
-import { float, int, ints, type Builder, type T } from './builder.js';
+import { float, int, ints } from '../ir/index.js';
+import type { Builder, T } from './builder.js';
 
 export interface ConvOptions {
   out: number;

@@ -55,12 +55,12 @@ export async function ortShapes(graph: Graph, feeds: Feeds): Promise<Map<string,
     savedDeclared.set(name, v.declared);
     v.declared = { dtype: v.dtype, shape: undefined };
   }
-  graph.outputs = names;
+  graph.setGraphOutputs(names);
   let bytes: Uint8Array;
   try {
     bytes = writeOnnx(graph).model;
   } finally {
-    graph.outputs = saved;
+    graph.setGraphOutputs(saved);
     for (const [name, d] of savedDeclared) graph.value(name).declared = d as never;
   }
   // Optimisations off: ORT would otherwise fold or fuse values away before reporting them.

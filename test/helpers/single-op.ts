@@ -46,14 +46,14 @@ export function singleOpGraph(c: OpCase): Graph {
     if (inp.values) {
       g.setInitializer(name, Tensor.fromArray(dtype, inp.shape, ARRAYS[dtype]!(inp.values)));
     } else {
-      g.inputs.push(name);
+      g.addGraphInput(name);
       g.value(name).declared = { dtype, shape: inp.shape };
     }
     return undefined;
   });
   const outputs = Array.from({ length: c.outputs ?? 1 }, (_, i) => `out${i}`);
   g.addNode(new Node(c.op, c.op.toLowerCase(), names, outputs, new Map(Object.entries(c.attrs ?? {})), c.domain ?? ''));
-  g.outputs = outputs;
+  g.setGraphOutputs(outputs);
   inferShapes(g);
   for (const o of outputs) g.value(o).declared = { dtype: g.value(o).dtype, shape: undefined };
   return g;

@@ -54,8 +54,8 @@ export function writeDiffHtml(A: Analysis, B: Analysis, d: DiffResult, file: str
 }
 
 /** `rewrite --report <file>`: the diff page of the model before and after its rewrite, with the rewrite's own timing when it measured one. */
-export function writeRewriteReport(model: string, after: Graph, output: string, file: string, bind: ReturnType<typeof bindOptions>, timing: CompareResult | undefined): void {
-  const A = analyzeGraph(openModel(model), bind);
+export function writeRewriteReport(model: string, after: Graph, output: string, file: string, bind: ReturnType<typeof bindOptions>, timing: CompareResult | undefined, before?: Graph): void {
+  const A = analyzeGraph(before ?? openModel(model), bind);
   const B = analyzeGraph(after, bind);
   const d = diffModels(A, B, { a: model, b: output });
   if (timing) d.compare = timing;

@@ -1,7 +1,7 @@
 /** `leannet rewrite in.onnx -o out.onnx --pass fold-bn,reparam --pass dwsep:energy=0.95`. */
 import { Command } from 'commander';
 import { EngineError, UsageError } from '../../errors.js';
-import { checkOutputPath, createEngine, nameFilter, parsePassSpecs, PASSES, rewriteJson, rewriteModel, rewriteReport, writeRewritten } from '../../index.js';
+import { checkOutputPath, createEngine, nameFilter, openModel, parsePassSpecs, PASSES, rewriteJson, rewriteModel, rewriteReport, writeRewritten, type Graph } from '../../index.js';
 import { withDataOptions } from '../data-options.js';
 import { heldOutScorer, keepFlags, rewriteData, withRewriteDataOptions } from '../rewrite-data.js';
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
@@ -32,10 +32,15 @@ export function rewriteCommand(): Command {
     const keep = keepFlags(opts);
     const bind = bindOptions(opts);
     const engine = opts.verify || opts.measure || opts.data ? await createEngine(opts.engine, engineOptions(opts, !!self.optsWithGlobals()['verbose'])) : undefined;
-    const data = await rewriteData(model, opts, !!(keep && (keep.maxDrop !== undefined || keep.minAgreement !== undefined)));
-    const score = keep && data && engine && data.heldOut ? heldOutScorer(model, data, engine, bind) : undefined;
+    // Read once (when first needed, so option errors still come first): the data options, the
+    // scorer's reference, every build and the report start from it.
+    let opened: Graph | undefined;
+    const source = () => (opened ??= openModel(model));
+    const data = await rewriteData(model, opts, !!(keep && (keep.maxDrop !== undefined || keep.minAgreement !== undefined)), source);
+    const score = keep && data && engine && data.heldOut ? heldOutScorer(model, data, engine, bind, source()) : undefined;
     const r = await withProgress('rewrite', (update) =>
       rewriteModel(model, specs, engine, {
+        graph: source(),
         ...(opts.only ? { only: opts.only } : {}),
         seed: b.seed,
         bind,
@@ -60,7 +65,7 @@ export function rewriteCommand(): Command {
     }
     if (!r.ok) throw new EngineError(`${r.failure}; ${opts.output} was not written`);
     writeRewritten(r.graph, opts.output, opts.external);
-    if (opts.report) writeRewriteReport(model, r.graph, opts.output, opts.report, bindOptions(opts), r.timing);
+    if (opts.report) writeRewriteReport(model, r.graph, opts.output, opts.report, bindOptions(opts), r.timing, source());
     if (!opts.json) process.stderr.write(`wrote ${opts.output}\n`);
   });
   return cmd;

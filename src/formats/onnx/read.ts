@@ -112,13 +112,13 @@ export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}):
     if (v.declared.shape?.some((d) => d === 0)) {
       throw new ModelFormatError(`${source}: input '${vi.name}' has a zero dim in [${v.declared.shape.join(',')}]`);
     }
-    graph.inputs.push(vi.name);
+    graph.addGraphInput(vi.name);
   }
   // IR < 4 requires every initializer to be listed as an input; only the others are real inputs.
   graph.meta.initializersAsInputs = listed > 0;
   for (const vi of g.output) {
     graph.value(vi.name).declared = decodeValueInfo(vi, `output '${vi.name}'`);
-    graph.outputs.push(vi.name);
+    graph.addGraphOutput(vi.name);
   }
   for (const vi of g.value_info) graph.value(vi.name).declared ??= decodeValueInfo(vi, `value_info '${vi.name}'`);
 
@@ -128,9 +128,10 @@ export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}):
   // that has its own name (many files name none).
   let names: Set<string> | undefined;
   let renamed = 0;
+  const list: Node[] = new Array(nodes.length);
   for (let index = 0; index < nodes.length; index++) {
     const node = readNode(nodes[index]!, index, options.external);
-    if (node.name && !names) names = new Set(graph.nodes.map((n) => n.name));
+    if (node.name && !names) names = new Set(list.slice(0, index).map((n) => n.name));
     if (!names) node.name = `${node.opType}_${index}`;
     else {
       if (!node.name || names.has(node.name)) {
@@ -142,10 +143,10 @@ export function graphFromModel(model: ModelProtoMsg, options: ReadOptions = {}):
       }
       names.add(node.name);
     }
-    graph.nodes.push(node);
+    list[index] = node;
   }
   if (renamed) graph.notes.push(`${renamed} node(s) had duplicate names and were renamed`);
-  graph.touch();
+  graph.nodes = list;
   graph.markNamesUnique();
   return graph;
 }

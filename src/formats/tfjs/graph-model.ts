@@ -95,7 +95,7 @@ export function readGraphModel(json: GraphModelJson, weights: Map<string, Tensor
         const v = Number(x.size ?? -1);
         return v >= 0 ? v : i === 0 ? 'N' : `${d.name}_${i}`;
       });
-      g.inputs.push(d.name);
+      g.addGraphInput(d.name);
       const v = g.value(d.name);
       v.declared = { dtype, shape: dims };
       v.dtype = dtype;
@@ -116,9 +116,9 @@ export function readGraphModel(json: GraphModelJson, weights: Map<string, Tensor
 
   const sig = json.signature ?? json.userDefinedMetadata?.signature;
   const sigOut = sig?.outputs ? Object.values(sig.outputs).map((o) => valueName(o.name ?? '')).filter((x): x is string => !!x) : [];
-  g.outputs = sigOut.length ? sigOut.filter((o) => g.values.get(o)?.producedBy !== undefined || g.nodes.some((n) => n.outputs.includes(o))) : [];
+  g.setGraphOutputs(sigOut.length ? sigOut.filter((o) => g.values.get(o)?.producedBy !== undefined || g.nodes.some((n) => n.outputs.includes(o))) : []);
   if (g.outputs.length === 0) {
-    for (const d of order) if (d.op !== 'Const' && d.op !== 'NoOp' && d.op !== 'Placeholder' && !consumed.has(d.name)) g.outputs.push(d.name);
+    for (const d of order) if (d.op !== 'Const' && d.op !== 'NoOp' && d.op !== 'Placeholder' && !consumed.has(d.name)) g.addGraphOutput(d.name);
   }
   declareOutputs(g);
   if (options.layout !== false) optimizeLayout(g);

@@ -27,7 +27,7 @@ export function readLayersModel(json: Record<string, unknown>, weights: Map<stri
   e.graph.name = root.config?.name ?? 'model';
   e.graph.meta.producerName = 'leannet (from TF.js layers model)';
   const outputs = model(e, root, [], weights, source);
-  e.graph.outputs = outputs;
+  e.graph.setGraphOutputs(outputs);
   declareOutputs(e.graph);
   if (options.layout !== false) optimizeLayout(e.graph);
   e.graph.prune();
@@ -78,7 +78,7 @@ function graphInput(e: Emitter, l: LayerDef, source: string): string {
   if (!shape) throw new ModelFormatError(`${source}: the first layer '${l.config.name}' has no batch_input_shape`);
   const name = l.class_name === 'InputLayer' ? (l.config.name as string) : 'input';
   const g = e.graph;
-  g.inputs.push(name);
+  g.addGraphInput(name);
   const v = g.value(name);
   v.dtype = 'float32';
   v.declared = { dtype: 'float32', shape: shape.map((d, i) => (d === null ? (i === 0 ? 'N' : `${name}_${i}`) : d)) };

@@ -59,10 +59,9 @@ function step(g: Graph, T: Node): boolean {
   const P = g.producer(x);
   if (P && P.opType === 'Transpose' && g.consumers(x).length === 1 && !g.outputs.includes(x)) {
     const q = permOf(P);
-    T.inputs[0] = P.inputs[0]!;
-    T.setAttr('perm', { type: 'ints', value: p.map((i) => q[i]!) });
+    g.setInput(T, 0, P.inputs[0]!);
+    g.setAttr(T, 'perm', { type: 'ints', value: p.map((i) => q[i]!) });
     g.removeNode(P);
-    g.touch();
     return true;
   }
   if (isOut) return false;
@@ -103,18 +102,17 @@ function push(g: Graph, n: Node, T: Node, p: readonly number[]): void {
   const q = inverse(p);
   if (n.opType === 'Transpose') {
     const r = permOf(n);
-    n.inputs[0] = x;
-    n.setAttr('perm', { type: 'ints', value: r.map((i) => p[i]!) });
-    g.touch();
+    g.setInput(n, 0, x);
+    g.setAttr(n, 'perm', { type: 'ints', value: r.map((i) => p[i]!) });
     return;
   }
   let outPerm: number[] | undefined = [...p];
   for (let k = 0; k < n.inputs.length; k++) {
     const i = n.inputs[k]!;
-    if (i === t) n.inputs[k] = x;
+    if (i === t) g.setInput(n, k, x);
     else if (BINARY.has(n.opType) || n.opType === 'Concat') {
-      if (isTransposeWith(g, i, p)) n.inputs[k] = g.producer(i)!.inputs[0]!;
-      else if (g.initializers.has(i)) n.inputs[k] = permuteConstant(g, i, q, p.length);
+      if (isTransposeWith(g, i, p)) g.setInput(n, k, g.producer(i)!.inputs[0]!);
+      else if (g.initializers.has(i)) g.setInput(n, k, permuteConstant(g, i, q, p.length));
     }
   }
   const axisAttr = (name: string) => {
@@ -123,7 +121,7 @@ function push(g: Graph, n: Node, T: Node, p: readonly number[]): void {
   };
   if (n.opType === 'Concat' || n.opType === 'Softmax' || n.opType === 'LogSoftmax') {
     const a = axisAttr('axis') ?? -1;
-    n.setAttr('axis', { type: 'int', value: p[a < 0 ? a + p.length : a]! });
+    g.setAttr(n, 'axis', { type: 'int', value: p[a < 0 ? a + p.length : a]! });
   } else if (n.opType === 'Pad') {
     const pads = g.initializers.get(n.inputs[1]!)!.toNumbers();
     const r = p.length;
@@ -134,7 +132,7 @@ function push(g: Graph, n: Node, T: Node, p: readonly number[]): void {
     }
     const name = g.uniqueValueName(`${n.inputs[1]}/perm`);
     g.setInitializer(name, Tensor.fromArray('int64', [2 * r], BigInt64Array.from(out, (v) => BigInt(v))));
-    n.inputs[1] = name;
+    g.setInput(n, 1, name);
   } else if (REDUCE.has(n.opType)) {
     const fromInput = !!n.inputs[1];
     const axesRaw = fromInput ? g.initializers.get(n.inputs[1]!)!.toNumbers() : undefined;
@@ -144,7 +142,7 @@ function push(g: Graph, n: Node, T: Node, p: readonly number[]): void {
     if (fromInput) {
       const name = g.uniqueValueName(`${n.inputs[1]}/perm`);
       g.setInitializer(name, Tensor.fromArray('int64', [newAxes.length], BigInt64Array.from(newAxes, (v) => BigInt(v))));
-      n.inputs[1] = name;
+      g.setInput(n, 1, name);
     }
     const keep = (n.attrs.get('keepdims') as { value: number } | undefined)?.value ?? 1;
     if (!keep) {
@@ -153,15 +151,10 @@ function push(g: Graph, n: Node, T: Node, p: readonly number[]): void {
       outPerm = remT.map((i) => remX.indexOf(p[i]!));
     }
   }
-  n.parsed = undefined;
-  n.resolvedOpset = 0;
   const o = n.outputs[0]!;
-  if (!outPerm || isIdentity(outPerm)) {
-    g.touch();
-    return;
-  }
+  if (!outPerm || isIdentity(outPerm)) return;
   const inner = g.uniqueValueName(`${o}/nchw`);
-  n.outputs[0] = inner;
+  g.setOutput(n, 0, inner);
   const vo = g.value(o);
   const vi = g.value(inner);
   vi.dtype = vo.dtype;

@@ -6,9 +6,8 @@
  * residual Add) unites their spaces into one group. A group is prunable when nothing on its
  * path reads its channels in a way leannet cannot slice: those it lists with the reason.
  */
-import type { Graph, Node } from '../../ir/index.js';
+import { attrInt, type Graph, type Node } from '../../ir/index.js';
 import { parseConv } from '../../ops/index.js';
-import { attrInt } from '../../ops/attrs.js';
 
 /** Channels [start, start+len) of a space, in order, on a tensor's channel axis. */
 export interface Piece {

@@ -7,8 +7,7 @@
  * // conv_k(conv_j(x)) -> conv_k[:, S](conv_j[S](x)), S = top-k channels; params and madds ≈ × (1 − ratio)²
  */
 import { UsageError } from '../../errors.js';
-import type { Graph } from '../../ir/index.js';
-import { attrInts } from '../../ops/attrs.js';
+import { attrInts, type Graph } from '../../ir/index.js';
 import type { Pass, PassContext } from '../types.js';
 import { CRITERIA, groupScores, keptWidth, parseNumber, readWidths, topChannels, type Criterion } from './criteria.js';
 import { findDependencies, type ChannelGroup } from './groups.js';

@@ -6,8 +6,7 @@
  * // W'_k = argmin ‖conv(x̂_k, W) + b − y_k[S_out]‖², x̂_k from the pruned network, y_k from the original
  */
 import type { Calibration } from '../../calibrate/index.js';
-import { topoOrder, type Graph, type Node } from '../../ir/index.js';
-import { attrFloat, attrInt } from '../../ops/attrs.js';
+import { attrFloat, attrInt, topoOrder, type Graph, type Node } from '../../ir/index.js';
 import type { Change, RefitTarget } from '../types.js';
 import { setFitted, setWeight } from '../weights.js';
 
@@ -50,7 +49,7 @@ export async function refitConsumers(graph: Graph, calibration: Calibration, ali
       // y = alpha·A·B' + beta·C: B' = W (transB) or Wᵀ, divided by alpha; C = b / beta (beta 0 means no C: set it to 1).
       const alpha = attrFloat(node, 'alpha', 1);
       const beta = attrFloat(node, 'beta', 1) || 1;
-      node.setAttr('beta', { type: 'float', value: beta });
+      graph.setAttr(node, 'beta', { type: 'float', value: beta });
       const W = attrInt(node, 'transB', 0) ? fit.weight : transpose(fit.weight, outN, inN);
       setWeight(graph, node, 1, `${node.name}.weight_refit`, attrInt(node, 'transB', 0) ? [outN, inN] : [inN, outN], W.map((v) => v / alpha));
       setWeight(graph, node, 2, `${node.name}.bias_refit`, [outN], fit.bias.map((v) => v / beta));

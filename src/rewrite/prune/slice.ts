@@ -5,8 +5,7 @@
  * bounds, Reshape shapes). Each tensor keeps the list of its original channels still alive, so
  * groups can be removed one after another in any order and each edit slices the current weights.
  */
-import { Tensor, type Graph, type Node } from '../../ir/index.js';
-import { int } from '../../zoo/builder.js';
+import { int, Tensor, type Graph, type Node } from '../../ir/index.js';
 import type { RefitTarget } from '../types.js';
 import { addWeight, floatWeights } from '../weights.js';
 import { isConst, type ChannelGroup, type Dependencies, type Edit } from './groups.js';
@@ -69,14 +68,21 @@ export function removeChannels(graph: Graph, state: PruneState, group: ChannelGr
   const touched = new Set<Node>();
   const refit: RefitTarget[] = [];
   const orphans: Node[] = [];
+  // Input edits collect here and reach the graph together at the end (Graph.setNodeIO): the
+  // graph's index then stays as it was while the slices look producers up by the old names.
+  const edited = new Map<Node, string[]>();
+  const ins = (node: Node): readonly string[] => edited.get(node) ?? node.inputs;
   const setInput = (node: Node, i: number, name: string) => {
-    const p = graph.producer(node.inputs[i]!);
+    const p = graph.producer(ins(node)[i]!);
     if (p) orphans.push(p);
-    node.inputs[i] = name;
+    let list = edited.get(node);
+    if (!list) edited.set(node, (list = node.inputs.slice()));
+    while (list.length <= i) list.push('');
+    list[i] = name;
     touched.add(node);
   };
   const sliceInput = (node: Node, i: number, axis: number, positions: readonly number[]) => {
-    const c = constData(graph, node.inputs[i]!)!;
+    const c = constData(graph, ins(node)[i]!)!;
     const s = sliceAxis(c.data, c.dims, axis, positions);
     setInput(node, i, addWeight(graph, `${node.name}.pruned`, s.dims, s.data));
   };
@@ -86,8 +92,8 @@ export function removeChannels(graph: Graph, state: PruneState, group: ChannelGr
       case 'convOut':
       case 'depthwise':
         sliceInput(n, 1, 0, positions);
-        if (n.inputs[2]) sliceInput(n, 2, 0, positions);
-        if (e.kind === 'depthwise') n.setAttr('group', int(positions.length));
+        if (ins(n)[2]) sliceInput(n, 2, 0, positions);
+        if (e.kind === 'depthwise') graph.setAttr(n, 'group', int(positions.length));
         break;
       case 'convIn':
         sliceInput(n, 1, 1, positions);
@@ -102,12 +108,10 @@ export function removeChannels(graph: Graph, state: PruneState, group: ChannelGr
         break;
       case 'split': {
         const sizes = n.outputs.map((o) => aliveOf(state, o).length);
-        if (n.inputs[1] || (graph.opset('') ?? 13) >= 13) {
-          if (n.inputs[1]) setInput(n, 1, int64(graph, `${n.name}.split_pruned`, sizes));
-          else n.inputs[1] = int64(graph, `${n.name}.split_pruned`, sizes);
-          n.attrs.delete('num_outputs');
-          n.parsed = undefined;
-        } else n.setAttr('split', { type: 'ints', value: sizes });
+        if (ins(n)[1] || (graph.opset('') ?? 13) >= 13) {
+          setInput(n, 1, int64(graph, `${n.name}.split_pruned`, sizes));
+          graph.setAttr(n, 'num_outputs', undefined);
+        } else graph.setAttr(n, 'split', { type: 'ints', value: sizes });
         touched.add(n);
         break;
       }
@@ -115,14 +119,14 @@ export function removeChannels(graph: Graph, state: PruneState, group: ChannelGr
         const a = aliveOf(state, t);
         const count = (v: number) => a.filter((c) => c < v).length;
         for (const [i, v] of [[1, count(e.start)], [2, count(e.end)]] as const) {
-          const vals = graph.values.get(n.inputs[i]!)!.tensor!.toNumbers();
+          const vals = graph.values.get(ins(n)[i]!)!.tensor!.toNumbers();
           vals[e.index] = v;
           setInput(n, i, int64(graph, `${n.name}.bounds_pruned`, vals));
         }
         break;
       }
       case 'reshape': {
-        const vals = graph.values.get(n.inputs[1]!)?.tensor?.toNumbers() ?? (graph.values.get(n.inputs[1]!)!.folded as number[]).slice();
+        const vals = graph.values.get(ins(n)[1]!)?.tensor?.toNumbers() ?? (graph.values.get(ins(n)[1]!)!.folded as number[]).slice();
         if (vals[1]! > 0) {
           vals[1] = aliveOf(state, t).length * e.spatial;
           setInput(n, 1, int64(graph, `${n.name}.shape_pruned`, vals));
@@ -150,7 +154,7 @@ export function removeChannels(graph: Graph, state: PruneState, group: ChannelGr
     if (v) v.declared = undefined;
     for (const e of deps.edits.get(t) ?? []) run(e, t, positions);
   }
-  graph.touch();
+  edited.forEach((list, node) => graph.setNodeIO(node, list));
   removeOrphans(graph, orphans);
   return { touched: [...touched], refit };
 }

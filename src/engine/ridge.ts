@@ -1,12 +1,18 @@
 /**
  * This machine's ridge point (roofline balance): peak compute ÷ memory bandwidth, in flops per
  * byte. Measured on the engine with a large Gemm (compute-bound) and a large Add (memory-bound),
- * then cached per CPU, core count, engine version and thread count.
+ * then cached per CPU, core count, engine version and thread count. A measurement, so it lives
+ * with the engines; lint takes the number it gives (`LintOptions.ridge`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEngine, environment, ortNodeVersion, prepareGraph, timeRuns, summarize } from '../engine/index.js';
+import { timeRuns } from './bench.js';
+import { environment } from './environment.js';
+import { ortNodeVersion } from './ort-node.js';
+import { prepareGraph } from './prepare.js';
+import { createEngine } from './registry.js';
+import { summarize } from './stats.js';
 import { Builder } from '../zoo/index.js';
 
 export interface Ridge {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { OutputError, UsageError } from '../errors.js';
+import { OutputError, UsageError } from '../../errors.js';
 
 /**
  * Refuse, before any work, an output that cannot be written: a folder, a device or pipe, a file

@@ -10,7 +10,7 @@
 import { compare, prepareGraph, type CompareOptions, type Engine, type Outcome, type PreparedModel } from '../engine/index.js';
 import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
-import type { PassReport } from './pipeline.js';
+import type { PassReport } from '../rewrite/index.js';
 
 /** Accuracy of a model on held-out data: top-1 (with labels) and agreement with the original's top-1. */
 export interface Score {

@@ -6,11 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFormatError, UsageError } from '../../errors.js';
+import { host } from '../../host.js';
 import type { Graph } from '../../ir/index.js';
-import { checkExternalLocation } from '../onnx/file.js';
-import { readGraphModel, type GraphModelJson } from './graph-model.js';
-import { readLayersModel } from './layers-model.js';
-import { readWeights, type TfjsWeightGroup } from './weights.js';
+import { readGraphModel, readLayersModel, readWeights, type GraphModelJson, type TfjsWeightGroup } from '../tfjs/index.js';
+import { checkExternalLocation } from './onnx-file.js';
 
 /** True when `spec` names a TF.js model.json (by name or by a `.json` extension). */
 export function isTfjsPath(spec: string): boolean {
@@ -27,7 +26,7 @@ export function loadTfjs(file: string, options: TfjsReadOptions = {}): Graph {
   let text: string;
   try {
     if (!fs.statSync(file).isFile()) throw new UsageError(`${file}: not a file`);
-    text = fs.readFileSync(file, 'utf8');
+    text = host.readTextFile(file);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;

@@ -1,6 +1,14 @@
-/** Typed attribute access with defaults; a wrong attribute type is a one-line error naming the node. */
+/**
+ * Attributes, for every layer above the IR: typed access with defaults (a wrong attribute type is
+ * a one-line error naming the node), and the constructors passes and builders write them with.
+ */
 import { ShapeInferenceError, nodeContext } from '../errors.js';
-import type { Attribute, Node, Tensor } from '../ir/index.js';
+import type { Attribute, Node } from './node.js';
+import type { Tensor } from './tensor.js';
+
+export const ints = (value: readonly number[]): Attribute => ({ type: 'ints', value });
+export const int = (value: number): Attribute => ({ type: 'int', value });
+export const float = (value: number): Attribute => ({ type: 'float', value });
 
 function get<T extends Attribute['type']>(node: Node, name: string, type: T): Extract<Attribute, { type: T }> | undefined {
   const a = node.attrs.get(name);

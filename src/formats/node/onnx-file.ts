@@ -5,19 +5,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFormatError, UsageError } from '../../errors.js';
+import { host } from '../../host.js';
 import type { Graph } from '../../ir/index.js';
-import { writeFilesAtomic, type OutputFile } from '../files.js';
-import { readOnnx } from './read.js';
-import type { ExternalResolver } from './tensor-proto.js';
-import { writeOnnx, type WriteOptions } from './write.js';
+import { writeFilesAtomic, type OutputFile } from './files.js';
+import { readOnnx, writeOnnx, type ExternalResolver, type WriteOptions } from '../onnx/index.js';
 
 /** Read an ONNX file. External data is checked now (path, existence, size) and read when used. */
 export function loadOnnx(file: string): Graph {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     const st = fs.statSync(file);
     if (!st.isFile()) throw new UsageError(`${file}: not a file`);
-    bytes = fs.readFileSync(file);
+    bytes = host.readFile(file);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;

@@ -10,17 +10,18 @@ import { Calibration } from '../calibrate/index.js';
 import { compare, nonFiniteNote, prepareGraph, verifyModels, type CompareOptions, type CompareResult, type Engine, type Feeds, type VerifyResult } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { verifyOnData, type DatasetLike } from '../measure/index.js';
-import { checkOutputFile } from '../formats/files.js';
-import { saveOnnx } from '../formats/onnx/file.js';
+import { checkOutputFile, saveOnnx } from '../formats/node/index.js';
 import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
 import { candidatesOf, chooseChanges, type Candidate, type KeepOptions, type KeepResult } from './keep.js';
-import { runPasses, type PassReport, type PassSpec } from './pipeline.js';
+import { runPasses, type PassReport, type PassSpec } from '../rewrite/index.js';
 
 /** An exact pass may not change the outputs by more than this (max |a−b| / max |a|). */
 export const EXACT_TOLERANCE = 1e-4;
 
 export interface RewriteRunOptions {
+  /** The model `spec` names, already opened (the CLI opens it once): analysed in place, never edited. */
+  graph?: Graph;
   only?: string;
   seed?: number;
   bind?: BindOptions;
@@ -57,18 +58,21 @@ export interface RewriteResult {
 }
 
 export async function rewriteModel(spec: string, passes: readonly PassSpec[], engine: Engine | undefined, o: RewriteRunOptions = {}): Promise<RewriteResult> {
-  const original = openModel(spec);
+  // The file is read once and its shapes inferred once: each build starts from a copy of the
+  // analysed original (Graph.clone keeps the shapes current, so the passes re-infer only after
+  // each pass, and preparing the original for the engine infers nothing).
+  const original = o.graph ?? openModel(spec);
   const before = analyzeGraph(original, o.bind);
   if (o.calibration && !engine) throw new UsageError('calibrating a rewrite on data needs an engine');
-  // Each build starts from the file. Timing a candidate needs no fit (weights do not change the
-  // time), so only builds whose accuracy counts are calibrated.
+  // Timing a candidate needs no fit (weights do not change the time), so only builds whose
+  // accuracy counts are calibrated.
   const shared = o.calibration && engine ? new Calibration(original, { engine, ...o.calibration, seed: o.seed ?? 0 }) : undefined;
   // The last build is kept: the kept set that --keep scored last is the one written, not rebuilt.
   let last: { key: string; built: { graph: Graph; reports: PassReport[] } } | undefined;
   const build = async (select: ReadonlySet<string> | undefined, calibrate: boolean) => {
     const key = `${calibrate}|${select ? [...select].sort().join('\n') : '*'}`;
     if (last?.key === key) return last.built;
-    const g = openModel(spec);
+    const g = original.clone();
     const calibration = calibrate ? shared?.fork() : undefined;
     const r = await runPasses(g, passes, { ...(o.only ? { only: o.only } : {}), seed: o.seed ?? 0, ...(o.bind ? { bind: o.bind } : {}), ...(select ? { select } : {}), ...(calibration ? { calibration } : {}) });
     last = { key, built: { graph: g, reports: r } };
