@@ -16,8 +16,8 @@ import { compare, environment, prepareGraph, type CompareOptions, type Engine } 
 import { readOnnx, writeOnnx } from '../formats/onnx/index.js';
 import type { Graph } from '../ir/index.js';
 import { inferShapes, type BindOptions } from '../ops/index.js';
-import { PASSES, runPasses } from '../rewrite/pipeline.js';
-import { cutGroups, finishCuts, prunableGroups, pruneToWidths, type AliveChannels, type GroupInfo } from '../rewrite/prune/widths.js';
+import { PASSES, runPasses } from '../rewrite/index.js';
+import { cutGroups, finishCuts, prunableGroups, pruneToWidths, type AliveChannels, type GroupInfo } from '../rewrite/index.js';
 import { measuredLatency, type LatencyEstimator } from './estimator.js';
 import { explainChange } from './explain.js';
 import { paretoFront, type FrontPoint } from './front.js';

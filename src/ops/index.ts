@@ -7,3 +7,4 @@ export { windowGeometry, type Window, type WindowAttrs, type AutoPad } from './g
 export { constantTensor } from './constant.js';
 export { product } from './util.js';
 export type { OpDef, OpCategory, OutputInfo, InferContext, WorkContext, Work, ConvKind } from './types.js';
+export { registerSubgraphReader } from './subgraph.js';

@@ -9,7 +9,7 @@ import { decodeAttribute, nodeWhere } from './attributes.js';
 import { decodeModel, has, keepList, type GraphProtoMsg, type ModelProtoMsg, type NodeProtoMsg } from './proto.js';
 import { decodeTensor, type ExternalResolver } from './tensor-proto.js';
 import { decodeValueInfo } from './types.js';
-import { registerSubgraphReader } from '../../ops/subgraph.js';
+import { registerSubgraphReader } from '../../ops/index.js';
 
 export interface ReadOptions {
   /** How messages name the model (a file path). */
