@@ -57,3 +57,6 @@ export { machineRidge, measureRidge, type Ridge } from './lint/ridge.js';
 
 // The guideline lab.
 export * from './lab/index.js';
+
+// The latency model (predicted time per run on this machine and engine).
+export * from './predict/index.js';
