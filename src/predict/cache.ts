@@ -31,7 +31,7 @@ export interface CacheEntry {
 }
 
 interface CacheFile {
-  schema: 'leannet.latency-cache/1';
+  schema: 'leannet.latency-cache/2';
   entries: Record<string, CacheEntry>;
 }
 
@@ -45,11 +45,11 @@ export function latencyCacheDir(dir?: string): string {
 function readAll(file: string): CacheFile {
   try {
     const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
-    if (doc.schema === 'leannet.latency-cache/1' && doc.entries && typeof doc.entries === 'object') return doc;
+    if (doc.schema === 'leannet.latency-cache/2' && doc.entries && typeof doc.entries === 'object') return doc;
   } catch {
     // no cache yet, or unreadable: start afresh
   }
-  return { schema: 'leannet.latency-cache/1', entries: {} };
+  return { schema: 'leannet.latency-cache/2', entries: {} };
 }
 
 export function readCacheEntry(dir: string, key: string): CacheEntry {

@@ -225,29 +225,42 @@ async function wallAndKernels(plain: Engine, m: { bytes: Uint8Array; feeds: Feed
   }
 }
 
-/**
- * The engine's overhead per run, from wall time minus profiled kernel time: chains of 1, 8 and 32
- * tiny Relus give the fixed part and the part per kernel (a least-squares line); one Relu on a
- * 4 MiB input and output, and one ReduceMax on a 4 MiB input with a 1-element output, give the
- * cost per byte copied in and out.
- */
-export async function measureOverhead(plain: Engine, budgetMs = 300): Promise<Overhead> {
-  const ks = [1, 8, 32];
-  const ys: number[] = [];
-  for (const k of ks) {
-    const r = await wallAndKernels(plain, tinyModel(k, 16), budgetMs);
-    ys.push(r.wall - r.kernels);
-  }
-  const mx = ks.reduce((a, b) => a + b, 0) / ks.length;
+/** Least-squares line through (x, y): [intercept, slope]. */
+function line(xs: readonly number[], ys: readonly number[]): [number, number] {
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
   const my = ys.reduce((a, b) => a + b, 0) / ys.length;
   let sxy = 0;
   let sxx = 0;
-  ks.forEach((x, i) => {
+  xs.forEach((x, i) => {
     sxy += (x - mx) * (ys[i]! - my);
     sxx += (x - mx) ** 2;
   });
-  const perKernel = Math.max(0, sxy / sxx);
-  const perRun = Math.max(0, my - perKernel * mx);
+  const slope = sxy / sxx;
+  return [my - slope * mx, slope];
+}
+
+/**
+ * The engine's overhead per run, beyond the kernels' profiled times. Chains of 1, 8 and 32 tiny
+ * Relus give two lines against the chain length: wall time per run, and profiled kernel time per
+ * run. The difference of intercepts is the fixed part; the difference of slopes is the part per
+ * kernel — negative where the profiler's own cost, which every sampled kernel time includes
+ * (about 4 µs here), exceeds the engine's dispatch per node (about 1 µs here), so the sum of
+ * sampled times is corrected by it. One Relu on a 4 MiB input and output, and one ReduceMax on a
+ * 4 MiB input with a 1-element output, give the cost per byte copied in and out.
+ */
+export async function measureOverhead(plain: Engine, budgetMs = 300): Promise<Overhead> {
+  const ks = [1, 8, 32];
+  const walls: number[] = [];
+  const profiled: number[] = [];
+  for (const k of ks) {
+    const r = await wallAndKernels(plain, tinyModel(k, 16), budgetMs);
+    walls.push(r.wall);
+    profiled.push(r.kernels);
+  }
+  const [wa, wb] = line(ks, walls);
+  const [pa, pb] = line(ks, profiled);
+  const perKernel = wb - pb;
+  const perRun = Math.max(0, wa - pa);
   const n = 2 ** 20;
   const big = await wallAndKernels(plain, tinyModel(1, n), budgetMs);
   const reduce = await wallAndKernels(plain, tinyModel(1, n, 'ReduceMax'), budgetMs);

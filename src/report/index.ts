@@ -15,3 +15,4 @@ export { chartLibrary } from './lab-html.js';
 export * from './html/index.js';
 export { diffReport } from './diff-table.js';
 export { diffModels, diffJson, matchNodes, DIFF_SCHEMA, type DiffResult, type DiffNode, type DiffStatus, type DiffTotals } from './diff.js';
+export { predictReport, predictJson, type PredictResult } from './predict.js';
