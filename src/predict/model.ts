@@ -62,6 +62,17 @@ interface Extracted {
   footprintBytes: number;
 }
 
+/** What identifies a prepared model's kernels: its bytes (or file, size and time), and its input shapes. */
+function modelHash(prepared: PreparedModel): string {
+  const h = createHash('sha1');
+  if ('bytes' in prepared.model) h.update(prepared.model.bytes);
+  else {
+    const st = fs.statSync(prepared.model.path);
+    h.update(`${path.resolve(prepared.model.path)}|${st.size}|${st.mtimeMs}`);
+  }
+  return h.update(JSON.stringify(Object.values(prepared.feeds).map((f) => f.dims))).digest('hex');
+}
+
 /** How many models' kernel lists are kept in memory (a search predicts a candidate more than once). */
 const MEMO = 64;
 
@@ -88,9 +99,8 @@ export class LatencyModel {
 
   /** The same for a model already prepared (a file, `zoo:…`). */
   async predictPrepared(prepared: PreparedModel): Promise<LatencyPrediction> {
-    const bytes = 'bytes' in prepared.model ? prepared.model.bytes : undefined;
-    const hash = bytes ? createHash('sha1').update(bytes).update(JSON.stringify(Object.values(prepared.feeds).map((f) => f.dims))).digest('hex') : undefined;
-    let ex = hash ? this.memo.get(hash) : undefined;
+    const hash = modelHash(prepared);
+    let ex = this.memo.get(hash);
     const fresh = new Set<string>();
     if (!ex) {
       const list = await extractKernels(prepared, this.engine, this.plain);
@@ -103,10 +113,8 @@ export class LatencyModel {
         outputBytes: list.outputBytes,
         footprintBytes: list.footprintBytes,
       };
-      if (hash) {
-        if (this.memo.size >= MEMO) this.memo.delete(this.memo.keys().next().value!);
-        this.memo.set(hash, ex);
-      }
+      if (this.memo.size >= MEMO) this.memo.delete(this.memo.keys().next().value!);
+      this.memo.set(hash, ex);
     }
     const o = this.overhead;
     const cold = coldShare(ex.footprintBytes);
