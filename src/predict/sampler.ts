@@ -149,7 +149,8 @@ let flushData: Float32Array | undefined;
 
 async function sampleBatch(plain: Engine, batch: readonly Kernel[], o: SampleOptions): Promise<KernelTime[]> {
   const warm = await profileBatch(plain, batch, false, o);
-  const cold = await profileBatch(plain, batch, true, o);
+  // Each cold run pays the flush (tens of ms): fewer runs.
+  const cold = await profileBatch(plain, batch, true, { ...o, minRuns: Math.min(5, o.minRuns ?? 5) });
   return warm.map((w, i) => ({ ...w, coldMs: cold[i]!.ms }));
 }
 
