@@ -6,7 +6,9 @@
 // Nothing in the predictor is fitted to these models (no correction factor at all).
 // Knobs: LEANNET_BENCH_QUICK=1 (a few models, 1 s each), LEANNET_BENCH_THREADS=1,2,
 // LEANNET_BENCH_SECONDS (measuring budget per model, default 3), LEANNET_CACHE_DIR (reuse a
-// cache; by default a fresh one in a temporary folder, so every kernel is timed in this run).
+// cache; by default a fresh one in a temporary folder, so every kernel is timed in this run),
+// LEANNET_BENCH_PROFILE=1 (also ORT's profile of each model: summed kernel times, warm, cold and
+// as predicted, beside the profiled node sum and end-to-end time: where the error comes from).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import * as L from '../dist/index.js';
 
 const QUICK = process.env.LEANNET_BENCH_QUICK === '1';
 const THREADS = (process.env.LEANNET_BENCH_THREADS ?? '1,2').split(',').map(Number);
+const PROFILE = process.env.LEANNET_BENCH_PROFILE === '1';
 const TIME = Number(process.env.LEANNET_BENCH_SECONDS ?? (QUICK ? 1 : 3)) * 1000;
 const cacheDir = process.env.LEANNET_CACHE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'leannet-bench-predict-'));
 const shared = path.resolve(import.meta.dirname, '../../shared/models');
@@ -65,6 +68,7 @@ for (const threads of THREADS) {
   const rows = [];
   const errors = [];
   const errorsP10 = [];
+  const profileRows = [];
   for (const [label, make] of models) {
     let prepared;
     try {
@@ -80,6 +84,21 @@ for (const threads of THREADS) {
     await lm.predictPrepared(prepared);
     const hitMs = performance.now() - th;
     const m = await L.bench(prepared, engine, { warmup: 3, minRuns: 10, budgetMs: TIME });
+    if (PROFILE) {
+      // Where the error comes from: the sampled kernel times (warm, cold, as predicted) against ORT's profile of the whole model.
+      const pr = await L.profile(prepared, engine, { budgetMs: TIME });
+      const sum = (f) => p.kernels.reduce((a, k) => a + f(k), 0);
+      profileRows.push({
+        model: label,
+        'Σ warm ms': +sum((k) => k.warmMs).toFixed(3),
+        'Σ cold ms': +sum((k) => k.coldMs).toFixed(3),
+        'Σ predicted ms': +sum((k) => k.ms).toFixed(3),
+        'cold share': +p.coldShare.toFixed(2),
+        'profiled node sum ms': +pr.nodeTotal.toFixed(3),
+        'profiled end-to-end ms': +pr.endToEnd.median.toFixed(3),
+        'overhead predicted ms': +p.overheadMs.toFixed(3),
+      });
+    }
     const err = (p.ms / m.stats.median - 1) * 100;
     errors.push(err);
     errorsP10.push((p.ms / m.stats.p10 - 1) * 100);
@@ -96,6 +115,7 @@ for (const threads of THREADS) {
     });
   }
   console.table(rows);
+  if (PROFILE) console.table(profileRows);
   const line = `${threads} thread${threads > 1 ? 's' : ''}: ${figures(errors)}`;
   summary.push(line, `  (against the measured p10 instead of the median, a reference for a loaded machine: ${figures(errorsP10)})`);
   console.log(summary.slice(-2).join('\n'));

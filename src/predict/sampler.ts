@@ -1,12 +1,14 @@
 /**
- * Timing kernels alone. Kernels not yet timed are put side by side, each with its own inputs, in
- * one model that runs with graph optimisation disabled (so ORT runs exactly the optimised nodes,
- * NCHWc ones included) under ORT's profiler; a kernel's time is the median of its profiled
- * kernel time over the runs. Running them in sequence in one model keeps what they meet in the
- * real model: the weights and inputs of the kernel before them have passed through the caches.
- * The engine's own time per run (launch, per-node dispatch, copying inputs in and outputs out),
- * which the profiler does not see, is measured once on small models of known shape: `overhead`.
- */
+ * Timing kernels alone. Each kernel not yet timed becomes a model of that one node (the optimised
+ * node itself: same op, domain, attributes, weights and input shapes), run with graph
+ * optimisation disabled, so ORT runs exactly that kernel, NCHWc ones included, under ORT's
+ * profiler; its time is the median of its profiled kernel time over the runs. What it meets in
+ * the model is rebuilt around it: its activation inputs are written by a copy just before it (in
+ * cache, as its producer leaves them), its outputs stay in ORT's arena (not returned), and it is
+ * timed twice, with its weights warm (run after run) and cold (a cache flush before each run);
+ * the model (model.ts) takes a point between the two. The engine's own time per run (launch,
+ * per-node dispatch, copies in and out) and the profiler's cost in each sampled time are
+ * measured once on small models of known shape: `overhead`. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
