@@ -69,6 +69,15 @@ export async function extractKernels(prepared: PreparedModel, engine: Engine, pl
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  // Models of IR version < 4 list initializers as inputs (overridable, so ORT keeps them as inputs
+  // of its optimised graph): they are the model's constants, not something a run is fed.
+  for (const x of [...optimised.inputs]) {
+    const t = prepared.graph.initializers.get(x);
+    if (t && !(x in prepared.feeds)) {
+      optimised.setInitializer(x, t);
+      optimised.inputs = optimised.inputs.filter((i) => i !== x);
+    }
+  }
   const values = await runAllValues(optimised, prepared, plain);
   const mapping = mapOptimised(prepared.graph, optimised);
   const kernels: Kernel[] = [];
