@@ -113,6 +113,8 @@ for (const threads of THREADS) {
       'timed now': p.sampled,
       'predict s (cold / hit ms)': `${predictS.toFixed(1)} / ${hitMs.toFixed(0)}`,
     });
+    // A line as each model finishes (the table comes at the end of the pass).
+    process.stderr.write(`  ${label}: predicted ${p.ms.toFixed(3)} ms, measured ${m.stats.median.toFixed(3)} ms, error ${err.toFixed(1)}%\n`);
   }
   console.table(rows);
   if (PROFILE) console.table(profileRows);
