@@ -30,8 +30,8 @@ const nets = ['resnet18', 'mobilenet_v2', 'shufflenet_v2'];
 const grid = QUICK ? [[0.5, 96]] : [[0.5, 96], [0.5, 160], [1, 96], [1, 160]];
 for (const net of nets) for (const [w, r] of grid) models.push([`${net} w${w} ${r}px`, () => L.prepareModel(`zoo:${net}?width=${w}&resolution=${r}`)]);
 
-const variants = QUICK ? [['resnet18', 'prune:ratio=0.5'], ['resnet18', 'dwsep']] : [
-  ['resnet18', 'fold-bn'], ['resnet18', 'prune:ratio=0.3'], ['resnet18', 'prune:ratio=0.5'], ['resnet18', 'dwsep'], ['resnet18', 'group:g=2'],
+const variants = QUICK ? [['resnet18', 'prune:ratio=0.5'], ['resnet18', 'dwsep:rank=2']] : [
+  ['resnet18', 'fold-bn'], ['resnet18', 'prune:ratio=0.3'], ['resnet18', 'prune:ratio=0.5'], ['resnet18', 'dwsep:rank=2'], ['resnet18', 'group:g=2'],
   ['mobilenet_v2', 'prune:ratio=0.3'], ['mobilenet_v2', 'prune:ratio=0.5'], ['shufflenet_v2', 'prune:ratio=0.5'],
 ];
 for (const [net, pass] of variants) {
