@@ -60,7 +60,7 @@ export {
 
 // Reports: terminal tables and JSON documents.
 export {
-  analyzeJson, analyzeTable, benchJson, benchReport, bytes, c, chartLibrary, compareJson, compareReport, compressHtml, compressReport, frontChartSpec, diffHtml, diffJson, diffModels, diffReport,
+  analyzeJson, analyzeTable, benchJson, benchReport, bytes, c, chartLibrary, compareJson, compareReport, compressHtml, compressReport, frontChartSpec, predictJson, predictReport, type PredictResult, diffHtml, diffJson, diffModels, diffReport,
   dynamicNodes, evalJson, evalReport, labHtml, labJson, labReport, layoutGraph, lintJson, lintReport, pct, profileJson, profileReport, reportData,
   reportHtml, rewriteJson, rewriteReport, scriptJson, segments, setupLine, si, table, verifyJson, verifyReport, ANALYZE_SCHEMA, BENCH_SCHEMA,
   COMPARE_SCHEMA, CONVENTIONS, DIFF_SCHEMA, EVAL_SCHEMA, LAB_SCHEMA, LINT_SCHEMA, PROFILE_SCHEMA, REWRITE_SCHEMA, VERIFY_SCHEMA, agreementJson, byOp,
@@ -136,3 +136,10 @@ export {
   type LatencyEstimator, type LayerChange, type MeasuredLatencyOptions, type Proposal, type ScheduleOptions, type StepLog,
   type Target, type TargetMetric,
 } from './compress/index.js';
+
+// The latency model (predicted time per run on this machine and engine).
+export {
+  createLatencyModel, coldShare, lastLevelCache, LatencyModel, latencyCacheKey, latencyCacheDir, extractKernels, signature, sampleKernels,
+  measureOverhead, type LatencyModelOptions, type LatencyPrediction, type PredictedKernel, type LatencySettings, type Kernel, type KernelInput,
+  type KernelList, type KernelTime, type Overhead, type SampleOptions,
+} from './predict/index.js';

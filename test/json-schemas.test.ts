@@ -46,7 +46,7 @@ function refusesExtra(name: string, doc: Record<string, unknown>, at: (string | 
   expect(v(missing), `${name}: '${required[0]}' missing`).toBe(false);
 }
 
-const FILES = ['analyze', 'diff', 'eval', 'lint', 'rewrite', 'bench', 'compare', 'verify', 'profile', 'lab', 'compress'];
+const FILES = ['analyze', 'diff', 'eval', 'lint', 'rewrite', 'bench', 'compare', 'verify', 'profile', 'lab', 'compress', 'predict'];
 const model = sharedModel('fmnist_resnet.onnx');
 const quick = { warmup: 1, minRuns: 5, budgetMs: 300 };
 let engine: Engine;

@@ -34,6 +34,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['analysis'],
   ['engine'],
   ['measure'],
+  ['predict'],
   ['calibrate'],
   ['lint'],
   ['rewrite'],

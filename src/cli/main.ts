@@ -18,6 +18,7 @@ import { convertCommand } from './commands/convert.js';
 import { benchCommand, compareCommand, profileCommand, verifyCommand } from './commands/measure.js';
 import { evalCommand } from './commands/eval.js';
 import { compressCommand } from './commands/compress.js';
+import { predictCommand } from './commands/predict.js';
 
 /** Exit codes: 1 a user or model error, 2 bad usage, 70 an internal error (a bug in leannet). */
 export const EXIT = { error: 1, usage: 2, internal: 70 } as const;
@@ -34,7 +35,7 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['color'] === false) setColor(false);
   });
-  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), evalCommand(), profileCommand(), rewriteCommand(), reportCommand(), diffCommand(), compressCommand(), labCommand(), zooCommand(), demoCommand(), convertCommand()]) {
+  for (const sub of [analyzeCommand(), lintCommand(), benchCommand(), compareCommand(), verifyCommand(), evalCommand(), profileCommand(), predictCommand(), rewriteCommand(), reportCommand(), diffCommand(), compressCommand(), labCommand(), zooCommand(), demoCommand(), convertCommand()]) {
     sub.exitOverride();
     for (const child of sub.commands) child.exitOverride();
     program.addCommand(sub);

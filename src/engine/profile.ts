@@ -164,5 +164,5 @@ export function nodeTimes(events: TraceEvent[], skip: number, nested: ReadonlyMa
     });
     return sum;
   });
-  return { runs: runs.length, median, op, medianTotal: summarize(totals).median };
+  return { runs: runs.length, median, op, medianTotal: summarize(totals).median, perRun };
 }

@@ -21,3 +21,4 @@ export { diffReport } from './diff-table.js';
 export { diffModels, diffJson, matchNodes, DIFF_SCHEMA, type DiffResult, type DiffNode, type DiffStatus, type DiffTotals } from './diff.js';
 export { compressReport } from './compress.js';
 export { compressHtml, frontChartSpec } from './compress-html.js';
+export { predictReport, predictJson, type PredictResult } from './predict.js';

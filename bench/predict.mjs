@@ -1,0 +1,128 @@
+// npm run bench:predict — how close the latency model's prediction is to the measured median,
+// on the zoo networks at two widths and two resolutions, rewritten variants of them, and the
+// shared third-party models, at 1 and 2 threads (ORT, opt all). Each model: predicted (kernels
+// timed alone, cached, plus the engine's overhead) beside its measured median with p10–p90; then
+// per thread count the RMSE of the % error and the share within ±5% and ±10%.
+// Nothing in the predictor is fitted to these models (no correction factor at all).
+// Knobs: LEANNET_BENCH_QUICK=1 (a few models, 1 s each), LEANNET_BENCH_THREADS=1,2,
+// LEANNET_BENCH_SECONDS (measuring budget per model, default 3), LEANNET_CACHE_DIR (reuse a
+// cache; by default a fresh one in a temporary folder, so every kernel is timed in this run),
+// LEANNET_BENCH_PROFILE=1 (also ORT's profile of each model: summed kernel times, warm, cold and
+// as predicted, beside the profiled node sum and end-to-end time: where the error comes from).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as L from '../dist/index.js';
+
+const QUICK = process.env.LEANNET_BENCH_QUICK === '1';
+const THREADS = (process.env.LEANNET_BENCH_THREADS ?? '1,2').split(',').map(Number);
+const PROFILE = process.env.LEANNET_BENCH_PROFILE === '1';
+const TIME = Number(process.env.LEANNET_BENCH_SECONDS ?? (QUICK ? 1 : 3)) * 1000;
+const cacheDir = process.env.LEANNET_CACHE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'leannet-bench-predict-'));
+const shared = path.resolve(import.meta.dirname, '../../shared/models');
+const env = L.environment();
+console.log(`leannet bench:predict — ${env.date} · ${env.cpu} (${env.cores} cores) · node ${env.node} · load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(`measuring ${TIME / 1000} s per model (median, p10–p90) · latency cache ${cacheDir}${QUICK ? ' · QUICK' : ''}`);
+
+/** [label, () => PreparedModel] */
+const models = [];
+const nets = ['resnet18', 'mobilenet_v2', 'shufflenet_v2'];
+const grid = QUICK ? [[0.5, 96]] : [[0.5, 96], [0.5, 160], [1, 96], [1, 160]];
+for (const net of nets) for (const [w, r] of grid) models.push([`${net} w${w} ${r}px`, () => L.prepareModel(`zoo:${net}?width=${w}&resolution=${r}`)]);
+
+const variants = QUICK ? [['resnet18', 'prune:ratio=0.5'], ['resnet18', 'dwsep:rank=2']] : [
+  ['resnet18', 'fold-bn'], ['resnet18', 'prune:ratio=0.3'], ['resnet18', 'prune:ratio=0.5'], ['resnet18', 'dwsep:rank=2'], ['resnet18', 'group:g=2'],
+  ['mobilenet_v2', 'prune:ratio=0.3'], ['mobilenet_v2', 'prune:ratio=0.5'], ['shufflenet_v2', 'prune:ratio=0.5'],
+];
+for (const [net, pass] of variants) {
+  models.push([`${net} w0.5 128px + ${pass}`, async () => {
+    const g = L.openModel(`zoo:${net}?width=0.5&resolution=128`);
+    await L.runPasses(g, L.parsePassSpecs([pass]));
+    return L.prepareGraph(g, `${net}+${pass}`);
+  }]);
+}
+const files = QUICK ? [['fmnist_resnet.onnx', 32]] : [
+  ['fmnist_resnet.onnx', 32], ['fmnist_resnet_bn.onnx', 32], ['version-slim-320.onnx', 1], ['version-RFB-320.onnx', 1],
+  ['light_squeezenet.onnx', 1], ['light_shufflenet.onnx', 1], ['light_inception_v1.onnx', 1], ['light_resnet50.onnx', 1], ['light_densenet121.onnx', 1],
+];
+for (const [f, batch] of files) {
+  const file = path.join(shared, f);
+  if (fs.existsSync(file)) models.push([`${f}${batch > 1 ? ` batch ${batch}` : ''}`, () => L.prepareModel(file, { batch })]);
+}
+
+/** RMSE of the % errors, the shares within ±5% and ±10%, and the mean (bias). */
+function figures(errors) {
+  const n = errors.length;
+  const rmse = Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / n);
+  const within = (b) => errors.filter((e) => Math.abs(e) <= b).length;
+  return `${n} models · RMSE ${rmse.toFixed(1)}% · within ±5%: ${within(5)}/${n} (${((100 * within(5)) / n).toFixed(0)}%) · within ±10%: ${within(10)}/${n} (${((100 * within(10)) / n).toFixed(0)}%) · mean error ${(errors.reduce((a, b) => a + b, 0) / n).toFixed(1)}%`;
+}
+
+const summary = [];
+for (const threads of THREADS) {
+  const engine = await L.createEngine('ort', { threads });
+  const t0 = performance.now();
+  const lm = await L.createLatencyModel(engine, { cacheDir });
+  const o = lm.overhead;
+  console.log(`\n${threads} thread${threads > 1 ? 's' : ''} · overhead measured in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${(o.perRun * 1000).toFixed(1)} µs per run, ${(o.perKernel * 1000).toFixed(2)} µs per kernel, ${(o.perByteOut * 1e9).toFixed(2)} µs per MB out`);
+  const rows = [];
+  const errors = [];
+  const errorsP10 = [];
+  const profileRows = [];
+  for (const [label, make] of models) {
+    let prepared;
+    try {
+      prepared = await make();
+    } catch (e) {
+      console.log(`  ${label}: skipped (${e.message.split('\n')[0]})`);
+      continue;
+    }
+    const tp = performance.now();
+    const p = await lm.predictPrepared(prepared);
+    const predictS = (performance.now() - tp) / 1000;
+    const th = performance.now();
+    await lm.predictPrepared(prepared);
+    const hitMs = performance.now() - th;
+    const m = await L.bench(prepared, engine, { warmup: 3, minRuns: 10, budgetMs: TIME });
+    if (PROFILE) {
+      // Where the error comes from: the sampled kernel times (warm, cold, as predicted) against ORT's profile of the whole model.
+      const pr = await L.profile(prepared, engine, { budgetMs: TIME });
+      const sum = (f) => p.kernels.reduce((a, k) => a + f(k), 0);
+      profileRows.push({
+        model: label,
+        'Σ warm ms': +sum((k) => k.warmMs).toFixed(3),
+        'Σ cold ms': +sum((k) => k.coldMs).toFixed(3),
+        'Σ predicted ms': +sum((k) => k.ms).toFixed(3),
+        'cold share': +p.coldShare.toFixed(2),
+        'profiled node sum ms': +pr.nodeTotal.toFixed(3),
+        'profiled end-to-end ms': +pr.endToEnd.median.toFixed(3),
+        'overhead predicted ms': +p.overheadMs.toFixed(3),
+      });
+    }
+    const err = (p.ms / m.stats.median - 1) * 100;
+    errors.push(err);
+    errorsP10.push((p.ms / m.stats.p10 - 1) * 100);
+    rows.push({
+      model: label,
+      'predicted ms': +p.ms.toFixed(3),
+      'measured median ms': +m.stats.median.toFixed(3),
+      'p10–p90 ms': `${m.stats.p10.toFixed(2)}–${m.stats.p90.toFixed(2)}`,
+      'error %': +err.toFixed(1),
+      'vs p10 %': +((p.ms / m.stats.p10 - 1) * 100).toFixed(1),
+      kernels: p.kernels.length,
+      'timed now': p.sampled,
+      'predict s (cold / hit ms)': `${predictS.toFixed(1)} / ${hitMs.toFixed(0)}`,
+    });
+    // A line as each model finishes (the table comes at the end of the pass).
+    process.stderr.write(`  ${label}: predicted ${p.ms.toFixed(3)} ms, measured ${m.stats.median.toFixed(3)} ms, error ${err.toFixed(1)}%\n`);
+  }
+  console.table(rows);
+  if (PROFILE) console.table(profileRows);
+  const line = `${threads} thread${threads > 1 ? 's' : ''}: ${figures(errors)}`;
+  summary.push(line, `  (against the measured p10 instead of the median, a reference for a loaded machine: ${figures(errorsP10)})`);
+  console.log(summary.slice(-2).join('\n'));
+}
+console.log('\nsummary (target: ≥ 95% of models within ±10% of the measured median)');
+for (const l of summary) console.log(`  ${l}`);
+console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (on ${env.cores} cores: figures from a loaded machine move by tens of %; re-measure on a quiet one)`);
+if (!process.env.LEANNET_CACHE_DIR) fs.rmSync(cacheDir, { recursive: true, force: true });

@@ -1,0 +1,206 @@
+/**
+ * The latency model: a model's predicted time on an engine is the engine's overhead per run
+ * (fixed, per kernel, per byte in and out: measured once) plus the sum of its kernels' times,
+ * each kernel sampled alone once and cached (nn-Meter's idea: find the kernels the runtime
+ * really runs, here by asking ORT for its optimised graph rather than by re-implementing its
+ * fusion rules, and time each kind). Nothing is fitted to the models being predicted.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { EngineError } from '../errors.js';
+import { createEngine, prepareGraph, type Engine, type PreparedModel } from '../engine/index.js';
+import type { Graph } from '../ir/index.js';
+import type { BindOptions } from '../ops/index.js';
+import { host } from '../host.js';
+import { latencyCacheDir, latencyCacheKey, readCacheEntry, writeCacheEntry, type CacheEntry } from './cache.js';
+import { extractKernels, type Kernel, type KernelList } from './kernels.js';
+import { measureOverhead, sampleKernels, type Overhead, type SampleOptions } from './sampler.js';
+
+export interface PredictedKernel {
+  /** The kernel (ORT's optimised node) name. */
+  name: string;
+  op: string;
+  /** The Graph nodes it covers (empty for nodes ORT inserted). */
+  nodes: string[];
+  /** Its predicted time in this model (ms): between its times with warm and with cold caches, by the model's footprint. */
+  ms: number;
+  warmMs: number;
+  coldMs: number;
+  /** Whether its time came from the cache (false: sampled by this call). */
+  cached: boolean;
+}
+
+export interface LatencyPrediction {
+  /** Predicted median time per run (ms). */
+  ms: number;
+  /** The engine's own part of it (ms). */
+  overheadMs: number;
+  kernels: PredictedKernel[];
+  /** Graph nodes ORT folded away or removed (no kernel of their own and none they were fused into). */
+  notRun: { name: string; opType: string; status: string }[];
+  /** Kernels this call had to time. */
+  sampled: number;
+  /** Bytes one run touches (weights and activations), and the share of the way from warm-cache to cold-cache kernel times it implies. */
+  footprintBytes: number;
+  coldShare: number;
+}
+
+export interface LatencyModelOptions {
+  /** Where the cache file lives (default ~/.cache/leannet, or $LEANNET_CACHE_DIR). */
+  cacheDir?: string;
+  /** Sampling progress: kernels timed of those to time. */
+  onProgress?: (done: number, total: number) => void;
+  sample?: SampleOptions;
+}
+
+interface Extracted {
+  kernels: Omit<Kernel, 'node' | 'inputs' | 'outputs' | 'opsets'>[];
+  notRun: LatencyPrediction['notRun'];
+  inputBytes: number;
+  outputBytes: number;
+  footprintBytes: number;
+}
+
+/** What identifies a prepared model's kernels: its bytes (or file, size and time), and its input shapes. */
+function modelHash(prepared: PreparedModel): string {
+  const h = createHash('sha1');
+  if ('bytes' in prepared.model) h.update(prepared.model.bytes);
+  else {
+    const st = fs.statSync(prepared.model.path);
+    h.update(`${path.resolve(prepared.model.path)}|${st.size}|${st.mtimeMs}`);
+  }
+  return h.update(JSON.stringify(Object.values(prepared.feeds).map((f) => f.dims))).digest('hex');
+}
+
+/** How many models' kernel lists are kept in memory (a search predicts a candidate more than once). */
+const MEMO = 64;
+
+export class LatencyModel {
+  /** Calls to the sampler (one per batch of new kernels) and extractions made, for checks. */
+  samplerCalls = 0;
+  extractions = 0;
+  private readonly memo = new Map<string, Extracted>();
+
+  constructor(
+    readonly engine: Engine,
+    private readonly plain: Engine,
+    readonly key: string,
+    private readonly dir: string,
+    private readonly entry: CacheEntry,
+    readonly overhead: Overhead,
+    private readonly options: LatencyModelOptions,
+  ) {}
+
+  /** Predict a Graph's median time per run, its inputs bound as `bind` says (batch 1 by default). */
+  async predict(graph: Graph, bind: BindOptions = {}): Promise<LatencyPrediction> {
+    return this.predictPrepared(prepareGraph(graph, graph.name, bind));
+  }
+
+  /** The same for a model already prepared (a file, `zoo:…`). */
+  async predictPrepared(prepared: PreparedModel): Promise<LatencyPrediction> {
+    const hash = modelHash(prepared);
+    let ex = this.memo.get(hash);
+    const fresh = new Set<string>();
+    if (!ex) {
+      const list = await extractKernels(prepared, this.engine, this.plain);
+      this.extractions++;
+      await this.sampleMissing(list, fresh);
+      ex = {
+        kernels: list.kernels.map(({ name, op, signature, nodes }) => ({ name, op, signature, nodes })),
+        notRun: list.accounting.filter((a) => !a.kernel).map((a) => ({ name: a.name, opType: a.opType, status: a.status })),
+        inputBytes: list.inputBytes,
+        outputBytes: list.outputBytes,
+        footprintBytes: list.footprintBytes,
+      };
+      if (this.memo.size >= MEMO) this.memo.delete(this.memo.keys().next().value!);
+      this.memo.set(hash, ex);
+    }
+    const o = this.overhead;
+    const cold = coldShare(ex.footprintBytes);
+    const kernels: PredictedKernel[] = ex.kernels.map((k) => {
+      const t = this.entry.kernels[k.signature]!;
+      return { name: k.name, op: k.op, nodes: k.nodes, ms: t.ms + cold * (t.coldMs - t.ms), warmMs: t.ms, coldMs: t.coldMs, cached: !fresh.has(k.signature) };
+    });
+    const overheadMs = o.perRun + o.perKernel * kernels.length + o.perByteIn * ex.inputBytes + o.perByteOut * ex.outputBytes;
+    let sum = overheadMs;
+    for (const k of kernels) sum += k.ms;
+    return { ms: sum, overheadMs, kernels, notRun: ex.notRun, sampled: fresh.size, footprintBytes: ex.footprintBytes, coldShare: cold };
+  }
+
+  private async sampleMissing(list: KernelList, fresh: Set<string>): Promise<void> {
+    const todo = new Map<string, Kernel>();
+    for (const k of list.kernels) if (!this.entry.kernels[k.signature] && !todo.has(k.signature)) todo.set(k.signature, k);
+    if (!todo.size) return;
+    this.samplerCalls++;
+    const times = await sampleKernels(this.plain, [...todo.values()], { ...this.options.sample, ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}) });
+    const added: CacheEntry['kernels'] = {};
+    times.forEach((t, sig) => {
+      this.entry.kernels[sig] = t;
+      added[sig] = t;
+      fresh.add(sig);
+    });
+    writeCacheEntry(this.dir, this.key, { kernels: added, updated: new Date().toISOString() });
+  }
+}
+
+/**
+ * How far a model's kernels are from their warm-cache time (0) to their cold-cache time (1): the
+ * bytes one run touches (weights and activations) over the last-level cache, at most 1. A model
+ * that fits runs its kernels with their weights still cached from the run before; one twice the
+ * cache size finds them evicted by the rest of the run. Set from first principles, not fitted:
+ * on this machine (32 MiB L3, loaded) MobileNet V2, ResNet-18 and ShuffleNet V2 at width 0.5,
+ * 112 px (9–14 MB) ran in the model at 0.1–0.7 of the way from warm to cold, noisily.
+ */
+export function coldShare(footprintBytes: number, cacheBytes = lastLevelCache()): number {
+  return Math.min(1, footprintBytes / cacheBytes);
+}
+
+let llc: number | undefined;
+/** The last-level cache in bytes, from Linux's sysfs (32 MiB where it cannot be read). */
+export function lastLevelCache(): number {
+  if (llc !== undefined) return llc;
+  llc = 32 * 2 ** 20;
+  try {
+    const base = '/sys/devices/system/cpu/cpu0/cache';
+    let best = 0;
+    for (const d of fs.readdirSync(base)) {
+      if (!d.startsWith('index')) continue;
+      const m = /^(\d+)([KMG]?)/.exec(fs.readFileSync(path.join(base, d, 'size'), 'utf8').trim());
+      if (m) best = Math.max(best, Number(m[1]) * ({ '': 1, K: 1024, M: 2 ** 20, G: 2 ** 30 }[m[2] as '' | 'K' | 'M' | 'G']));
+    }
+    if (best > 0) llc = best;
+  } catch {
+    // not Linux: keep the default
+  }
+  return llc;
+}
+
+/**
+ * A latency model for `engine` (onnxruntime-node: it needs ORT's optimised graph and profiler),
+ * with the kernel times cached for this machine and these settings so far; the engine's overhead
+ * is measured on first use of a cache entry.
+ */
+export async function createLatencyModel(engine: Engine, options: LatencyModelOptions = {}): Promise<LatencyModel> {
+  const info = engine.info;
+  if (info.runtime !== 'onnxruntime-node') {
+    throw new EngineError(`the latency model needs onnxruntime's optimised graph and per-node profiler (engine 'ort'), not '${info.engine}'`);
+  }
+  const plain = await createEngine(info.engine, {
+    threads: info.threads,
+    ...(info.interOpThreads !== null ? { interOpThreads: info.interOpThreads } : {}),
+    executionMode: info.executionMode,
+    optLevel: 'disabled',
+    spinning: info.spinning,
+  });
+  const key = latencyCacheKey(host.machine(), info);
+  const dir = latencyCacheDir(options.cacheDir);
+  const entry = readCacheEntry(dir, key);
+  let overhead = entry.overhead;
+  if (!overhead) {
+    overhead = await measureOverhead(plain);
+    entry.overhead = overhead;
+    writeCacheEntry(dir, key, { overhead, kernels: {}, updated: new Date().toISOString() });
+  }
+  return new LatencyModel(engine, plain, key, dir, entry, overhead, options);
+}

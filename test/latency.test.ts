@@ -1,0 +1,136 @@
+/**
+ * The latency model: its cache key, the kernels it finds against the optimised graph onnxruntime
+ * writes itself, sampling (a time per kernel, once: a second prediction and a second model on the
+ * same cache time nothing), and `leannet predict` (--json against its schema, --check, bad input).
+ * Accuracy is bench:predict's job, not this file's.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { createEngine, createLatencyModel, latencyCacheKey, loadOnnx, prepareModel, type EngineInfo, type Machine } from '../src/index.js';
+import { errorLines, leannet } from './helpers/cli.js';
+import { repoRoot, tempDir } from './helpers/models.js';
+
+const SPEC = 'zoo:resnet18?width=0.25&resolution=64';
+const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schemas/predict.schema.json'), 'utf8'));
+const validate = new Ajv({ allErrors: true }).compile(schema);
+
+describe('latency cache key', () => {
+  const machine: Machine = { cpu: 'AMD EPYC 7B13', cores: 2, platform: 'linux x64', node: 'v20.20.2' };
+  const info: EngineInfo = { engine: 'ort', runtime: 'onnxruntime-node', version: '1.30.0', provider: 'cpu', threads: 1, interOpThreads: null, executionMode: 'sequential', optLevel: 'all', spinning: false };
+  const key = latencyCacheKey(machine, info);
+
+  it('changes with the engine, the runtime version, threads, optimisation level, spinning, execution mode and the machine', () => {
+    const changed = [
+      latencyCacheKey(machine, { ...info, engine: 'ort-webgpu', provider: 'webgpu' }),
+      latencyCacheKey(machine, { ...info, version: '1.31.0' }),
+      latencyCacheKey(machine, { ...info, threads: 2 }),
+      latencyCacheKey(machine, { ...info, optLevel: 'extended' }),
+      latencyCacheKey(machine, { ...info, spinning: true }),
+      latencyCacheKey(machine, { ...info, executionMode: 'parallel', interOpThreads: 2 }),
+      latencyCacheKey({ ...machine, cores: 4 }, info),
+      latencyCacheKey({ ...machine, cpu: 'Intel Xeon' }, info),
+    ];
+    for (const k of changed) expect(k).not.toBe(key);
+    expect(new Set(changed).size).toBe(changed.length);
+  });
+
+  it('does not change with what the times do not depend on (Node version)', () => {
+    const otherNode: Machine = { ...machine, node: 'v22.0.0' };
+    expect(latencyCacheKey(otherNode, info)).toBe(key);
+    expect(latencyCacheKey(machine, { ...info })).toBe(key);
+  });
+
+  it("differs between real engines at 1 and 2 threads", async () => {
+    const [e1, e2] = [await createEngine('ort', { threads: 1 }), await createEngine('ort', { threads: 2 })];
+    expect(latencyCacheKey(machine, e1.info)).not.toBe(latencyCacheKey(machine, e2.info));
+  });
+});
+
+describe('latency model', () => {
+  const cacheDir = tempDir('leannet-latency-');
+
+  it("finds the kernels onnxruntime's own optimised graph holds, and accounts for every node once", async () => {
+    const engine = await createEngine('ort', { threads: 1 });
+    // Short sampling budgets: this checks the mechanics, not the accuracy.
+    const lm = await createLatencyModel(engine, { cacheDir, sample: { budgetMs: 30, minRuns: 5 } });
+    const prepared = prepareModel(SPEC);
+    const p = await lm.predictPrepared(prepared);
+
+    // The reference: ORT run directly, writing its optimised graph.
+    const dir = tempDir('leannet-latency-opt-');
+    const file = path.join(dir, 'opt.onnx');
+    const bytes = (prepared.model as { bytes: Uint8Array }).bytes;
+    const s = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, optimizedModelFilePath: file });
+    await s.release();
+    const opt = loadOnnx(file);
+    const count = (ops: string[]) => ops.reduce<Record<string, number>>((m, o) => ((m[o] = (m[o] ?? 0) + 1), m), {});
+    expect(count(p.kernels.map((k) => k.op))).toEqual(count(opt.nodes.map((n) => (n.domain ? `${n.domain}:${n.opType}` : n.opType))));
+    expect(p.kernels.map((k) => k.name).sort()).toEqual(opt.nodes.map((n) => n.name).sort());
+    // ResNet-18's 20 convs run as NCHWc convs with BN, ReLU and the residual Add fused in.
+    expect(p.kernels.filter((k) => k.op === 'com.microsoft.nchwc:Conv')).toHaveLength(20);
+
+    // Every Graph node is covered by exactly one kernel, or listed as folded/removed.
+    const covered = p.kernels.flatMap((k) => k.nodes);
+    expect(new Set(covered).size).toBe(covered.length);
+    const notRun = p.notRun.map((n) => n.name);
+    expect([...covered, ...notRun].sort()).toEqual(prepared.graph.nodes.map((n) => n.name).sort());
+    // BN and ReLU never run alone at level 'all'.
+    const bn = prepared.graph.nodes.filter((n) => n.opType === 'BatchNormalization').map((n) => n.name);
+    expect(bn.length).toBeGreaterThan(0);
+    for (const k of p.kernels) if (k.nodes.some((n) => bn.includes(n))) expect(k.op).toMatch(/Conv/);
+
+    // Times: every kernel sampled (a fresh cache) and positive, warm ≤ cold within noise not asserted.
+    expect(p.sampled).toBeGreaterThan(0);
+    for (const k of p.kernels) {
+      expect(k.ms).toBeGreaterThan(0);
+      expect(k.cached).toBe(false);
+    }
+    expect(p.ms).toBeCloseTo(p.overheadMs + p.kernels.reduce((a, k) => a + k.ms, 0), 9);
+    expect(lm.samplerCalls).toBe(1);
+
+    // Predicting again samples nothing and extracts nothing (the kernel list is kept for the same bytes)…
+    const again = await lm.predictPrepared(prepareModel(SPEC));
+    expect(lm.samplerCalls).toBe(1);
+    expect(lm.extractions).toBe(1);
+    expect(again.sampled).toBe(0);
+    expect(again.kernels.every((k) => k.cached)).toBe(true);
+    expect(again.ms).toBe(p.ms);
+
+    // …and a second model on the same cache file (another process, say) samples nothing either.
+    const lm2 = await createLatencyModel(engine, { cacheDir, sample: { budgetMs: 30, minRuns: 5 } });
+    const third = await lm2.predictPrepared(prepareModel(SPEC));
+    expect(lm2.samplerCalls).toBe(0);
+    expect(third.ms).toBeCloseTo(p.ms, 9);
+
+  }, 60_000);
+
+  it('leannet predict --json follows its schema; --check prints the measured median and the error', () => {
+    const env = { LEANNET_CACHE_DIR: cacheDir };
+    const r = leannet(['predict', SPEC, '--threads', '1', '--json', '--check', '--time', '0.3'], { env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.engine.threads).toBe(1);
+    expect(Number.isFinite(doc.check.errorPct)).toBe(true);
+    expect(doc.check.errorPct).toBeCloseTo((doc.predicted.ms / doc.check.measured.median - 1) * 100, 6);
+    expect(doc.predicted.sampled).toBe(0); // the cache the test above filled
+
+    const t = leannet(['predict', SPEC, '--threads', '1', '--top', '3', '--check', '--time', '0.3'], { env });
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/predicted \d+\.\d+ ms per run/);
+    expect(t.stdout).toMatch(/prediction error [+-]\d+\.\d%/);
+    expect(t.stdout).toMatch(/top 3 of \d+ kernels/);
+  }, 60_000);
+
+  it('bad input is one line', () => {
+    for (const args of [['predict', 'no-such-model.onnx'], ['predict', SPEC, '--top', '0'], ['predict', SPEC, '--engine', 'ort-wasm']]) {
+      const r = leannet(args, { env: { LEANNET_CACHE_DIR: cacheDir } });
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(errorLines(r), args.join(' ')).toHaveLength(1);
+    }
+  }, 30_000);
+});
