@@ -151,7 +151,7 @@ describe('fuzz regressions: size', () => {
     const result = lint(chain(10));
     const many = (n: number) => ({ ...result, findings: Array.from({ length: n }, (_, i) => ({ ...result.findings[0]!, message: `finding ${i}` })) });
     const small = many(5000);
-    const big = many(40000);
+    const big = many(80000);
     lintReport(small, 'm'); // warm-up
     let tSmall = Infinity;
     let tBig = Infinity;
@@ -159,9 +159,10 @@ describe('fuzz regressions: size', () => {
       tSmall = Math.min(tSmall, cpuMs(() => lintReport(small, 'm')));
       tBig = Math.min(tBig, cpuMs(() => lintReport(big, 'm')));
     }
-    // 8 × the findings: about 8 × the time when linear, 64 × when quadratic.
-    expect(tBig / Math.max(tSmall, 0.5)).toBeLessThan(24);
-    expect(lintReport(big, 'm')).toMatch(/… 39995 more \(--all shows every finding\)/);
+    // 16 × the findings: about 16 × the time when linear, 256 × when quadratic (process CPU time
+    // counts V8's parallel GC threads too, which on a loaded machine adds up to 2–3 × at this size).
+    expect(tBig / Math.max(tSmall, 0.5)).toBeLessThan(64);
+    expect(lintReport(big, 'm')).toMatch(/… 79995 more \(--all shows every finding\)/);
   }, 60_000);
 
   // fuzz seed 2027 mutant 2060 (a Relu in light_inception_v1 repeated 20,000 times): lint ran

@@ -6,3 +6,4 @@ export { paretoFront, type FrontPoint } from './front.js';
 export { explainChange, type Explanation, type LayerChange } from './explain.js';
 export { compress, type CompressOptions, type CompressResult, type CompressProgress } from './search.js';
 export type { CompressLog, StepLog, Proposal } from './log.js';
+export { predictedLatency } from './predicted.js';
