@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import {
   Calibration, checkOutputFile, checkOutputPath, compress, compressHtml, compressReport, createEngine, evaluate, openDataset, openModel, parseTarget,
-  prepareGraph, writeFilesAtomic, writeRewritten, maddsLatency, measuredLatency, type Graph,
+  prepareGraph, prepareModel, writeFilesAtomic, writeRewritten, maddsLatency, measuredLatency, type Graph,
 } from '../../index.js';
 import { dataOptions, withDataOptions } from '../data-options.js';
 import { engineOptions, withEngineOptions } from '../engine-options.js';
@@ -35,6 +35,9 @@ export function compressCommand(): Command {
     .option('--holdout <n>', 'samples of --data after those, never fitted on: each proposal is scored on them (default 1000)')
     .option('--max-drop <points>', 'stop before a step that costs more than this many points of held-out top-1')
     .option('--round <n>', 'kept widths are multiples of this', '8')
+    .option('--select <how>', "ratio: each group's cut capped at --max-cut, the least score lost per latency saved first, as many together as the step needs; accuracy: NetAdapt's single most accurate proposal that meets the step", 'ratio')
+    .option('--max-cut <share>', "with --select ratio: the largest share of a group's width one step removes", '0.25')
+    .option('--select-by <score>', 'what proposals are ranked by on the held-out split: kl (mean KL divergence from the original’s outputs, smoother than a count) or top1 (top-1, or agreement without labels)', 'kl')
     .option('--max-steps <n>', 'steps at most', '40')
     .option('--step <share>', "first step's reduction, a share of the original (NetAdapt's schedule)", '0.08')
     .option('--decay <factor>', "each step's reduction is the previous one's times this", '0.96')
@@ -61,6 +64,9 @@ export function compressCommand(): Command {
     const estimateMs = Number(opts.estimateTime);
     if (!(estimateMs > 0) || !Number.isFinite(estimateMs)) throw new UsageError(`--estimate-time: expected a positive number of ms, got '${String(opts.estimateTime)}'`);
     if (opts.estimator !== 'measured' && opts.estimator !== 'madds') throw new UsageError(`--estimator: expected measured or madds, got '${String(opts.estimator)}'`);
+    if (opts.select !== 'ratio' && opts.select !== 'accuracy') throw new UsageError(`--select: expected ratio or accuracy, got '${String(opts.select)}'`);
+    if (opts.selectBy !== 'kl' && opts.selectBy !== 'top1') throw new UsageError(`--select-by: expected kl or top1, got '${String(opts.selectBy)}'`);
+    const maxCut = share(opts.maxCut, '--max-cut');
     const maxDrop = opts.maxDrop !== undefined ? Number(opts.maxDrop) : undefined;
     if (maxDrop !== undefined && !(maxDrop >= 0 && maxDrop <= 100)) throw new UsageError(`--max-drop: expected a number of points in [0, 100], got '${String(opts.maxDrop)}'`);
     const bindAll = bindOptions(opts);
@@ -86,6 +92,14 @@ export function compressCommand(): Command {
     }
     const data = await rewriteData(model, { ...opts, calib: opts.calib ?? '512', maxDrop: opts.maxDrop }, true);
     const score = heldOutScorer(model, data!, engine, bind)!;
+    const reference = prepareModel(model, bind);
+    // One pass over the held-out split: top-1 (agreement without labels) and the mean KL from the original.
+    const evaluateHeld = async (g: Graph) => {
+      const e = await evaluate(prepareGraph(g, 'candidate', bind), data!.heldOut!, engine, { reference, batchSize: data!.batchSize });
+      const classes = e.agreement?.find((a) => a.classes)?.classes;
+      if (!classes) throw new UsageError('compress ranks proposals on a [N, classes] output: this model has none (try --select-by top1)');
+      return { accuracy: e.accuracy?.top1.value ?? classes.top1.value, selection: -classes.meanKL };
+    };
     const holdout = data!.heldOut!.size;
     const calibration = new Calibration(graph, { engine, fit: data!.calibration.fit, heldOut: [] });
     const r = await withProgress('compress', (update) =>
@@ -95,6 +109,8 @@ export function compressCommand(): Command {
           const s = await score(prepareGraph(g, 'candidate', bind));
           return s.top1 ?? s.agreement;
         },
+        ...(opts.selectBy === 'kl' ? { evaluate: evaluateHeld } : {}),
+        select: opts.select, maxCut,
         estimator: opts.estimator === 'madds' ? maddsLatency(bind) : measuredLatency(timer, { batch, bind, budgetMs: estimateMs }),
         ...(maxDrop !== undefined ? { maxDrop } : {}),
         schedule: { first, decay },
