@@ -100,7 +100,7 @@ describe('leannet compress (CLI)', () => {
     const out = path.join(dir, 'small.onnx');
     const log = path.join(dir, 'log.json');
     const html = path.join(dir, 'report.html');
-    const r = leannet(['compress', spec, '--data', dataFile, '--calib', String(calib), '--holdout', String(samples - calib), '--target', 'madds=80%', '-o', out, '--log', log, '--report', html, '--step-time', '0.3', '--json'], { timeout: 120_000 });
+    const r = leannet(['compress', spec, '--data', dataFile, '--calib', String(calib), '--holdout', String(samples - calib), '--target', 'madds=80%', '--search-calib', '20', '-o', out, '--log', log, '--report', html, '--step-time', '0.3', '--json'], { timeout: 120_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as CompressLog;
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
@@ -152,7 +152,7 @@ describe('leannet compress (CLI)', () => {
 
     // Ratio selection: each cut within --max-cut (or one step of --round), and each step's groups the
     // proposals with the least selection score lost per madds saved, in order, until the step's target.
-    expect(doc.settings).toMatchObject({ select: 'ratio', maxCut: 0.25 });
+    expect(doc.settings).toMatchObject({ select: 'ratio', maxCut: 0.25, calib: 20 });
     let prevSel = doc.original.selection;
     let prevRel = 1;
     for (const s of doc.steps) {
@@ -183,7 +183,7 @@ describe('leannet compress (CLI)', () => {
     const out = path.join(dir, 'fast.onnx');
     const big = path.join(dir, 'x64.npy');
     fs.writeFileSync(big, npy([32, 3, 64, 64], seededFloats(32 * 3 * 64 * 64, 5)));
-    const r = leannet(['compress', 'zoo:resnet18?width=0.25&resolution=64&classes=10', '--data', big, '--calib', '16', '--holdout', '16', '--target', 'latency=0.8x', '--max-steps', '8', '--step', '0.15', '--step-time', '0.6', '--estimator', 'madds', '--no-final-refit', '-o', out, '--json'], { timeout: 120_000 });
+    const r = leannet(['compress', 'zoo:resnet18?width=0.25&resolution=64&classes=10', '--data', big, '--calib', '16', '--holdout', '16', '--target', 'latency=0.8x', '--max-steps', '8', '--step', '0.15', '--max-cut', '0.5', '--step-time', '0.6', '--estimator', 'madds', '--no-final-refit', '-o', out, '--json'], { timeout: 120_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as CompressLog;
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);

@@ -234,6 +234,8 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
       for (let w = Math.ceil(from / round) * round - round; w >= round; w -= round) if (w < from && (w >= floor || !options.length)) options.push(w);
       return options;
     };
+    // The current model by the same prediction (latency: corrected), what a proposal's saving is measured from.
+    const relNow = metric === 'latency' ? curRel * correction : curRel;
     if (mode === 'ratio') {
       // Each group: the widest cut that meets the step, but never more than maxCut of its width.
       for (const g of groups) {
@@ -242,7 +244,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
         if (!options.length) continue;
         status(`step ${i + 1}: sizing ${g.id}`);
         const b = await widestMeeting(g, options);
-        if (b.rel >= curRel - 1e-9) continue; // saves nothing by the estimator
+        if (b.rel >= relNow - 1e-9) continue; // saves nothing by the estimator
         proposals.push({ group: g.id, producer: g.producer, from, to: b.w, predicted: b.rel, meets: b.meets, info: g, raw: b.raw });
       }
     } else {
@@ -282,7 +284,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
     let chosen: { p: Prop; also: Prop[]; s: State; acc: number; sel: number; predicted: number };
     if (mode === 'ratio') {
       // Least score lost per latency saved first; take proposals in that order until the step is met.
-      const cost = (p: Prop) => (selCur - fitted.get(p)!.sel) / (curRel - p.predicted);
+      const cost = (p: Prop) => (selCur - fitted.get(p)!.sel) / (relNow - p.predicted);
       const order = [...pool].sort((a, b) => cost(a) - cost(b) || a.predicted - b.predicted);
       const take: Prop[] = [];
       let predicted = curRel;

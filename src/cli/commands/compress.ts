@@ -32,6 +32,7 @@ export function compressCommand(): Command {
     .option('--test-data <path>', 'samples the search never sees, on which the final (and the original) top-1 is reported (labels beside, or --test-labels)')
     .option('--test-labels <file>', 'labels of --test-data')
     .option('--calib <n>', 'samples of --data the fits use (default 512)')
+    .option('--search-calib <n>', 'of the --calib samples, how many the search’s many per-proposal fits use (default all); the final refit uses every --calib sample')
     .option('--holdout <n>', 'samples of --data after those, never fitted on: each proposal is scored on them (default 1000)')
     .option('--max-drop <points>', 'stop before a step that costs more than this many points of held-out top-1')
     .option('--round <n>', 'kept widths are multiples of this', '8')
@@ -101,7 +102,28 @@ export function compressCommand(): Command {
       return { accuracy: e.accuracy?.top1.value ?? classes.top1.value, selection: -classes.meanKL };
     };
     const holdout = data!.heldOut!.size;
-    const calibration = new Calibration(graph, { engine, fit: data!.calibration.fit, heldOut: [] });
+    const fitAll = data!.calibration.fit;
+    const samplesOf = (fs: typeof fitAll) => fs.reduce((s, f) => s + Number(Object.values(f)[0]!.dims[0]), 0);
+    // The search fits on the first --search-calib samples; the final refit on all of them.
+    let fitSearch = fitAll;
+    if (opts.searchCalib !== undefined) {
+      const n = positiveInt(String(opts.searchCalib), '--search-calib');
+      fitSearch = [];
+      for (const f of fitAll) {
+        const left = n - samplesOf(fitSearch);
+        if (left <= 0) break;
+        // The last batch cut to the samples still wanted (every input's leading dim).
+        fitSearch.push(Object.fromEntries(Object.entries(f).map(([k, t]) => {
+          const rows = Number(t.dims[0]);
+          if (rows <= left) return [k, t];
+          const data = t.data as Float32Array;
+          const per = data.length / rows;
+          return [k, { ...t, dims: [left, ...t.dims.slice(1)], data: data.subarray(0, left * per) }];
+        })));
+      }
+    }
+    const calibration = new Calibration(graph, { engine, fit: fitSearch, heldOut: [] });
+    const finalCalibration = fitSearch.length < fitAll.length ? new Calibration(graph, { engine, fit: fitAll, heldOut: [] }) : undefined;
     const r = await withProgress('compress', (update) =>
       compress(graph, {
         target, engine, timer, batch, bind, calibration, round, maxSteps,
@@ -111,13 +133,14 @@ export function compressCommand(): Command {
         },
         ...(opts.selectBy === 'kl' ? { evaluate: evaluateHeld } : {}),
         select: opts.select, maxCut,
+        ...(finalCalibration ? { finalCalibration } : {}),
         estimator: opts.estimator === 'madds' ? maddsLatency(bind) : measuredLatency(timer, { batch, bind, budgetMs: estimateMs }),
         ...(maxDrop !== undefined ? { maxDrop } : {}),
         schedule: { first, decay },
         compare: { budgetMs: stepSeconds * 1000, minPairs: 10 },
         finalRefit: opts.finalRefit,
         modelName: model,
-        calibInfo: { calib: data!.calibration.fit.reduce((s, f) => s + Number(Object.values(f)[0]!.dims[0]), 0), holdout, accuracyOn: `held-out selection split (${holdout} samples of ${String(opts.data)} after the fitted ones)` },
+        calibInfo: { calib: samplesOf(fitSearch), holdout, accuracyOn: `held-out selection split (${holdout} samples of ${String(opts.data)} after the fitted ones)` },
         onProgress: (p) => update(p.fraction, `${p.what} · ${p.speedup.toFixed(2)}× · ${(p.accuracy * 100).toFixed(2)}%`),
       }),
     );
