@@ -225,6 +225,7 @@ describe('leannet compress (CLI)', () => {
       [['compress', spec, '--data', dataFile, '--target', 'madds=50%', '--select', 'fast', '-o', path.join(dir, 'a.onnx')], /--select: expected ratio or accuracy/],
       [['compress', spec, '--data', dataFile, '--target', 'madds=50%', '--max-cut', '1.5', '-o', path.join(dir, 'a.onnx')], /--max-cut: expected a number between 0 and 1/],
       [['compress', spec, '--data', dataFile, '--target', 'madds=50%', '--select-by', 'loss', '-o', path.join(dir, 'a.onnx')], /--select-by: expected kl or top1/],
+      [['compress', spec, '--data', dataFile, '--target', 'madds=50%', '--search-calib', '0', '-o', path.join(dir, 'a.onnx')], /--search-calib/],
       [['compress', path.join(dir, 'missing.onnx'), '--data', dataFile, '--target', 'madds=50%', '-o', path.join(dir, 'a.onnx')], /missing\.onnx/],
       [['compress', spec, '--data', dataFile, '--target', 'madds=50%', '--test-data', dataFile, '-o', path.join(dir, 'a.onnx')], /--test-data .* has no labels/],
     ];

@@ -31,8 +31,8 @@ export function compressCommand(): Command {
     .requiredOption('--target <metric=value>', 'latency=0.33x | latency=12ms | madds=50% | madds=200M | params=1.5M')
     .option('--test-data <path>', 'samples the search never sees, on which the final (and the original) top-1 is reported (labels beside, or --test-labels)')
     .option('--test-labels <file>', 'labels of --test-data')
-    .option('--calib <n>', 'samples of --data the fits use (default 512)')
-    .option('--search-calib <n>', 'of the --calib samples, how many the search’s many per-proposal fits use (default all); the final refit uses every --calib sample')
+    .option('--calib <n>', 'samples of --data the final refit uses (default 1024)')
+    .option('--search-calib <n>', 'of the --calib samples, how many the search’s many per-proposal fits use (default 256); the final refit uses every --calib sample', '256')
     .option('--holdout <n>', 'samples of --data after those, never fitted on: each proposal is scored on them (default 1000)')
     .option('--max-drop <points>', 'stop before a step that costs more than this many points of held-out top-1')
     .option('--round <n>', 'kept widths are multiples of this', '8')
@@ -68,6 +68,7 @@ export function compressCommand(): Command {
     if (opts.select !== 'ratio' && opts.select !== 'accuracy') throw new UsageError(`--select: expected ratio or accuracy, got '${String(opts.select)}'`);
     if (opts.selectBy !== 'kl' && opts.selectBy !== 'top1') throw new UsageError(`--select-by: expected kl or top1, got '${String(opts.selectBy)}'`);
     const maxCut = share(opts.maxCut, '--max-cut');
+    const searchCalib = positiveInt(String(opts.searchCalib), '--search-calib');
     const maxDrop = opts.maxDrop !== undefined ? Number(opts.maxDrop) : undefined;
     if (maxDrop !== undefined && !(maxDrop >= 0 && maxDrop <= 100)) throw new UsageError(`--max-drop: expected a number of points in [0, 100], got '${String(opts.maxDrop)}'`);
     const bindAll = bindOptions(opts);
@@ -91,7 +92,7 @@ export function compressCommand(): Command {
       if (!labelled) throw new UsageError(`--test-data ${String(opts.testData)} has no labels: give --test-labels`);
       test = { path: String(opts.testData), open: () => openDataset(String(opts.testData), d) };
     }
-    const data = await rewriteData(model, { ...opts, calib: opts.calib ?? '512', maxDrop: opts.maxDrop }, true);
+    const data = await rewriteData(model, { ...opts, calib: opts.calib ?? '1024', maxDrop: opts.maxDrop }, true);
     const score = heldOutScorer(model, data!, engine, bind)!;
     const reference = prepareModel(model, bind);
     // One pass over the held-out split: top-1 (agreement without labels) and the mean KL from the original.
@@ -105,25 +106,21 @@ export function compressCommand(): Command {
     const fitAll = data!.calibration.fit;
     const samplesOf = (fs: typeof fitAll) => fs.reduce((s, f) => s + Number(Object.values(f)[0]!.dims[0]), 0);
     // The search fits on the first --search-calib samples; the final refit on all of them.
-    let fitSearch = fitAll;
-    if (opts.searchCalib !== undefined) {
-      const n = positiveInt(String(opts.searchCalib), '--search-calib');
-      fitSearch = [];
-      for (const f of fitAll) {
-        const left = n - samplesOf(fitSearch);
-        if (left <= 0) break;
-        // The last batch cut to the samples still wanted (every input's leading dim).
-        fitSearch.push(Object.fromEntries(Object.entries(f).map(([k, t]) => {
-          const rows = Number(t.dims[0]);
-          if (rows <= left) return [k, t];
-          const data = t.data as Float32Array;
-          const per = data.length / rows;
-          return [k, { ...t, dims: [left, ...t.dims.slice(1)], data: data.subarray(0, left * per) }];
-        })));
-      }
+    const fitSearch: typeof fitAll = [];
+    for (const f of fitAll) {
+      const left = searchCalib - samplesOf(fitSearch);
+      if (left <= 0) break;
+      // The last batch cut to the samples still wanted (every input's leading dim).
+      fitSearch.push(Object.fromEntries(Object.entries(f).map(([k, t]) => {
+        const rows = Number(t.dims[0]);
+        if (rows <= left) return [k, t];
+        const data = t.data as Float32Array;
+        const per = data.length / rows;
+        return [k, { ...t, dims: [left, ...t.dims.slice(1)], data: data.subarray(0, left * per) }];
+      })));
     }
     const calibration = new Calibration(graph, { engine, fit: fitSearch, heldOut: [] });
-    const finalCalibration = fitSearch.length < fitAll.length ? new Calibration(graph, { engine, fit: fitAll, heldOut: [] }) : undefined;
+    const finalCalibration = samplesOf(fitSearch) < samplesOf(fitAll) ? new Calibration(graph, { engine, fit: fitAll, heldOut: [] }) : undefined;
     const r = await withProgress('compress', (update) =>
       compress(graph, {
         target, engine, timer, batch, bind, calibration, round, maxSteps,
