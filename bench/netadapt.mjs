@@ -1,11 +1,12 @@
 // npm run bench:netadapt — `compress` (NetAdapt-style search) on the trained fmnist_resnet (92.90%
 // top-1) to latency = 0.33× the original (onnxruntime-node CPU, 1 thread, batch 32), fitted on
-// Fashion-MNIST TRAINING images (first LEANNET_BENCH_CALIB, default 512), proposals selected on
-// the next LEANNET_BENCH_HOLDOUT (default 1000) training images, and the result scored on the
+// Fashion-MNIST TRAINING images (the search on the first LEANNET_BENCH_CALIB, default 256; the final
+// refit on the first LEANNET_BENCH_FINAL_CALIB, default 1024), proposals selected on the next
+// LEANNET_BENCH_HOLDOUT (default 1000) training images, and the result scored on the
 // 10,000 TEST images the search never saw. Prints each step (change, predicted and measured
 // latency, held-out accuracy), the final speed-up (interleaved ratio against the original) and
 // test top-1, and the uniform-prune baseline (bench:compress's method: prune:ratio=r,round=16,
-// fitted on the same calibration images) at equal measured latency (interpolated between ratios).
+// fitted on the final refit's calibration images) at equal measured latency (interpolated between ratios).
 //
 // Needs the training set (apt-get install dataset-fashion-mnist, or LEANNET_FMNIST_TRAIN=<path>).
 // Settings: LEANNET_BENCH_TARGET (default latency=0.33x), LEANNET_BENCH_TIME (seconds of the final
@@ -17,7 +18,7 @@
 // LEANNET_BENCH_SELECT (ratio, the default: capped cuts, least loss per latency saved, combined
 // until the step is met; accuracy: NetAdapt's most accurate single proposal), LEANNET_BENCH_MAXCUT
 // (ratio's cap per group and step, default 0.25), LEANNET_BENCH_STEP (first step's reduction,
-// default 0.08), LEANNET_BENCH_SCORE (kl, the default: proposals ranked by −mean KL to the
+// default 0.1), LEANNET_BENCH_SCORE (kl, the default: proposals ranked by −mean KL to the
 // original's outputs on the held-out split; top1: by held-out top-1), LEANNET_BENCH_FINAL_CALIB
 // (training images of the final refit and of the uniform baseline's fit, default 1024: the first
 // CALIB of them are the search's; the held-out split follows all of them).
@@ -28,7 +29,7 @@ const MODEL = new URL('../../shared/models/fmnist_resnet.onnx', import.meta.url)
 const TEST = new URL('../../shared/data/fashion-mnist/t10k-images-idx3-ubyte.gz', import.meta.url).pathname;
 const TRAIN = process.env.LEANNET_FMNIST_TRAIN ?? '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 const TARGET = process.env.LEANNET_BENCH_TARGET ?? 'latency=0.33x';
-const CALIB = Number(process.env.LEANNET_BENCH_CALIB ?? 512);
+const CALIB = Number(process.env.LEANNET_BENCH_CALIB ?? 256);
 const HOLDOUT = Number(process.env.LEANNET_BENCH_HOLDOUT ?? 1000);
 const LIMIT = Number(process.env.LEANNET_BENCH_LIMIT ?? 10000);
 const SECONDS = Number(process.env.LEANNET_BENCH_TIME ?? 6);
@@ -37,7 +38,7 @@ const BASE = (process.env.LEANNET_BENCH_BASELINE ?? '0.4,0.45,0.5') === 'none' ?
 const ESTIMATOR = process.env.LEANNET_BENCH_ESTIMATOR ?? 'madds';
 const SELECT = process.env.LEANNET_BENCH_SELECT ?? 'ratio';
 const MAXCUT = Number(process.env.LEANNET_BENCH_MAXCUT ?? 0.25);
-const STEP = Number(process.env.LEANNET_BENCH_STEP ?? 0.08);
+const STEP = Number(process.env.LEANNET_BENCH_STEP ?? 0.1);
 const SCORE = process.env.LEANNET_BENCH_SCORE ?? 'kl';
 const FINAL_CALIB = Number(process.env.LEANNET_BENCH_FINAL_CALIB ?? 1024);
 const BATCH = 32;

@@ -40,7 +40,7 @@ export function compressCommand(): Command {
     .option('--max-cut <share>', "with --select ratio: the largest share of a group's width one step removes", '0.25')
     .option('--select-by <score>', 'what proposals are ranked by on the held-out split: kl (mean KL divergence from the original’s outputs, smoother than a count) or top1 (top-1, or agreement without labels)', 'kl')
     .option('--max-steps <n>', 'steps at most', '40')
-    .option('--step <share>', "first step's reduction, a share of the original (NetAdapt's schedule)", '0.08')
+    .option('--step <share>', "first step's reduction, a share of the original (NetAdapt's schedule)", '0.1')
     .option('--decay <factor>', "each step's reduction is the previous one's times this", '0.96')
     .option('--step-time <seconds>', "each step's interleaved re-measurement against the original", '3')
     .option('--estimator <kind>', "how each proposal's latency is predicted: measured (time it on the engine) or madds (the cost model's proxy); either is corrected by the measured speed-up each step", 'measured')
