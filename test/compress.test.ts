@@ -5,6 +5,9 @@
  * target by the output file's own cost, the output runs on onnxruntime-node directly and its
  * held-out agreement with the original (computed here, with ORT) is the one the log reports, the
  * HTML page's chart holds the log's front; a latency target whose last step meets it as measured.
+ * The default selection ('ratio'): every cut within --max-cut, each step's groups the cheapest
+ * prefix by (score lost / resource saved) recomputed from the log's proposals, the selection score
+ * the mean KL from the original computed here with ORT; '--select accuracy' keeps NetAdapt's rule.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -97,7 +100,7 @@ describe('leannet compress (CLI)', () => {
     const out = path.join(dir, 'small.onnx');
     const log = path.join(dir, 'log.json');
     const html = path.join(dir, 'report.html');
-    const r = leannet(['compress', spec, '--data', dataFile, '--calib', String(calib), '--holdout', String(samples - calib), '--target', 'madds=80%', '-o', out, '--log', log, '--report', html, '--step-time', '0.3', '--json'], { timeout: 120_000 });
+    const r = leannet(['compress', spec, '--data', dataFile, '--calib', String(calib), '--holdout', String(samples - calib), '--target', 'madds=80%', '--search-calib', '20', '-o', out, '--log', log, '--report', html, '--step-time', '0.3', '--json'], { timeout: 120_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as CompressLog;
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
@@ -127,7 +130,13 @@ describe('leannet compress (CLI)', () => {
     const so = await ort.InferenceSession.create(out);
     const sr = await ort.InferenceSession.create(writeOnnx(openModel(spec)).model);
     let agree = 0;
+    let kl = 0;
     const per = 3 * 32 * 32;
+    const logSoftmax = (v: Float32Array) => {
+      const m = Math.max(...v);
+      const lse = m + Math.log(v.reduce((z, x) => z + Math.exp(x - m), 0));
+      return Array.from(v, (x) => x - lse);
+    };
     for (let i = calib; i < samples; i++) {
       const x = new ort.Tensor('float32', data.slice(i * per, (i + 1) * per), [1, 3, 32, 32]);
       const a = (await so.run({ [so.inputNames[0]!]: x }))[so.outputNames[0]!]!.data as Float32Array;
@@ -135,8 +144,27 @@ describe('leannet compress (CLI)', () => {
       expect(a.every(Number.isFinite)).toBe(true);
       const arg = (v: Float32Array) => v.indexOf(Math.max(...v));
       if (arg(a) === arg(b)) agree++;
+      const [p, q] = [logSoftmax(b), logSoftmax(a)];
+      kl += p.reduce((t, lp, j) => t + Math.exp(lp) * (lp - q[j]!), 0);
     }
     expect(agree / (samples - calib)).toBeCloseTo(doc.final.heldOut.final, 6);
+    expect(-kl / (samples - calib)).toBeCloseTo(doc.final.heldOut.selection, 5);
+
+    // Ratio selection: each cut within --max-cut (or one step of --round), and each step's groups the
+    // proposals with the least selection score lost per madds saved, in order, until the step's target.
+    expect(doc.settings).toMatchObject({ select: 'ratio', maxCut: 0.25, calib: 20 });
+    let prevSel = doc.original.selection;
+    let prevRel = 1;
+    for (const s of doc.steps) {
+      const cuts = [s.change, ...(s.change.also ?? [])];
+      for (const c of cuts) expect(c.to >= c.from * 0.75 || c.to === Math.ceil(c.from / 8) * 8 - 8, `${c.group} ${c.from}→${c.to}`).toBe(true);
+      const cost = (p: (typeof s.proposals)[number]) => (prevSel - p.selection!) / (prevRel - p.predicted);
+      const order = [...s.proposals].sort((a, b) => cost(a) - cost(b) || a.predicted - b.predicted);
+      expect(cuts.map((c) => c.group)).toEqual(order.slice(0, cuts.length).map((p) => p.group));
+      expect(s.madds / doc.original.madds <= s.target + 1e-9 || cuts.length === s.proposals.length).toBe(true);
+      prevSel = s.selection;
+      prevRel = s.madds / doc.original.madds;
+    }
 
     checkFront(doc.front, allPoints(doc));
     expect(doc.front.some((p) => p.step === 0 || p.accuracy <= doc.original.accuracy)).toBe(true);
@@ -155,7 +183,7 @@ describe('leannet compress (CLI)', () => {
     const out = path.join(dir, 'fast.onnx');
     const big = path.join(dir, 'x64.npy');
     fs.writeFileSync(big, npy([32, 3, 64, 64], seededFloats(32 * 3 * 64 * 64, 5)));
-    const r = leannet(['compress', 'zoo:resnet18?width=0.25&resolution=64&classes=10', '--data', big, '--calib', '16', '--holdout', '16', '--target', 'latency=0.8x', '--max-steps', '8', '--step', '0.15', '--step-time', '0.6', '--estimator', 'madds', '--no-final-refit', '-o', out, '--json'], { timeout: 120_000 });
+    const r = leannet(['compress', 'zoo:resnet18?width=0.25&resolution=64&classes=10', '--data', big, '--calib', '16', '--holdout', '16', '--target', 'latency=0.8x', '--max-steps', '8', '--step', '0.15', '--max-cut', '0.5', '--step-time', '0.6', '--estimator', 'madds', '--no-final-refit', '-o', out, '--json'], { timeout: 120_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as CompressLog;
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
@@ -170,11 +198,34 @@ describe('leannet compress (CLI)', () => {
     checkFront(doc.front, allPoints(doc));
   }, 120_000);
 
+  it("--select accuracy: NetAdapt's rule, one group a step, the most accurate proposal that meets the step", () => {
+    const out = path.join(dir, 'netadapt.onnx');
+    const r = leannet(['compress', spec, '--data', dataFile, '--calib', String(calib), '--holdout', String(samples - calib), '--target', 'madds=85%', '--select', 'accuracy', '--select-by', 'top1', '--max-steps', '2', '--step', '0.1', '--no-final-refit', '--step-time', '0.3', '-o', out, '--json'], { timeout: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as CompressLog;
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.settings).toMatchObject({ select: 'accuracy', maxCut: null });
+    expect(doc.steps.length).toBeGreaterThan(0);
+    for (const s of doc.steps) {
+      expect(s.change.also).toBeUndefined();
+      const meeting = s.proposals.filter((p) => p.meets);
+      const best = Math.max(...meeting.map((p) => p.accuracy!));
+      const kept = meeting.find((p) => p.group === s.change.group)!;
+      expect(kept.accuracy).toBe(best);
+      expect(kept.selection).toBe(kept.accuracy);
+      expect(s.accuracy).toBe(best);
+    }
+  }, 120_000);
+
   it('refuses bad input in one line', () => {
     const cases: [string[], RegExp][] = [
       [['compress', spec, '--data', dataFile, '--target', 'latency=3x', '-o', path.join(dir, 'a.onnx')], /--target 'latency=3x': a share of the original must be between 0 and 1/],
       [['compress', spec, '--target', 'madds=50%', '-o', path.join(dir, 'a.onnx')], /give --data/],
       [['compress', spec, '--data', dataFile, '--target', 'madds=50%', '--max-drop', 'lots', '-o', path.join(dir, 'a.onnx')], /--max-drop/],
+      [['compress', spec, '--data', dataFile, '--target', 'madds=50%', '--select', 'fast', '-o', path.join(dir, 'a.onnx')], /--select: expected ratio or accuracy/],
+      [['compress', spec, '--data', dataFile, '--target', 'madds=50%', '--max-cut', '1.5', '-o', path.join(dir, 'a.onnx')], /--max-cut: expected a number between 0 and 1/],
+      [['compress', spec, '--data', dataFile, '--target', 'madds=50%', '--select-by', 'loss', '-o', path.join(dir, 'a.onnx')], /--select-by: expected kl or top1/],
+      [['compress', spec, '--data', dataFile, '--target', 'madds=50%', '--search-calib', '0', '-o', path.join(dir, 'a.onnx')], /--search-calib/],
       [['compress', path.join(dir, 'missing.onnx'), '--data', dataFile, '--target', 'madds=50%', '-o', path.join(dir, 'a.onnx')], /missing\.onnx/],
       [['compress', spec, '--data', dataFile, '--target', 'madds=50%', '--test-data', dataFile, '-o', path.join(dir, 'a.onnx')], /--test-data .* has no labels/],
     ];

@@ -19,14 +19,16 @@ export interface Proposal {
   meets: boolean;
   /** Held-out accuracy after fitting it (when it was fitted and scored). */
   accuracy?: number;
+  /** Its selection score (the accuracy, or e.g. −mean KL to the original when the search has one). */
+  selection?: number;
 }
 
 export interface StepLog {
   step: number;
   /** The resource this step had to reach, relative to the original. */
   target: number;
-  /** The change kept: which group, from and to how many channels. */
-  change: { kind: 'prune'; group: string; producer: string; from: number; to: number };
+  /** The change kept: which group, from and to how many channels (`also`: more groups cut in the same step). */
+  change: { kind: 'prune'; group: string; producer: string; from: number; to: number; also?: { group: string; producer: string; from: number; to: number }[] };
   proposals: Proposal[];
   /** Latency relative to the original predicted for the change (estimator × correction). */
   predictedLatency: number | null;
@@ -38,6 +40,8 @@ export interface StepLog {
   params: number;
   /** Held-out (selection split) accuracy, in [0, 1]. */
   accuracy: number;
+  /** The kept model's selection score (what proposals are ranked by; the accuracy unless the search has a smoother one). */
+  selection: number;
   seconds: number;
 }
 
@@ -55,10 +59,13 @@ export interface CompressLog {
     /** What the accuracies of the steps and the front are measured on. */
     accuracyOn: string;
     round: number;
+    /** 'ratio' (least score lost per latency saved, cuts capped at maxCut, combined) or 'accuracy' (NetAdapt's single most accurate). */
+    select: 'ratio' | 'accuracy';
+    maxCut: number | null;
     maxDrop: number | null;
     exactPasses: string[];
   };
-  original: { madds: number; params: number; accuracy: number; ms: number };
+  original: { madds: number; params: number; accuracy: number; selection: number; ms: number };
   steps: StepLog[];
   /** Non-dominated (speed-up, held-out accuracy) points among the original and every step. */
   front: FrontPoint[];
@@ -69,7 +76,8 @@ export interface CompressLog {
     widths: Record<string, { producer: string; from: number; to: number }>;
     /** 'incremental' (each step's local refits) or 'refit' (rebuilt from the original with the final widths, every layer refitted in order). */
     fit: 'incremental' | 'refit';
-    heldOut: { original: number; final: number };
+    /** Held-out accuracy of the original and the final model; `selection`: the final model's selection score. */
+    heldOut: { original: number; final: number; selection: number };
     /** Top-1 on --test-data (never used by the search), when given. */
     test: { data: string; original: { value: number; lo: number; hi: number }; final: { value: number; lo: number; hi: number }; samples: number } | null;
     speedup: { median: number; lo: number; hi: number };

@@ -9,6 +9,12 @@
  * the target is met as measured. The final widths are then rebuilt once from the start model with
  * every layer refitted in order (NetAdapt's long fine-tune, here a refit), kept when it scores better.
  * // step i: argmax_{g, w_g: predicted(w_g) ≤ target_i} acc_heldout(fit(cut(g, w_g)))
+ *
+ * `select: 'ratio'` (the sensitivity-greedy variant, as in AMC and greedy channel pruning): each
+ * group proposes a cut of at most `maxCut` of its current width (the widest that meets the step,
+ * else the cap), each is fitted and scored, and the step keeps the proposals with the least score
+ * lost per predicted latency saved, as many together as the step needs, fitted together once.
+ * // step i: sort g by (s_cur − s(fit(cut(g, w_g)))) / (r_cur − r(w_g)); cut the first k until r(w_1..k) ≤ target_i
  */
 import type { Calibration } from '../calibrate/index.js';
 import { costModel } from '../cost/index.js';
@@ -24,6 +30,7 @@ import { paretoFront, type FrontPoint } from './front.js';
 import type { CompressLog, Proposal, StepLog } from './log.js';
 import { stepTarget, type ScheduleOptions } from './schedule.js';
 import { describeTarget, goalOf, type Target } from './targets.js';
+import { UsageError } from '../errors.js';
 
 export interface CompressProgress {
   step: number;
@@ -47,6 +54,20 @@ export interface CompressOptions {
   calibration: Calibration;
   /** Accuracy of a model on the held-out selection split, in [0, 1] (top-1, or agreement without labels). */
   score(graph: Graph): Promise<number>;
+  /**
+   * Accuracy and a smoother selection score (higher is better, e.g. −mean KL to the original's
+   * outputs) in one pass over the held-out split; when given, proposals are ranked by `selection`
+   * and `score` is not called.
+   */
+  evaluate?(graph: Graph): Promise<{ accuracy: number; selection: number }>;
+  /**
+   * How a step chooses: 'accuracy' (NetAdapt: the single most accurate proposal that meets the
+   * step) or 'ratio' (default: proposals capped at `maxCut`, least score lost per latency saved,
+   * combined until the step is met).
+   */
+  select?: 'accuracy' | 'ratio';
+  /** With select 'ratio': the largest share of a group's current width one step removes (default 0.25). */
+  maxCut?: number;
   /** Default: measured on `timer` (median of a short run). */
   estimator?: LatencyEstimator;
   /** Stop before a step that would cost more than this many points of held-out accuracy. */
@@ -60,6 +81,8 @@ export interface CompressOptions {
   compare?: CompareOptions;
   /** Rebuild the final widths from the start with every layer refitted (default true). */
   finalRefit?: boolean;
+  /** The calibration of that final rebuild (default `calibration`): more samples than the search's many fits can afford. */
+  finalCalibration?: Calibration;
   /** Keep every step's model (graphs) in the result. */
   keepGraphs?: boolean;
   /** Names for the log. */
@@ -113,7 +136,15 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
   const groups = prunableGroups(start);
   const cost0 = costs(start, bind);
   const prepStart = prepareGraph(clone(start, bind), 'original', { ...bind, batch: o.batch });
-  const acc0 = await o.score(clone(start, bind));
+  /** Held-out accuracy and selection score (the accuracy itself without `evaluate`). */
+  const evalBoth = async (g: Graph): Promise<{ accuracy: number; selection: number }> => {
+    if (o.evaluate) return o.evaluate(g);
+    const a = await o.score(g);
+    return { accuracy: a, selection: a };
+  };
+  const first0 = await evalBoth(clone(start, bind));
+  const acc0 = first0.accuracy;
+  let selCur = first0.selection;
   progress({ step: 0, fraction: 0, speedup: 1, accuracy: acc0, what: 'original scored' });
 
   const measure = async (g: Graph) => {
@@ -145,13 +176,19 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
   let lastMeasured = { speedup: 1, lo: 1, hi: 1, pairs: 0, ms: originalMs, originalMs };
 
   /** The current model with `g` cut to `w`; fitted on data when `fit`. */
-  const cut = async (s: State, g: GroupInfo, w: number, fit: boolean): Promise<State> => {
+  const cut = (s: State, g: GroupInfo, w: number, fit: boolean): Promise<State> => cutMany(s, [{ info: g, width: w }], fit);
+  const cutMany = async (s: State, cuts: { info: GroupInfo; width: number }[], fit: boolean): Promise<State> => {
     const graph = clone(s.graph, bind);
     const alive: AliveChannels = new Map([...s.alive].map(([k, v]) => [k, v.slice()]));
-    const refit = cutGroups(graph, [{ info: g, width: w }], alive);
+    const refit = cutGroups(graph, cuts, alive);
     await finishCuts(graph, refit, alive, fit ? o.calibration : undefined, bind);
-    return { graph, alive, widths: new Map(s.widths).set(g.id, w) };
+    const widths = new Map(s.widths);
+    for (const c of cuts) widths.set(c.info.id, c.width);
+    return { graph, alive, widths };
   };
+  const mode = o.select ?? 'ratio';
+  const maxCut = o.maxCut ?? 0.25;
+  if (!(maxCut > 0 && maxCut < 1)) throw new UsageError(`compress: maxCut must be a share in (0, 1), got ${maxCut}`);
   /** Predicted resource of the current model with `g` cut to `w`, relative to the start. */
   const predict = async (s: State, g: GroupInfo, w: number): Promise<{ rel: number; raw: number }> => {
     const widths = new Map(s.widths).set(g.id, w);
@@ -167,89 +204,160 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
 
   for (let i = 0; i < (o.maxSteps ?? 40); i++) {
     const stepStart = performance.now();
-    // When too few groups can meet the step alone, the step is halved (NetAdapt's steps are
-    // small enough for one layer; a residual network's groups are many and small).
     if (metric === 'latency') {
       estCache.clear();
       estCur = await estimator.estimate(clone(cur.graph, bind));
     }
     let target = stepTarget(i, curRel, goalRel, o.schedule);
-    let proposals: (Proposal & { info: GroupInfo; raw: number })[] = [];
-    for (let tries = 0; tries < 4; tries++) {
-      proposals = [];
-      // Propose: per group, the widest multiple of `round` below its width that meets the target.
+    type Prop = Proposal & { info: GroupInfo; raw: number };
+    let proposals: Prop[] = [];
+    const status = (what: string) => progress({ step: i + 1, fraction: fractionDone(curRel, goalRel), speedup: lastMeasured.speedup, accuracy: points[points.length - 1]!.accuracy, what });
+    /** The widest option (options: widest first) that meets `target`, by binary search (narrower is never slower). */
+    const widestMeeting = async (g: GroupInfo, options: number[]): Promise<{ w: number; rel: number; raw: number; meets: boolean }> => {
+      let lo = 0;
+      let hi = options.length - 1;
+      const last = await predict(cur, g, options[hi]!);
+      if (last.rel > target) return { w: options[hi]!, ...last, meets: false };
+      let best = { w: options[hi]!, ...last };
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const p = await predict(cur, g, options[mid]!);
+        if (p.rel <= target) {
+          best = { w: options[mid]!, ...p };
+          hi = mid;
+        } else lo = mid + 1;
+      }
+      return { ...best, meets: true };
+    };
+    const optionsOf = (from: number, floor: number): number[] => {
+      const options: number[] = [];
+      for (let w = Math.ceil(from / round) * round - round; w >= round; w -= round) if (w < from && (w >= floor || !options.length)) options.push(w);
+      return options;
+    };
+    // The current model by the same prediction (latency: corrected), what a proposal's saving is measured from.
+    const relNow = metric === 'latency' ? curRel * correction : curRel;
+    if (mode === 'ratio') {
+      // Each group: the widest cut that meets the step, but never more than maxCut of its width.
       for (const g of groups) {
         const from = cur.widths.get(g.id)!;
-        const options: number[] = [];
-        for (let w = Math.ceil(from / round) * round - round; w >= round; w -= round) if (w < from) options.push(w);
+        const options = optionsOf(from, from * (1 - maxCut));
         if (!options.length) continue;
-        progress({ step: i + 1, fraction: fractionDone(curRel, goalRel), speedup: lastMeasured.speedup, accuracy: points[points.length - 1]!.accuracy, what: `step ${i + 1}: sizing ${g.id}` });
-        // Binary search for the first (widest) option that meets the target, assuming narrower is never slower.
-        let lo = 0;
-        let hi = options.length - 1;
-        const last = await predict(cur, g, options[hi]!);
-        if (last.rel > target) {
-          proposals.push({ group: g.id, producer: g.producer, from, to: options[hi]!, predicted: last.rel, meets: false, info: g, raw: last.raw });
-          continue;
-        }
-        let best = { w: options[hi]!, ...last };
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          const p = await predict(cur, g, options[mid]!);
-          if (p.rel <= target) {
-            best = { w: options[mid]!, ...p };
-            hi = mid;
-          } else lo = mid + 1;
-        }
-        proposals.push({ group: g.id, producer: g.producer, from, to: best.w, predicted: best.rel, meets: true, info: g, raw: best.raw });
+        status(`step ${i + 1}: sizing ${g.id}`);
+        const b = await widestMeeting(g, options);
+        if (b.rel >= relNow - 1e-9) continue; // saves nothing by the estimator
+        proposals.push({ group: g.id, producer: g.producer, from, to: b.w, predicted: b.rel, meets: b.meets, info: g, raw: b.raw });
       }
-      const meeting = proposals.filter((p) => p.meets).length;
-      if (meeting >= Math.min(3, Math.ceil(proposals.length / 4)) || target >= curRel - 1e-3 || target <= goalRel) break;
-      target = curRel - (curRel - target) / 2;
+    } else {
+      for (let tries = 0; tries < 4; tries++) {
+        proposals = [];
+        // Propose: per group, the widest multiple of `round` below its width that meets the target.
+        for (const g of groups) {
+          const from = cur.widths.get(g.id)!;
+          const options = optionsOf(from, 0);
+          if (!options.length) continue;
+          status(`step ${i + 1}: sizing ${g.id}`);
+          const b = await widestMeeting(g, options);
+          proposals.push({ group: g.id, producer: g.producer, from, to: b.w, predicted: b.rel, meets: b.meets, info: g, raw: b.raw });
+        }
+        const meeting = proposals.filter((p) => p.meets).length;
+        // When too few groups can meet the step alone, the step is halved (NetAdapt's steps are
+        // small enough for one layer; a residual network's groups are many and small).
+        if (meeting >= Math.min(3, Math.ceil(proposals.length / 4)) || target >= curRel - 1e-3 || target <= goalRel) break;
+        target = curRel - (curRel - target) / 2;
+      }
     }
-    const pool = proposals.filter((p) => p.meets);
+    const pool = mode === 'ratio' ? proposals : proposals.filter((p) => p.meets);
     if (!pool.length) {
       stop = proposals.length ? `no group meets the step alone (target ${target.toFixed(3)} of the original, down from ${curRel.toFixed(3)})` : 'no group can be cut further';
       break;
     }
-    // Fit and score each proposal; keep the most accurate (ties: the smaller prediction).
-    let chosen: { p: (typeof pool)[number]; s: State; acc: number } | undefined;
+    // Fit and score each proposal.
+    const fitted = new Map<Prop, { s: State; acc: number; sel: number }>();
     for (const [k, p] of pool.entries()) {
-      progress({ step: i + 1, fraction: fractionDone(curRel, goalRel), speedup: lastMeasured.speedup, accuracy: points[points.length - 1]!.accuracy, what: `step ${i + 1}: fitting ${p.group} ${p.from}→${p.to} (${k + 1}/${pool.length})` });
+      status(`step ${i + 1}: fitting ${p.group} ${p.from}→${p.to} (${k + 1}/${pool.length})`);
       const s = await cut(cur, p.info, p.to, true);
-      p.accuracy = await o.score(s.graph);
-      if (!chosen || p.accuracy > chosen.acc || (p.accuracy === chosen.acc && p.predicted < chosen.p.predicted)) chosen = { p, s, acc: p.accuracy };
+      const e = await evalBoth(s.graph);
+      p.accuracy = e.accuracy;
+      p.selection = e.selection;
+      fitted.set(p, { s, acc: e.accuracy, sel: e.selection });
     }
-    const { p, s, acc } = chosen!;
+    let chosen: { p: Prop; also: Prop[]; s: State; acc: number; sel: number; predicted: number };
+    if (mode === 'ratio') {
+      // Least score lost per latency saved first; take proposals in that order until the step is met.
+      const cost = (p: Prop) => (selCur - fitted.get(p)!.sel) / (relNow - p.predicted);
+      const order = [...pool].sort((a, b) => cost(a) - cost(b) || a.predicted - b.predicted);
+      const take: Prop[] = [];
+      let predicted = curRel;
+      for (const p of order) {
+        take.push(p);
+        if (take.length === 1) predicted = p.predicted;
+        else {
+          const widths = new Map(cur.widths);
+          for (const q of take) widths.set(q.info.id, q.to);
+          const k = key(widths);
+          let raw = estCache.get(k);
+          if (raw === undefined) {
+            const c = await cutMany(cur, take.map((q) => ({ info: q.info, width: q.to })), false);
+            raw = metric === 'latency' ? await estimator.estimate(c.graph) : costs(c.graph, bind)[metric];
+            estCache.set(k, raw);
+          }
+          predicted = metric === 'latency' ? (curRel * correction * raw) / estCur : raw / cost0[metric];
+        }
+        if (predicted <= target) break;
+      }
+      const [head, ...also] = take;
+      if (!also.length) {
+        const f = fitted.get(head!)!;
+        chosen = { p: head!, also, s: f.s, acc: f.acc, sel: f.sel, predicted };
+      } else {
+        status(`step ${i + 1}: fitting ${take.length} cuts together`);
+        const s = await cutMany(cur, take.map((q) => ({ info: q.info, width: q.to })), true);
+        const e = await evalBoth(s.graph);
+        chosen = { p: head!, also, s, acc: e.accuracy, sel: e.selection, predicted };
+      }
+    } else {
+      // Keep the most accurate (ties: the smaller prediction).
+      let best: Prop | undefined;
+      for (const p of pool) {
+        const f = fitted.get(p)!;
+        if (!best || f.sel > fitted.get(best)!.sel || (f.sel === fitted.get(best)!.sel && p.predicted < best.predicted)) best = p;
+      }
+      const f = fitted.get(best!)!;
+      chosen = { p: best!, also: [], s: f.s, acc: f.acc, sel: f.sel, predicted: best!.predicted };
+    }
+    const { p, also, s, acc } = chosen;
+    const what = [p, ...also].map((q) => `${q.group} ${q.from}→${q.to}`).join(', ');
     if (o.maxDrop !== undefined && (acc0 - acc) * 100 > o.maxDrop) {
-      stop = `the next step (${p.group} ${p.from}→${p.to}) would drop held-out accuracy ${((acc0 - acc) * 100).toFixed(2)} pt, over --max-drop ${o.maxDrop}`;
+      stop = `the next step (${what}) would drop held-out accuracy ${((acc0 - acc) * 100).toFixed(2)} pt, over --max-drop ${o.maxDrop}`;
       break;
     }
-    progress({ step: i + 1, fraction: fractionDone(curRel, goalRel), speedup: lastMeasured.speedup, accuracy: acc, what: `step ${i + 1}: measuring ${p.group} ${p.from}→${p.to}` });
+    progress({ step: i + 1, fraction: fractionDone(curRel, goalRel), speedup: lastMeasured.speedup, accuracy: acc, what: `step ${i + 1}: measuring ${what}` });
     const m = await measure(s.graph);
     const c = costs(s.graph, bind);
     const measuredRel = 1 / m.speedup;
     let corr: number | null = null;
     if (metric === 'latency') {
-      corr = measuredRel / p.predicted;
+      corr = measuredRel / chosen.predicted;
       // NetAdapt re-measures: the next predictions are corrected by measured / predicted of this
       // model (bounded, and averaged geometrically with the last, so one noisy timing cannot swing it).
       correction = Math.sqrt(correction * Math.min(1.25, Math.max(0.8, correction * corr)));
     }
     cur = s;
+    selCur = chosen.sel;
     curRel = metric === 'latency' ? measuredRel : c[metric] / cost0[metric];
     lastMeasured = m;
     steps.push({
       step: i + 1,
       target,
-      change: { kind: 'prune', group: p.group, producer: p.producer, from: p.from, to: p.to },
+      change: { kind: 'prune', group: p.group, producer: p.producer, from: p.from, to: p.to, ...(also.length ? { also: also.map((q) => ({ group: q.group, producer: q.producer, from: q.from, to: q.to })) } : {}) },
       proposals: proposals.map(({ info: _i, raw: _r, ...q }) => q),
-      predictedLatency: metric === 'latency' ? p.predicted : null,
+      predictedLatency: metric === 'latency' ? chosen.predicted : null,
       measured: m,
       correction: corr,
       madds: c.madds,
       params: c.params,
       accuracy: acc,
+      selection: chosen.sel,
       seconds: (performance.now() - stepStart) / 1000,
     });
     points.push({ step: i + 1, speedup: m.speedup, accuracy: acc });
@@ -265,15 +373,17 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
   let final = cur.graph;
   let fit: 'incremental' | 'refit' = 'incremental';
   let accFinal = points[points.length - 1]!.accuracy;
+  let selFinal = selCur;
   if ((o.finalRefit ?? true) && steps.length) {
     progress({ step: steps.length, fraction: 1, speedup: lastMeasured.speedup, accuracy: accFinal, what: 'refitting the final widths from the start' });
     const g = clone(start, bind);
-    await pruneToWidths(g, groups, cur.widths, o.calibration, bind);
-    const a = await o.score(g);
-    if (a > accFinal) {
+    await pruneToWidths(g, groups, cur.widths, o.finalCalibration ?? o.calibration, bind);
+    const a = await evalBoth(g);
+    if (a.selection > selCur) {
       final = g;
       fit = 'refit';
-      accFinal = a;
+      accFinal = a.accuracy;
+      selFinal = a.selection;
     }
   }
   costs(final, bind);
@@ -298,10 +408,12 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
       holdout: o.calibInfo?.holdout ?? 0,
       accuracyOn: o.calibInfo?.accuracyOn ?? 'held-out selection split',
       round,
+      select: mode,
+      maxCut: mode === 'ratio' ? maxCut : null,
       maxDrop: o.maxDrop ?? null,
       exactPasses,
     },
-    original: { madds: cost0.madds, params: cost0.params, accuracy: acc0, ms: originalMs },
+    original: { madds: cost0.madds, params: cost0.params, accuracy: acc0, selection: first0.selection, ms: originalMs },
     steps,
     front: paretoFront(points),
     final: {
@@ -309,7 +421,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
       stop,
       widths,
       fit,
-      heldOut: { original: acc0, final: accFinal },
+      heldOut: { original: acc0, final: accFinal, selection: selFinal },
       test: null,
       speedup: { median: lastMeasured.speedup, lo: lastMeasured.lo, hi: lastMeasured.hi },
       maddsRatio: cf.madds / cost0.madds,

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import {
   Calibration, checkOutputFile, checkOutputPath, compress, compressHtml, compressReport, createEngine, evaluate, openDataset, openModel, parseTarget,
-  prepareGraph, writeFilesAtomic, writeRewritten, maddsLatency, measuredLatency, type Graph,
+  prepareGraph, prepareModel, writeFilesAtomic, writeRewritten, maddsLatency, measuredLatency, type Graph,
 } from '../../index.js';
 import { dataOptions, withDataOptions } from '../data-options.js';
 import { engineOptions, withEngineOptions } from '../engine-options.js';
@@ -31,12 +31,16 @@ export function compressCommand(): Command {
     .requiredOption('--target <metric=value>', 'latency=0.33x | latency=12ms | madds=50% | madds=200M | params=1.5M')
     .option('--test-data <path>', 'samples the search never sees, on which the final (and the original) top-1 is reported (labels beside, or --test-labels)')
     .option('--test-labels <file>', 'labels of --test-data')
-    .option('--calib <n>', 'samples of --data the fits use (default 512)')
+    .option('--calib <n>', 'samples of --data the final refit uses (default 1024)')
+    .option('--search-calib <n>', 'of the --calib samples, how many the search’s many per-proposal fits use (default 256); the final refit uses every --calib sample', '256')
     .option('--holdout <n>', 'samples of --data after those, never fitted on: each proposal is scored on them (default 1000)')
     .option('--max-drop <points>', 'stop before a step that costs more than this many points of held-out top-1')
     .option('--round <n>', 'kept widths are multiples of this', '8')
+    .option('--select <how>', "ratio: each group's cut capped at --max-cut, the least score lost per latency saved first, as many together as the step needs; accuracy: NetAdapt's single most accurate proposal that meets the step", 'ratio')
+    .option('--max-cut <share>', "with --select ratio: the largest share of a group's width one step removes", '0.25')
+    .option('--select-by <score>', 'what proposals are ranked by on the held-out split: kl (mean KL divergence from the original’s outputs, smoother than a count) or top1 (top-1, or agreement without labels)', 'kl')
     .option('--max-steps <n>', 'steps at most', '40')
-    .option('--step <share>', "first step's reduction, a share of the original (NetAdapt's schedule)", '0.08')
+    .option('--step <share>', "first step's reduction, a share of the original (NetAdapt's schedule)", '0.1')
     .option('--decay <factor>', "each step's reduction is the previous one's times this", '0.96')
     .option('--step-time <seconds>', "each step's interleaved re-measurement against the original", '3')
     .option('--estimator <kind>', "how each proposal's latency is predicted: measured (time it on the engine) or madds (the cost model's proxy); either is corrected by the measured speed-up each step", 'measured')
@@ -61,6 +65,10 @@ export function compressCommand(): Command {
     const estimateMs = Number(opts.estimateTime);
     if (!(estimateMs > 0) || !Number.isFinite(estimateMs)) throw new UsageError(`--estimate-time: expected a positive number of ms, got '${String(opts.estimateTime)}'`);
     if (opts.estimator !== 'measured' && opts.estimator !== 'madds') throw new UsageError(`--estimator: expected measured or madds, got '${String(opts.estimator)}'`);
+    if (opts.select !== 'ratio' && opts.select !== 'accuracy') throw new UsageError(`--select: expected ratio or accuracy, got '${String(opts.select)}'`);
+    if (opts.selectBy !== 'kl' && opts.selectBy !== 'top1') throw new UsageError(`--select-by: expected kl or top1, got '${String(opts.selectBy)}'`);
+    const maxCut = share(opts.maxCut, '--max-cut');
+    const searchCalib = positiveInt(String(opts.searchCalib), '--search-calib');
     const maxDrop = opts.maxDrop !== undefined ? Number(opts.maxDrop) : undefined;
     if (maxDrop !== undefined && !(maxDrop >= 0 && maxDrop <= 100)) throw new UsageError(`--max-drop: expected a number of points in [0, 100], got '${String(opts.maxDrop)}'`);
     const bindAll = bindOptions(opts);
@@ -84,10 +92,35 @@ export function compressCommand(): Command {
       if (!labelled) throw new UsageError(`--test-data ${String(opts.testData)} has no labels: give --test-labels`);
       test = { path: String(opts.testData), open: () => openDataset(String(opts.testData), d) };
     }
-    const data = await rewriteData(model, { ...opts, calib: opts.calib ?? '512', maxDrop: opts.maxDrop }, true);
+    const data = await rewriteData(model, { ...opts, calib: opts.calib ?? '1024', maxDrop: opts.maxDrop }, true);
     const score = heldOutScorer(model, data!, engine, bind)!;
+    const reference = prepareModel(model, bind);
+    // One pass over the held-out split: top-1 (agreement without labels) and the mean KL from the original.
+    const evaluateHeld = async (g: Graph) => {
+      const e = await evaluate(prepareGraph(g, 'candidate', bind), data!.heldOut!, engine, { reference, batchSize: data!.batchSize });
+      const classes = e.agreement?.find((a) => a.classes)?.classes;
+      if (!classes) throw new UsageError('compress ranks proposals on a [N, classes] output: this model has none (try --select-by top1)');
+      return { accuracy: e.accuracy?.top1.value ?? classes.top1.value, selection: -classes.meanKL };
+    };
     const holdout = data!.heldOut!.size;
-    const calibration = new Calibration(graph, { engine, fit: data!.calibration.fit, heldOut: [] });
+    const fitAll = data!.calibration.fit;
+    const samplesOf = (fs: typeof fitAll) => fs.reduce((s, f) => s + Number(Object.values(f)[0]!.dims[0]), 0);
+    // The search fits on the first --search-calib samples; the final refit on all of them.
+    const fitSearch: typeof fitAll = [];
+    for (const f of fitAll) {
+      const left = searchCalib - samplesOf(fitSearch);
+      if (left <= 0) break;
+      // The last batch cut to the samples still wanted (every input's leading dim).
+      fitSearch.push(Object.fromEntries(Object.entries(f).map(([k, t]) => {
+        const rows = Number(t.dims[0]);
+        if (rows <= left) return [k, t];
+        const data = t.data as Float32Array;
+        const per = data.length / rows;
+        return [k, { ...t, dims: [left, ...t.dims.slice(1)], data: data.subarray(0, left * per) }];
+      })));
+    }
+    const calibration = new Calibration(graph, { engine, fit: fitSearch, heldOut: [] });
+    const finalCalibration = samplesOf(fitSearch) < samplesOf(fitAll) ? new Calibration(graph, { engine, fit: fitAll, heldOut: [] }) : undefined;
     const r = await withProgress('compress', (update) =>
       compress(graph, {
         target, engine, timer, batch, bind, calibration, round, maxSteps,
@@ -95,13 +128,16 @@ export function compressCommand(): Command {
           const s = await score(prepareGraph(g, 'candidate', bind));
           return s.top1 ?? s.agreement;
         },
+        ...(opts.selectBy === 'kl' ? { evaluate: evaluateHeld } : {}),
+        select: opts.select, maxCut,
+        ...(finalCalibration ? { finalCalibration } : {}),
         estimator: opts.estimator === 'madds' ? maddsLatency(bind) : measuredLatency(timer, { batch, bind, budgetMs: estimateMs }),
         ...(maxDrop !== undefined ? { maxDrop } : {}),
         schedule: { first, decay },
         compare: { budgetMs: stepSeconds * 1000, minPairs: 10 },
         finalRefit: opts.finalRefit,
         modelName: model,
-        calibInfo: { calib: data!.calibration.fit.reduce((s, f) => s + Number(Object.values(f)[0]!.dims[0]), 0), holdout, accuracyOn: `held-out selection split (${holdout} samples of ${String(opts.data)} after the fitted ones)` },
+        calibInfo: { calib: samplesOf(fitSearch), holdout, accuracyOn: `held-out selection split (${holdout} samples of ${String(opts.data)} after the fitted ones)` },
         onProgress: (p) => update(p.fraction, `${p.what} · ${p.speedup.toFixed(2)}× · ${(p.accuracy * 100).toFixed(2)}%`),
       }),
     );
