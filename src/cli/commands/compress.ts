@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import {
-  Calibration, checkOutputFile, checkOutputPath, compress, compressHtml, compressReport, createEngine, evaluate, openDataset, openModel, parseTarget,
+  Calibration, checkOutputFile, checkOutputPath, compress, compressHtml, compressReport, createEngine, createLatencyModel, predictedLatency, evaluate, openDataset, openModel, parseTarget,
   prepareGraph, prepareModel, writeFilesAtomic, writeRewritten, maddsLatency, measuredLatency, type Graph,
 } from '../../index.js';
 import { dataOptions, withDataOptions } from '../data-options.js';
@@ -43,7 +43,7 @@ export function compressCommand(): Command {
     .option('--step <share>', "first step's reduction, a share of the original (NetAdapt's schedule)", '0.1')
     .option('--decay <factor>', "each step's reduction is the previous one's times this", '0.96')
     .option('--step-time <seconds>', "each step's interleaved re-measurement against the original", '3')
-    .option('--estimator <kind>', "how each proposal's latency is predicted: measured (time it on the engine) or madds (the cost model's proxy); either is corrected by the measured speed-up each step", 'measured')
+    .option('--estimator <kind>', "how each proposal's latency is predicted: measured (time it on the engine), predicted (the latency model: kernels timed alone on this machine and cached, as `leannet predict`), or madds (the cost model's proxy); each is corrected by the measured speed-up each step", 'measured')
     .option('--estimate-time <ms>', 'budget of one latency estimate (the default estimator times each candidate)', '400')
     .option('--no-final-refit', 'keep the incrementally fitted model (no rebuild with every layer refitted)')
     .option('--log <file>', 'write the JSON step log (schema leannet.compress/1)')
@@ -64,7 +64,7 @@ export function compressCommand(): Command {
     if (!(stepSeconds > 0) || !Number.isFinite(stepSeconds)) throw new UsageError(`--step-time: expected a positive number of seconds, got '${String(opts.stepTime)}'`);
     const estimateMs = Number(opts.estimateTime);
     if (!(estimateMs > 0) || !Number.isFinite(estimateMs)) throw new UsageError(`--estimate-time: expected a positive number of ms, got '${String(opts.estimateTime)}'`);
-    if (opts.estimator !== 'measured' && opts.estimator !== 'madds') throw new UsageError(`--estimator: expected measured or madds, got '${String(opts.estimator)}'`);
+    if (!['measured', 'predicted', 'madds'].includes(String(opts.estimator))) throw new UsageError(`--estimator: expected measured, predicted or madds, got '${String(opts.estimator)}'`);
     if (opts.select !== 'ratio' && opts.select !== 'accuracy') throw new UsageError(`--select: expected ratio or accuracy, got '${String(opts.select)}'`);
     if (opts.selectBy !== 'kl' && opts.selectBy !== 'top1') throw new UsageError(`--select-by: expected kl or top1, got '${String(opts.selectBy)}'`);
     const maxCut = share(opts.maxCut, '--max-cut');
@@ -121,6 +121,7 @@ export function compressCommand(): Command {
     }
     const calibration = new Calibration(graph, { engine, fit: fitSearch, heldOut: [] });
     const finalCalibration = samplesOf(fitSearch) < samplesOf(fitAll) ? new Calibration(graph, { engine, fit: fitAll, heldOut: [] }) : undefined;
+    const latencyModel = opts.estimator === 'predicted' ? await createLatencyModel(timer) : undefined;
     const r = await withProgress('compress', (update) =>
       compress(graph, {
         target, engine, timer, batch, bind, calibration, round, maxSteps,
@@ -131,7 +132,10 @@ export function compressCommand(): Command {
         ...(opts.selectBy === 'kl' ? { evaluate: evaluateHeld } : {}),
         select: opts.select, maxCut,
         ...(finalCalibration ? { finalCalibration } : {}),
-        estimator: opts.estimator === 'madds' ? maddsLatency(bind) : measuredLatency(timer, { batch, bind, budgetMs: estimateMs }),
+        estimator:
+          opts.estimator === 'madds' ? maddsLatency(bind)
+          : latencyModel ? predictedLatency(latencyModel, batch, bind)
+          : measuredLatency(timer, { batch, bind, budgetMs: estimateMs }),
         ...(maxDrop !== undefined ? { maxDrop } : {}),
         schedule: { first, decay },
         compare: { budgetMs: stepSeconds * 1000, minPairs: 10 },
