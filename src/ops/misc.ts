@@ -15,6 +15,12 @@ function contents(ctx: InferContext<unknown>, i: number): readonly number[] | un
   return t && t.isInline && t.numel <= 4096 ? t.toNumbers() : undefined;
 }
 
+/** The `axis` attribute normalised, or undefined when absent (the op then works on the flattened input). */
+function optionalAxis(ctx: InferContext<unknown>, rank: number): number | undefined {
+  const a = attrInt(ctx.node, 'axis');
+  return a === undefined ? undefined : normAxis(ctx.node, a, rank);
+}
+
 /** Compress: the slices (along `axis`, or elements of the flattened input) whose condition is true. */
 const compress: OpDef = {
   opType: 'Compress',
@@ -22,8 +28,7 @@ const compress: OpDef = {
   category: 'movement',
   infer(ctx) {
     const x = ctx.shape(0);
-    const axisAttr = attrInt(ctx.node, 'axis');
-    const axis = axisAttr === undefined ? undefined : normAxis(ctx.node, axisAttr, x.length);
+    const axis = optionalAxis(ctx, x.length);
     const cond = contents(ctx, 1);
     const len = axis === undefined ? (x.every((d) => typeof d === 'number') ? product(x as number[]) : undefined) : x[axis];
     let count: number | string = dataDim(ctx.node.name, 0, axis ?? 0);
@@ -44,8 +49,7 @@ const unique: OpDef = {
   category: 'movement',
   infer(ctx) {
     const x = ctx.shape(0);
-    const axisAttr = attrInt(ctx.node, 'axis');
-    const axis = axisAttr === undefined ? undefined : normAxis(ctx.node, axisAttr, x.length);
+    const axis = optionalAxis(ctx, x.length);
     const f = axis === undefined ? ctx.folded(0) : undefined;
     const u = f ? new Set(f).size : dataDim(ctx.node.name, 0, axis ?? 0);
     const numel = x.every((d) => typeof d === 'number') ? product(x as number[]) : dataDim(ctx.node.name, 2, 0);
