@@ -2,7 +2,7 @@
  * What `compress` asks before it fits anything: how fast would this candidate run? A
  * `LatencyEstimator` answers in ms; the default measures the candidate on the engine (whole
  * model, the fastest of a short timing: other load only ever adds time, so on a shared machine
- * the minimum is the steadiest figure). A latency model (src/latency/) can stand in for it.
+ * the minimum is the steadiest figure). The latency model (src/predict/, through `predictedLatency`) can stand in for it.
  * The search corrects any estimator each step by the ratio of the measured to the estimated
  * latency of the model it chose (NetAdapt re-measures; so does leannet).
  * // predicted(cand) = measured(current) × correction × estimate(cand) / estimate(current), correction from measured / predicted of the last chosen

@@ -92,9 +92,10 @@ export function compressCommand(): Command {
       if (!labelled) throw new UsageError(`--test-data ${String(opts.testData)} has no labels: give --test-labels`);
       test = { path: String(opts.testData), open: () => openDataset(String(opts.testData), d) };
     }
-    const data = await rewriteData(model, { ...opts, calib: opts.calib ?? '1024', maxDrop: opts.maxDrop }, true);
-    const score = heldOutScorer(model, data!, engine, bind)!;
-    const reference = prepareModel(model, bind);
+    // The model file is read once: every other use takes a copy of `graph`.
+    const data = await rewriteData(model, { ...opts, calib: opts.calib ?? '1024', maxDrop: opts.maxDrop }, true, () => graph.clone());
+    const score = heldOutScorer(model, data!, engine, bind, graph.clone())!;
+    const reference = prepareModel(model, bind, 1, graph.clone());
     // One pass over the held-out split: top-1 (agreement without labels) and the mean KL from the original.
     const evaluateHeld = async (g: Graph) => {
       const e = await evaluate(prepareGraph(g, 'candidate', bind), data!.heldOut!, engine, { reference, batchSize: data!.batchSize });
