@@ -4,7 +4,8 @@ export { isStatic, numel, formatShape, listString, parseShapeText, type Dim, typ
 export { Tensor, type TensorSource, type ValueField } from './tensor.js';
 export { float16ToFloat32, float32ToFloat16, halfToFloat, floatToHalf } from './float16.js';
 export { Node, Value, type Attribute, type TypeInfo } from './node.js';
-export { Graph, defaultMeta, type ModelMeta, type ShapesMark } from './graph.js';
+export { Graph, type ShapesMark } from './graph.js';
+export { defaultMeta, type ModelMeta } from './meta.js';
 export { outerReads, subgraphNodeNames } from './subgraph.js';
 export { topoOrder, sortGraph } from './topo.js';
 export { findProblems, validate } from './validate.js';

@@ -129,11 +129,11 @@ export class LatencyModel {
   }
 
   private async sampleMissing(list: KernelList, fresh: Set<string>): Promise<void> {
-    const todo = new Map<string, Kernel>();
-    for (const k of list.kernels) if (!this.entry.kernels[k.signature] && !todo.has(k.signature)) todo.set(k.signature, k);
-    if (!todo.size) return;
+    const unsampled = new Map<string, Kernel>();
+    for (const k of list.kernels) if (!this.entry.kernels[k.signature] && !unsampled.has(k.signature)) unsampled.set(k.signature, k);
+    if (!unsampled.size) return;
     this.samplerCalls++;
-    const times = await sampleKernels(this.plain, [...todo.values()], { ...this.options.sample, ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}) });
+    const times = await sampleKernels(this.plain, [...unsampled.values()], { ...this.options.sample, ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}) });
     const added: CacheEntry['kernels'] = {};
     times.forEach((t, sig) => {
       this.entry.kernels[sig] = t;
