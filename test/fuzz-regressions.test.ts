@@ -147,21 +147,18 @@ describe('fuzz regressions: size', () => {
     }
   }, 60_000);
 
-  it('the lint report grows linearly with the findings of one rule', () => {
+  it('the lint report of 80,000 findings of one rule takes well under a second', () => {
     const result = lint(chain(10));
-    const many = (n: number) => ({ ...result, findings: Array.from({ length: n }, (_, i) => ({ ...result.findings[0]!, message: `finding ${i}` })) });
-    const small = many(5000);
-    const big = many(80000);
-    lintReport(small, 'm'); // warm-up
-    let tSmall = Infinity;
-    let tBig = Infinity;
-    for (let i = 0; i < 3; i++) {
-      tSmall = Math.min(tSmall, cpuMs(() => lintReport(small, 'm')));
-      tBig = Math.min(tBig, cpuMs(() => lintReport(big, 'm')));
-    }
-    // 16 × the findings: about 16 × the time when linear, 256 × when quadratic (process CPU time
-    // counts V8's parallel GC threads too, which on a loaded machine adds up to 2–3 × at this size).
-    expect(tBig / Math.max(tSmall, 0.5)).toBeLessThan(64);
+    const big = { ...result, findings: Array.from({ length: 80000 }, (_, i) => ({ ...result.findings[0]!, message: `finding ${i}` })) };
+    lintReport(big, 'm'); // warm-up
+    let t = Infinity;
+    for (let i = 0; i < 3; i++) t = Math.min(t, cpuMs(() => lintReport(big, 'm')));
+    // The report prints 5 findings and a count, so its time is a few ms per 80,000 findings (13 ms
+    // here, quiet). The quadratic copy it once made took seconds for 20,000 (16 × that for
+    // 80,000). At these sizes a ratio of two timings is mostly GC noise (CI once measured 64 ×
+    // for 16 × the findings), so the check is a bound far from both: 1 s of CPU.
+    console.log(`lint report: ${t.toFixed(1)} ms of CPU for 80,000 findings`);
+    expect(t).toBeLessThan(1000);
     expect(lintReport(big, 'm')).toMatch(/… 79995 more \(--all shows every finding\)/);
   }, 60_000);
 
