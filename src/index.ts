@@ -66,7 +66,7 @@ export {
   COMPARE_SCHEMA, CONVENTIONS, DIFF_SCHEMA, EVAL_SCHEMA, LAB_SCHEMA, LINT_SCHEMA, PROFILE_SCHEMA, REWRITE_SCHEMA, VERIFY_SCHEMA, agreementJson, byOp,
   grouped, jsonNumber, matchNodes, ms, setColor, shapeText, type AnalyzeTableOptions, type AnalyzeJsonOptions, type DiffResult, type DiffNode,
   type DiffStatus, type DiffTotals, type LayoutBox, type LayoutInput, type LayoutOptions, type ReportData, type ReportDataOptions, type GraphView,
-  type NodeExtra, type Layer, type PageDoc
+  type NodeExtra, type Layer, type PageDoc, zooList, zooListJson, zooListReport, ZOO_LIST_SCHEMA, type ZooListRow
 } from './report/index.js';
 
 // The network builder and the reference networks.

@@ -10,10 +10,10 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   analyzeGraph, bench, benchJson, compare, compareJson, createEngine, lint, lintJson, defaultConfig, openModel, parsePassSpecs, prepareModel, profile, profileJson,
-  rewriteJson, rewriteModel, verifyJson, verifyModels, PASS_REF_IDS, RULES,
+  rewriteJson, rewriteModel, verifyJson, verifyModels, NETWORKS, PASS_REF_IDS, RULES,
   type Engine,
 } from '../src/index.js';
-import { leannet } from './helpers/cli.js';
+import { leannet, leannetInProcess } from './helpers/cli.js';
 import { fmnistImages } from './helpers/fmnist.js';
 import { repoRoot, sharedModel } from './helpers/models.js';
 
@@ -46,7 +46,7 @@ function refusesExtra(name: string, doc: Record<string, unknown>, at: (string | 
   expect(v(missing), `${name}: '${required[0]}' missing`).toBe(false);
 }
 
-const FILES = ['analyze', 'diff', 'eval', 'lint', 'rewrite', 'bench', 'compare', 'verify', 'profile', 'lab', 'compress', 'predict'];
+const FILES = ['analyze', 'diff', 'eval', 'lint', 'rewrite', 'bench', 'compare', 'verify', 'profile', 'lab', 'compress', 'predict', 'zoo-list'];
 const model = sharedModel('fmnist_resnet.onnx');
 const quick = { warmup: 1, minRuns: 5, budgetMs: 300 };
 let engine: Engine;
@@ -82,6 +82,18 @@ describe('schemas are strict', () => {
 });
 
 describe('documents from real runs validate', () => {
+  it('zoo list: every network, with the published counts of ResNet-18 (11,689,512 params, 1.814 G madds)', async () => {
+    const r = await leannetInProcess(['zoo', 'list', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { networks: { name: string; params: number; madds: number }[] };
+    check('zoo-list', doc);
+    refusesExtra('zoo-list', doc as unknown as Record<string, unknown>, ['networks', 0]);
+    expect(doc.networks.map((n) => n.name)).toEqual(NETWORKS.map((n) => n.name));
+    const r18 = doc.networks.find((n) => n.name === 'resnet18')!;
+    expect(r18.params).toBe(11689512);
+    expect(r18.madds / 1e9).toBeCloseTo(1.814, 3);
+  });
+
   it('lint (in-process and as the CLI prints it), with a finding naming an unknown pass refused', () => {
     const doc = lintJson(lint(analyzeGraph(openModel(model)), { ridge: 10 }), model, defaultConfig(RULES)) as unknown as Record<string, unknown>;
     check('lint', doc);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { analyzeGraph, buildNetwork, checkOutputFile, findNetwork, NETWORKS, saveOnnx, si, table, c, bytes } from '../../index.js';
+import { buildNetwork, checkOutputFile, findNetwork, NETWORKS, saveOnnx, c, bytes, zooList, zooListJson, zooListReport } from '../../index.js';
 import { print, printJson } from '../output.js';
 
 const OPTION_FLAGS = ['width', 'resolution', 'classes', 'groups', 'seed'] as const;
@@ -13,16 +13,11 @@ export function zooCommand(): Command {
   zoo
     .command('list')
     .description('the networks, their options, params and madds at the default options')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (schemas/zoo-list.schema.json)')
     .action((opts) => {
-      const rows = NETWORKS.map((n) => {
-        const a = analyzeGraph(buildNetwork(n.name));
-        return { name: n.name, title: n.title, source: n.source, options: n.options.map((o) => o.name), params: a.cost.totals.params, madds: a.cost.totals.madds };
-      });
-      if (opts.json) return printJson({ schema: 'leannet.zoo-list/1', networks: rows });
-      const t = table(['network', 'title', 'options', 'params', 'madds'], ['left', 'left', 'left', 'right', 'right']);
-      for (const r of rows) t.push([r.name, r.title, r.options.join(', '), si(r.params), si(r.madds)]);
-      print(`${t.toString()}\n${c.dim('params and madds at 224x224, 1000 classes, width 1; madds = conv + fc multiply-adds')}`);
+      const rows = zooList();
+      if (opts.json) printJson(zooListJson(rows));
+      else print(zooListReport(rows));
     });
 
   const exp = zoo
