@@ -21,6 +21,7 @@ import {
   parsePreprocess,
   preprocessFromMetadata,
   resolvePreprocess,
+  sliceDataset,
   type Batch,
   type DataOptions,
   type Dataset,
@@ -277,6 +278,32 @@ describe('every format gives the same tensors', () => {
     const one = await openDataset(path.join(dir, 'flat/007.png'), opts());
     expect(one.size).toBe(1);
     expect(maxDiff((await collect(one)).x, want.subarray(7 * 1024, 8 * 1024))).toBeLessThan(1e-6);
+  });
+
+  it('a slice starts reading at its first sample: the same tensors, and a file before it that does not decode is never opened', async () => {
+    const png = await openDataset(path.join(dir, 'flat'), opts());
+    const all = await collect(png, 4);
+    const part = await collect(sliceDataset(png, 6, 15), 4);
+    expect(part.ids).toEqual(all.ids.slice(6, 15));
+    expect(maxDiff(part.x, all.x.subarray(6 * 1024, 15 * 1024))).toBe(0);
+    const idx = await openDataset(path.join(FMNIST, 't10k-images-idx3-ubyte.gz'), opts({ labels: path.join(FMNIST, 't10k-labels-idx1-ubyte.gz') }));
+    const tail = await collect(sliceDataset(idx, 9990, 10000), 4);
+    expect(tail.ids).toEqual(Array.from({ length: 10 }, (_, k) => `${path.join(FMNIST, 't10k-images-idx3-ubyte.gz')}#${9990 + k}`));
+    expect(tail.y).toEqual([...allLabels.subarray(9990)]);
+    // The offsets a slice yields are its own, from 0.
+    const offsets: number[] = [];
+    for await (const b of sliceDataset(idx, 9990, 10000).batches(4)) offsets.push(b.offset);
+    expect(offsets).toEqual([0, 4, 8]);
+    // A folder whose first file is not an image: reading it all fails on that file, a slice after it does not.
+    const broken = path.join(tempDir(), 'broken');
+    fs.mkdirSync(broken);
+    fs.writeFileSync(path.join(broken, '000.png'), 'not a png');
+    for (let i = 1; i < 5; i++) fs.copyFileSync(path.join(dir, 'flat', `00${i}.png`), path.join(broken, `00${i}.png`));
+    const b = await openDataset(broken, opts());
+    await expect(collect(b)).rejects.toThrow(/000\.png/);
+    const rest = await collect(sliceDataset(b, 1, 5));
+    expect(maxDiff(rest.x, all.x.subarray(1024, 5 * 1024))).toBe(0);
+    await expect(collect(sliceDataset(b, 0, 5))).rejects.toThrow(/000\.png/);
   });
 
   it('grey images into a 3-channel NHWC input with a resize and mean/std per channel', async () => {

@@ -8,7 +8,8 @@ import { dimsText, isFloat, type NdArray } from './arrays.js';
 import type { FullPreprocess } from './preprocess.js';
 import { describePreprocess } from './preprocess.js';
 import { writeSample, type RawImage } from './transform.js';
-import type { Batch, DataOptions, Dataset, DataTensor } from './types.js';
+import { firstSample } from './slice.js';
+import type { Batch, BatchOptions, DataOptions, Dataset, DataTensor } from './types.js';
 
 /** How the array's samples are read: as the model input already, or as images to preprocess. */
 type Mode = { kind: 'as-is' } | { kind: 'image'; h: number; w: number; c: number; channelsFirst: boolean };
@@ -70,9 +71,9 @@ export function arrayDataset(spec: ArrayDatasetSpec): Dataset {
     return { h: m.h, w: m.w, c: m.c, data };
   };
 
-  async function* batches(batchSize: number, opts?: { onProgress?: (done: number, total: number) => void }): AsyncGenerator<Batch> {
+  async function* batches(batchSize: number, opts?: BatchOptions): AsyncGenerator<Batch> {
     if (!Number.isSafeInteger(batchSize) || batchSize <= 0) throw new DataError(`batch size must be a positive integer, got ${batchSize}`);
-    for (let offset = 0; offset < size; offset += batchSize) {
+    for (let offset = firstSample(opts, size); offset < size; offset += batchSize) {
       const n = Math.min(batchSize, size - offset);
       const data = pp.dtype === 'uint8' ? new Uint8Array(n * outPer) : new Float32Array(n * outPer);
       const ids: string[] = [];

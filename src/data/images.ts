@@ -10,7 +10,8 @@ import type SharpModule from 'sharp';
 import { DataError } from '../errors.js';
 import { describePreprocess, type FullPreprocess } from './preprocess.js';
 import { resizeTarget, writeSample } from './transform.js';
-import type { Batch, DataOptions, Dataset } from './types.js';
+import { firstSample } from './slice.js';
+import type { Batch, BatchOptions, DataOptions, Dataset } from './types.js';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif'];
 
@@ -119,10 +120,11 @@ export function imageFolderDataset(target: string, p: FullPreprocess, o: DataOpt
     return batch;
   }
 
-  async function* batches(batchSize: number, opts?: { onProgress?: (done: number, total: number) => void }): AsyncGenerator<Batch> {
+  async function* batches(batchSize: number, opts?: BatchOptions): AsyncGenerator<Batch> {
     if (!Number.isSafeInteger(batchSize) || batchSize <= 0) throw new DataError(`batch size must be a positive integer, got ${batchSize}`);
-    let pending: Promise<Batch> | undefined = decodeBatch(0, Math.min(batchSize, size));
-    for (let offset = 0; pending; offset += batchSize) {
+    const first = firstSample(opts, size);
+    let pending: Promise<Batch> | undefined = first < size ? decodeBatch(first, Math.min(batchSize, size - first)) : undefined;
+    for (let offset = first; pending; offset += batchSize) {
       const current: Promise<Batch> = pending;
       const nextOffset = offset + batchSize;
       // Start the next batch now; its failure is reported when it is awaited, not as an unhandled rejection.

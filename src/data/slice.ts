@@ -2,7 +2,15 @@
  * Samples [from, to) of a dataset as a dataset of their own: how one set the user names is split
  * into the part a fit uses and a part it never sees (rewrite --data: fit, held out, scored).
  */
-import type { Batch, DataTensor, Dataset } from './types.js';
+import { DataError } from '../errors.js';
+import type { Batch, BatchOptions, DataTensor, Dataset } from './types.js';
+
+/** Where a dataset's `batches` starts: `o.from` (a whole number ≥ 0; past the end, nothing), 0 by default. */
+export function firstSample(o: BatchOptions | undefined, size: number): number {
+  const from = o?.from ?? 0;
+  if (!Number.isSafeInteger(from) || from < 0) throw new DataError(`the first sample must be a whole number ≥ 0, got ${from}`);
+  return Math.min(from, size);
+}
 
 function rows(t: DataTensor, a: number, b: number): DataTensor {
   const per = t.dims.slice(1).reduce((p, d) => p * d, 1);
@@ -19,7 +27,8 @@ export function sliceDataset(d: Dataset, from: number, to: number): Dataset {
     ...(d.classes ? { classes: d.classes } : {}),
     async *batches(batchSize, o) {
       let done = 0;
-      for await (const b of d.batches(batchSize)) {
+      // The source starts at `from`: the samples before it are not decoded.
+      for await (const b of d.batches(batchSize, { from })) {
         const n = b.input.dims[0]!;
         const a = Math.max(from, b.offset) - b.offset;
         const z = Math.min(end, b.offset + n) - b.offset;

@@ -24,6 +24,12 @@ export interface Batch {
 }
 
 /** Samples from a file or folder, decoded lazily, batch by batch. */
+export interface BatchOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** The first sample (default 0). */
+  from?: number;
+}
+
 export interface Dataset {
   /** One line: format, file, how many samples of what, where the labels come from. */
   description: string;
@@ -32,8 +38,11 @@ export interface Dataset {
   labelled: boolean;
   /** Class names: image-folder sub-folder names, or the model's metadata 'labels'. */
   classes?: string[];
-  /** Batches in order; the last may be smaller. `onProgress(samplesDone, size)` after each. */
-  batches(batchSize: number, o?: { onProgress?: (done: number, total: number) => void }): AsyncIterable<Batch>;
+  /**
+   * Batches in order; the last may be smaller. `onProgress(samplesDone, size)` after each.
+   * `from`: start at that sample (offsets stay the dataset's own); samples before it are not read.
+   */
+  batches(batchSize: number, o?: BatchOptions): AsyncIterable<Batch>;
   close?(): Promise<void>;
 }
 
