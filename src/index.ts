@@ -45,7 +45,7 @@ export { loadTfjs, readTfjsJson, isTfjsPath, type TfjsReadOptions } from './form
 // Real data: IDX, npy/npz, image folders; preprocessing; batches streamed.
 export {
   labelsFromMetadata, openDataset, parsePreprocess, preprocessFromMetadata, resolvePreprocess, sliceDataset, type DataTensor, type Batch,
-  type Dataset, type DataOptions, type Preprocess, type FullPreprocess, type NdArray, type ArrayDType, type RawImage
+  type Dataset, type BatchOptions, type DataOptions, type Preprocess, type FullPreprocess, type NdArray, type ArrayDType, type RawImage
 } from './data/index.js';
 
 // The cost model.

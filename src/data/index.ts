@@ -2,7 +2,7 @@
  * Real data for models: IDX (MNIST style), .npy / .npz, image files and ImageFolder-style
  * folders, turned into model-ready batches by a preprocessing rule, lazily, batch by batch.
  */
-export type { DataTensor, Batch, Dataset, DataOptions } from './types.js';
+export type { DataTensor, Batch, BatchOptions, Dataset, DataOptions } from './types.js';
 export {
   parsePreprocess,
   preprocessFromMetadata,
