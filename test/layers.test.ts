@@ -21,7 +21,7 @@ const SRC = path.join(repoRoot, 'src');
  * `index.ts` and `lab-child.ts` (they gather the layers and may import any file) below cli, which imports only index.ts.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  ['errors.ts', 'host.ts', 'random.ts'],
+  ['errors.ts', 'host.ts', 'random.ts', 'text.ts'],
   ['ir'],
   ['ops'],
   ['formats/onnx'],

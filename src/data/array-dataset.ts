@@ -10,6 +10,7 @@ import { describePreprocess } from './preprocess.js';
 import { writeSample, type RawImage } from './transform.js';
 import { firstSample } from './slice.js';
 import type { Batch, BatchOptions, DataOptions, Dataset, DataTensor } from './types.js';
+import { grouped } from '../text.js';
 
 /** How the array's samples are read: as the model input already, or as images to preprocess. */
 type Mode = { kind: 'as-is' } | { kind: 'image'; h: number; w: number; c: number; channelsFirst: boolean };
@@ -53,7 +54,7 @@ export function arrayDataset(spec: ArrayDatasetSpec): Dataset {
   const how = mode.kind === 'as-is' ? 'used as the model input as is' : describePreprocess(pp);
   const description =
     `${spec.format} ${file}: ${dimsText(images.dims)} ${images.dtype}` +
-    (size < total ? ` (first ${size.toLocaleString('en-US')})` : '') +
+    (size < total ? ` (first ${grouped(size)})` : '') +
     `, ${labels ? spec.labelsNote ?? 'labelled' : 'no labels'}; ${how}`;
 
   /** Sample i as an H×W×C image (a view where the array already is one). */

@@ -3,6 +3,7 @@
  * the helpers that read class labels out of one.
  */
 import { DataError } from '../errors.js';
+import { grouped } from '../text.js';
 
 export type ArrayDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64';
 
@@ -16,7 +17,7 @@ export interface NdArray {
 export const isFloat = (d: ArrayDType): boolean => d === 'float32' || d === 'float64';
 
 /** `10,000×28×28` */
-export const dimsText = (dims: readonly number[]): string => dims.map((d) => d.toLocaleString('en-US')).join('×');
+export const dimsText = (dims: readonly number[]): string => dims.map((d) => grouped(d)).join('×');
 
 /** Class indices from a label array ([N] or [N,1] integers), checked to be `count` long when given. */
 export function labelsOf(a: NdArray, file: string, count?: number): Int32Array {
@@ -26,7 +27,7 @@ export function labelsOf(a: NdArray, file: string, count?: number): Int32Array {
   if (isFloat(a.dtype)) throw new DataError(`${file}: labels must be integers, got ${a.dtype}`);
   const n = a.dims[0]!;
   if (count !== undefined && n !== count) {
-    throw new DataError(`${file}: ${n.toLocaleString('en-US')} labels for ${count.toLocaleString('en-US')} samples`);
+    throw new DataError(`${file}: ${grouped(n)} labels for ${grouped(count)} samples`);
   }
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = Number(a.data[i]!);

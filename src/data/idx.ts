@@ -5,6 +5,7 @@
  */
 import { DataError } from '../errors.js';
 import { dimsText, type ArrayDType, type NdArray } from './arrays.js';
+import { grouped } from '../text.js';
 
 const TYPES: Record<number, { dtype: ArrayDType; bytes: number }> = {
   0x08: { dtype: 'uint8', bytes: 1 },
@@ -32,7 +33,7 @@ export function parseIdx(bytes: Uint8Array, file: string): NdArray {
   const n = dims.reduce((a, b) => a * b, 1);
   const need = n * type.bytes;
   if (bytes.length - start < need) {
-    throw new DataError(`${file}: truncated: the header says ${dimsText(dims)} ${type.dtype} (${need.toLocaleString('en-US')} bytes of data), the file has ${(bytes.length - start).toLocaleString('en-US')}`);
+    throw new DataError(`${file}: truncated: the header says ${dimsText(dims)} ${type.dtype} (${grouped(need)} bytes of data), the file has ${grouped(bytes.length - start)}`);
   }
   const body = bytes.subarray(start, start + need);
   switch (type.dtype) {

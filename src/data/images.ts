@@ -12,6 +12,7 @@ import { describePreprocess, type FullPreprocess } from './preprocess.js';
 import { resizeTarget, writeSample } from './transform.js';
 import { firstSample } from './slice.js';
 import type { Batch, BatchOptions, DataOptions, Dataset } from './types.js';
+import { grouped } from '../text.js';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif'];
 
@@ -99,8 +100,8 @@ export function imageFolderDataset(target: string, p: FullPreprocess, o: DataOpt
   const size = o.limit !== undefined ? Math.min(o.limit, total) : total;
   const outPer = o.inputDims.reduce((a, b) => a * b, 1);
   const description =
-    `${single ? 'image' : 'images in'} ${target}: ${total.toLocaleString('en-US')} file${total > 1 ? 's' : ''}` +
-    (size < total ? ` (first ${size.toLocaleString('en-US')})` : '') +
+    `${single ? 'image' : 'images in'} ${target}: ${grouped(total)} file${total > 1 ? 's' : ''}` +
+    (size < total ? ` (first ${grouped(size)})` : '') +
     `, ${listing.note}; ${describePreprocess(p)}`;
 
   async function decodeBatch(offset: number, n: number): Promise<Batch> {

@@ -7,6 +7,7 @@
 import { unzipSync } from 'fflate';
 import { DataError } from '../errors.js';
 import type { ArrayDType, NdArray } from './arrays.js';
+import { grouped } from '../text.js';
 
 const DESCR: Record<string, { dtype: ArrayDType; bytes: number }> = {
   u1: { dtype: 'uint8', bytes: 1 },
@@ -50,7 +51,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
   const n = dims.reduce((a, b) => a * b, 1);
   const need = n * type.bytes;
   if (bytes.length - start < need) {
-    throw new DataError(`${file}: truncated: shape (${dims.join(', ')}) ${descr} needs ${need.toLocaleString('en-US')} bytes of data, the file has ${(bytes.length - start).toLocaleString('en-US')}`);
+    throw new DataError(`${file}: truncated: shape (${dims.join(', ')}) ${descr} needs ${grouped(need)} bytes of data, the file has ${grouped(bytes.length - start)}`);
   }
   const body = bytes.subarray(start, start + need);
   if (type.bytes === 1) return { dtype: type.dtype, dims, data: type.dtype === 'int8' ? new Int8Array(body.buffer, body.byteOffset, n) : body };

@@ -15,12 +15,7 @@ export function si(n: number, digits = 3): string {
   return Number.isInteger(n) ? String(n) : n.toPrecision(digits);
 }
 
-/** 1234567 → "1,234,567" (by hand: the first toLocaleString call loads ICU data, ~20 ms of a CLI run). */
-export function grouped(n: number): string {
-  const r = Math.round(n);
-  if (!Number.isSafeInteger(r)) return r.toLocaleString('en-US');
-  return String(r).replace(/\B(?=(\d{3})+$)/g, ',');
-}
+export { grouped } from '../text.js';
 
 /** 0.1234 → "12.3%". */
 export function pct(share: number, digits = 1): string {

@@ -11,6 +11,7 @@ import type { Finding, LintResult } from '../../lint/index.js';
 import type { ProfileResult } from '../../engine/index.js';
 import { layerJson } from '../analyze-json.js';
 import { layoutGraph } from './layout.js';
+import { grouped } from '../../text.js';
 
 export type Layer = ReturnType<typeof layerJson>;
 
@@ -174,10 +175,10 @@ export function reportData(a: Analysis, o: ReportDataOptions): ReportData {
   const t = cost.totals;
   const summary: [string, string][] = [
     ['model', `${o.source} · ${graph.nodes.length} nodes (${view.visible} drawn)`],
-    ['params', `${t.params.toLocaleString('en-US')}`],
-    ['buffers', `${t.buffers.toLocaleString('en-US')}`],
-    ['madds', `${t.madds.toLocaleString('en-US')}`],
-    ['memAccess', `${t.memAccess.toLocaleString('en-US')} elements (${t.memAccessBytes.toLocaleString('en-US')} bytes)`],
+    ['params', `${grouped(t.params)}`],
+    ['buffers', `${grouped(t.buffers)}`],
+    ['madds', `${grouped(t.madds)}`],
+    ['memAccess', `${grouped(t.memAccess)} elements (${grouped(t.memAccessBytes)} bytes)`],
     ['intensity', `${t.intensity.toFixed(2)} flops per byte`],
   ];
   let profile: ReportData['profile'] = null;

@@ -4,6 +4,7 @@ import type { DiffResult } from '../diff.js';
 import { layerJson } from '../analyze-json.js';
 import { graphView, nodeExtras } from './data.js';
 import { pageHtml, type PageDoc } from './page.js';
+import { grouped } from '../../text.js';
 
 export function diffDoc(A: Analysis, B: Analysis, d: DiffResult): PageDoc {
   const views = ([[A, d.a.source, 'a'], [B, d.b.source, 'b']] as const).map(([x, source, side]) => {
@@ -19,7 +20,7 @@ export function diffDoc(A: Analysis, B: Analysis, d: DiffResult): PageDoc {
     }
     return graphView(`${side.toUpperCase()}: ${source}`, x, extra, layers);
   });
-  const f = (n: number) => n.toLocaleString('en-US');
+  const f = (n: number) => grouped(n);
   const pctOf = (a: number, b: number) => (a ? ` (${(((b - a) / a) * 100).toFixed(1)}%)` : '');
   const summary: [string, string][] = [
     ['A', `${d.a.source} · ${d.a.totals.nodes} nodes`],
