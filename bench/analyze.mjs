@@ -17,7 +17,7 @@ const MB = 2 ** 20;
 function generateLarge(file) {
   const g = new L.Graph();
   g.opsets.set('', 13);
-  g.inputs.push('x');
+  g.addGraphInput('x');
   g.value('x').declared = { dtype: 'float32', shape: [1, 512, 14, 14] };
   let prev = 'x';
   let seed = 1;
@@ -32,7 +32,7 @@ function generateLarge(file) {
     g.addNode(new L.Node('Relu', `relu${i}`, [`c${i}`], [`r${i}`]));
     prev = `r${i}`;
   }
-  g.outputs.push(prev);
+  g.addGraphOutput(prev);
   g.value(prev).declared = { dtype: 'float32', shape: undefined };
   L.saveOnnx(g, file);
 }

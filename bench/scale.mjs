@@ -16,11 +16,11 @@ const f32 = (dims, fill) => L.Tensor.fromArray('float32', dims, new Float32Array
 function chain(blocks, c, block) {
   const g = new L.Graph();
   g.opsets.set('', 13);
-  g.inputs.push('x');
+  g.addGraphInput('x');
   g.value('x').declared = { dtype: 'float32', shape: [1, c, 8, 8] };
   let prev = 'x';
   for (let i = 0; i < blocks; i++) prev = block(g, prev, i);
-  g.outputs.push(prev);
+  g.addGraphOutput(prev);
   return g;
 }
 
