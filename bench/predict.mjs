@@ -7,8 +7,10 @@
 // Knobs: LEANNET_BENCH_QUICK=1 (a few models, 1 s each), LEANNET_BENCH_THREADS=1,2,
 // LEANNET_BENCH_SECONDS (measuring budget per model, default 3), LEANNET_CACHE_DIR (reuse a
 // cache; by default a fresh one in a temporary folder, so every kernel is timed in this run),
-// LEANNET_BENCH_PROFILE=1 (also ORT's profile of each model: summed kernel times, warm, cold and
-// as predicted, beside the profiled node sum and end-to-end time: where the error comes from).
+// LEANNET_BENCH_PROFILE=1 (also ORT's profile of each model, to split the error: (a) kernels
+// timed alone under the profiler against the same kernels in the model's profile, (b) the
+// profiled node sum against the end-to-end median with the profiler off, (c) the overhead term;
+// LEANNET_BENCH_PROFILE_JSON=file also writes every kernel's times there).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,12 +61,13 @@ function figures(errors) {
 }
 
 const summary = [];
+const kernelDump = [];
 for (const threads of THREADS) {
   const engine = await L.createEngine('ort', { threads });
   const t0 = performance.now();
   const lm = await L.createLatencyModel(engine, { cacheDir });
   const o = lm.overhead;
-  console.log(`\n${threads} thread${threads > 1 ? 's' : ''} · overhead measured in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${(o.perRun * 1000).toFixed(1)} µs per run, ${(o.perKernel * 1000).toFixed(2)} µs per kernel, ${(o.perByteOut * 1e9).toFixed(2)} µs per MB out`);
+  console.log(`\n${threads} thread${threads > 1 ? 's' : ''} · overhead measured in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${(o.perRun * 1000).toFixed(1)} µs per run, ${(o.perByteOut * 1e9).toFixed(2)} µs per MB out, ${(o.perWeightByte * 1e9).toFixed(0)} µs per MB of weights from memory`);
   const rows = [];
   const errors = [];
   const errorsP10 = [];
@@ -85,19 +88,33 @@ for (const threads of THREADS) {
     const hitMs = performance.now() - th;
     const m = await L.bench(prepared, engine, { warmup: 3, minRuns: 10, budgetMs: TIME });
     if (PROFILE) {
-      // Where the error comes from: the sampled kernel times (warm, cold, as predicted) against ORT's profile of the whole model.
+      // Where the error comes from: each kernel alone (under the profiler, warm and cold; and
+      // wall-clock) against ORT's profile of the whole model, and the profiled node sum against
+      // the end-to-end median with the profiler off (the bench above).
       const pr = await L.profile(prepared, engine, { budgetMs: TIME });
+      const inModel = new Map(pr.rows.map((r) => [r.name, r.ms]));
       const sum = (f) => p.kernels.reduce((a, k) => a + f(k), 0);
+      const E = m.stats.median;
+      const aloneProfiled = sum((k) => k.profiledMs);
+      const pct = (x) => +((100 * x) / E).toFixed(1);
       profileRows.push({
         model: label,
-        'Σ warm ms': +sum((k) => k.warmMs).toFixed(3),
-        'Σ cold ms': +sum((k) => k.coldMs).toFixed(3),
-        'Σ predicted ms': +sum((k) => k.ms).toFixed(3),
+        'alone prof. Σ': +aloneProfiled.toFixed(3),
+        'in model prof. Σ': +pr.nodeTotal.toFixed(3),
+        'e2e prof. on': +pr.endToEnd.median.toFixed(3),
+        'e2e prof. off': +E.toFixed(3),
+        'alone wall Σ warm/cold': `${sum((k) => k.warmMs).toFixed(2)}/${sum((k) => k.coldMs).toFixed(2)}`,
         'cold share': +p.coldShare.toFixed(2),
-        'profiled node sum ms': +pr.nodeTotal.toFixed(3),
-        'profiled end-to-end ms': +pr.endToEnd.median.toFixed(3),
-        'overhead predicted ms': +p.overheadMs.toFixed(3),
+        '(a) alone−in model prof. %': pct(aloneProfiled - pr.nodeTotal),
+        '(b) in model prof.−e2e %': pct(pr.nodeTotal - E),
+        '(c) overhead %': pct(p.overheadMs),
+        'wall warm Σ−e2e %': pct(sum((k) => k.warmMs) - E),
+        'cold term %': pct(sum((k) => k.ms - k.warmMs)),
       });
+      if (process.env.LEANNET_BENCH_PROFILE_JSON) {
+        kernelDump.push({ model: label, threads, e2e: E, nodeTotal: pr.nodeTotal, e2eProfiled: pr.endToEnd.median, coldShare: p.coldShare, footprint: p.footprintBytes, overheadMs: p.overheadMs,
+          kernels: p.kernels.map((k) => ({ name: k.name, op: k.op, inModel: inModel.get(k.name) ?? null, profiledMs: k.profiledMs, warmMs: k.warmMs, coldMs: k.coldMs, ms: k.ms })) });
+      }
     }
     const err = (p.ms / m.stats.median - 1) * 100;
     errors.push(err);
@@ -125,4 +142,5 @@ for (const threads of THREADS) {
 console.log('\nsummary (target: ≥ 95% of models within ±10% of the measured median)');
 for (const l of summary) console.log(`  ${l}`);
 console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (on ${env.cores} cores: figures from a loaded machine move by tens of %; re-measure on a quiet one)`);
+if (process.env.LEANNET_BENCH_PROFILE_JSON) fs.writeFileSync(process.env.LEANNET_BENCH_PROFILE_JSON, JSON.stringify(kernelDump));
 if (!process.env.LEANNET_CACHE_DIR) fs.rmSync(cacheDir, { recursive: true, force: true });

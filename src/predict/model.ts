@@ -14,8 +14,9 @@ import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
 import { host } from '../host.js';
 import { latencyCacheDir, latencyCacheKey, readCacheEntry, writeCacheEntry, type CacheEntry } from './cache.js';
+import { lastLevelCache as llcBytes } from './caches.js';
 import { extractKernels, type Kernel, type KernelList } from './kernels.js';
-import { measureOverhead, sampleKernels, type Overhead, type SampleOptions } from './sampler.js';
+import { measureOverhead, measureResidency, sampleKernels, type Overhead, type SampleOptions } from './sampler.js';
 
 export interface PredictedKernel {
   /** The kernel (ORT's optimised node) name. */
@@ -25,8 +26,11 @@ export interface PredictedKernel {
   nodes: string[];
   /** Its predicted time in this model (ms): between its times with warm and with cold caches, by the model's footprint. */
   ms: number;
+  /** Its time alone with its weights in cache (wall-clock, dispatch included), and with them read from memory (plus its weight bytes at the engine's measured cost per byte). */
   warmMs: number;
   coldMs: number;
+  /** Its time alone under ORT's profiler (the profiler's own cost included), for comparison with a profile of the model. */
+  profiledMs: number;
   /** Whether its time came from the cache (false: sampled by this call). */
   cached: boolean;
 }
@@ -117,15 +121,27 @@ export class LatencyModel {
       this.memo.set(hash, ex);
     }
     const o = this.overhead;
-    const cold = coldShare(ex.footprintBytes);
+    const cold = await this.residency(ex.footprintBytes);
     const kernels: PredictedKernel[] = ex.kernels.map((k) => {
       const t = this.entry.kernels[k.signature]!;
-      return { name: k.name, op: k.op, nodes: k.nodes, ms: t.ms + cold * (t.coldMs - t.ms), warmMs: t.ms, coldMs: t.coldMs, cached: !fresh.has(k.signature) };
+      const coldMs = t.ms + t.weightBytes * o.perWeightByte;
+      return { name: k.name, op: k.op, nodes: k.nodes, ms: t.ms + cold * (coldMs - t.ms), warmMs: t.ms, coldMs, profiledMs: t.profiledMs, cached: !fresh.has(k.signature) };
     });
     const overheadMs = o.perRun + o.perKernel * kernels.length + o.perByteIn * ex.inputBytes + o.perByteOut * ex.outputBytes;
     let sum = overheadMs;
     for (const k of kernels) sum += k.ms;
     return { ms: sum, overheadMs, kernels, notRun: ex.notRun, sampled: fresh.size, footprintBytes: ex.footprintBytes, coldShare: cold };
+  }
+
+  /** The share of a run's bytes read from memory at this footprint (measured once per quarter octave, cached). */
+  private async residency(bytes: number): Promise<number> {
+    const bucket = String(Math.round(4 * Math.log2(Math.max(1, bytes))));
+    const known = this.entry.residency?.[bucket];
+    if (known !== undefined) return known;
+    const share = await measureResidency(this.plain, 2 ** (Number(bucket) / 4));
+    (this.entry.residency ??= {})[bucket] = share;
+    writeCacheEntry(this.dir, this.key, { kernels: {}, residency: { [bucket]: share }, updated: new Date().toISOString() });
+    return share;
   }
 
   private async sampleMissing(list: KernelList, fresh: Set<string>): Promise<void> {
@@ -156,24 +172,9 @@ export function coldShare(footprintBytes: number, cacheBytes = lastLevelCache())
   return Math.min(1, footprintBytes / cacheBytes);
 }
 
-let llc: number | undefined;
-/** The last-level cache in bytes, from Linux's sysfs (32 MiB where it cannot be read). */
+/** The last-level cache in bytes (32 MiB where it cannot be read). */
 export function lastLevelCache(): number {
-  if (llc !== undefined) return llc;
-  llc = 32 * 2 ** 20;
-  try {
-    const base = '/sys/devices/system/cpu/cpu0/cache';
-    let best = 0;
-    for (const d of fs.readdirSync(base)) {
-      if (!d.startsWith('index')) continue;
-      const m = /^(\d+)([KMG]?)/.exec(fs.readFileSync(path.join(base, d, 'size'), 'utf8').trim());
-      if (m) best = Math.max(best, Number(m[1]) * ({ '': 1, K: 1024, M: 2 ** 20, G: 2 ** 30 }[m[2] as '' | 'K' | 'M' | 'G']));
-    }
-    if (best > 0) llc = best;
-  } catch {
-    // not Linux: keep the default
-  }
-  return llc;
+  return llcBytes();
 }
 
 /**
