@@ -1,9 +1,12 @@
 /**
  * The latency model: a model's predicted time on an engine is the engine's overhead per run
- * (fixed, per kernel, per byte in and out: measured once) plus the sum of its kernels' times,
- * each kernel sampled alone once and cached (nn-Meter's idea: find the kernels the runtime
- * really runs, here by asking ORT for its optimised graph rather than by re-implementing its
- * fusion rules, and time each kind). Nothing is fitted to the models being predicted.
+ * (fixed, per byte in and out: measured once) plus the sum of its kernels' times, each kernel
+ * sampled alone once and cached (nn-Meter's idea: find the kernels the runtime really runs, here
+ * by asking ORT for its optimised graph rather than by re-implementing its fusion rules, and
+ * time each kind). A kernel's time is what it adds to a run's wall time with its weights in
+ * cache, plus, for the share of a run's bytes that this machine reads from memory at the model's
+ * footprint (measured: `measureResidency`), its weight bytes at the measured cost of a byte
+ * from memory. Nothing is fitted to the models being predicted.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -45,7 +48,7 @@ export interface LatencyPrediction {
   notRun: { name: string; opType: string; status: string }[];
   /** Kernels this call had to time. */
   sampled: number;
-  /** Bytes one run touches (weights and activations), and the share of the way from warm-cache to cold-cache kernel times it implies. */
+  /** Bytes one run touches (weights and activations), and the share of them this machine reads from memory, run after run (measured at that footprint): the share of the way from warm-cache to cold-cache kernel times. */
   footprintBytes: number;
   coldShare: number;
 }
@@ -161,12 +164,11 @@ export class LatencyModel {
 }
 
 /**
- * How far a model's kernels are from their warm-cache time (0) to their cold-cache time (1): the
- * bytes one run touches (weights and activations) over the last-level cache, at most 1. A model
- * that fits runs its kernels with their weights still cached from the run before; one twice the
- * cache size finds them evicted by the rest of the run. Set from first principles, not fitted:
- * on this machine (32 MiB L3, loaded) MobileNet V2, ResNet-18 and ShuffleNet V2 at width 0.5,
- * 112 px (9–14 MB) ran in the model at 0.1–0.7 of the way from warm to cold, noisily.
+ * The first-principles guess at how far a model's kernels are from their warm-cache time (0) to
+ * their cold-cache time (1): the bytes one run touches over the last-level cache, at most 1.
+ * The latency model no longer uses it (it measures the share, `measureResidency`: on this
+ * machine, its L3 shared with a busy core, 8 MiB stayed cached and 12 MiB mostly did not, where
+ * this guess says 0.25 and 0.375); kept for the public API.
  */
 export function coldShare(footprintBytes: number, cacheBytes = lastLevelCache()): number {
   return Math.min(1, footprintBytes / cacheBytes);
