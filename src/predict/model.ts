@@ -17,7 +17,7 @@ import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
 import { host } from '../host.js';
 import { latencyCacheDir, latencyCacheKey, readCacheEntry, writeCacheEntry, type CacheEntry } from './cache.js';
-import { lastLevelCache as llcBytes } from './caches.js';
+import { lastLevelCache } from './caches.js';
 import { extractKernels, type Kernel, type KernelList } from './kernels.js';
 import { measureOverhead, measureResidency, sampleKernels, type Overhead, type SampleOptions } from './sampler.js';
 
@@ -175,9 +175,7 @@ export function coldShare(footprintBytes: number, cacheBytes = lastLevelCache())
 }
 
 /** The last-level cache in bytes (32 MiB where it cannot be read). */
-export function lastLevelCache(): number {
-  return llcBytes();
-}
+export { lastLevelCache };
 
 /**
  * A latency model for `engine` (onnxruntime-node: it needs ORT's optimised graph and profiler),
