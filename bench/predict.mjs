@@ -2,13 +2,17 @@
 // on the zoo networks at two widths and two resolutions, rewritten variants of them, and the
 // shared third-party models, at 1 and 2 threads (ORT, opt all). Each model: predicted (kernels
 // timed alone, cached, plus the engine's overhead) beside its measured median with p10–p90; then
-// per thread count the RMSE of the % error and the share within ±5% and ±10%.
+// per thread count the RMSE of the % error and the share within ±5% and ±10%; and the noise
+// floor: each model measured again after its prediction, the first median scored against the
+// second as if it were a prediction (what a perfect predictor could score on this machine now).
 // Nothing in the predictor is fitted to these models (no correction factor at all).
 // Knobs: LEANNET_BENCH_QUICK=1 (a few models, 1 s each), LEANNET_BENCH_THREADS=1,2,
-// LEANNET_BENCH_SECONDS (measuring budget per model, default 3), LEANNET_CACHE_DIR (reuse a
+// LEANNET_BENCH_SECONDS (measuring budget per model and per re-measure, default 2), LEANNET_CACHE_DIR (reuse a
 // cache; by default a fresh one in a temporary folder, so every kernel is timed in this run),
-// LEANNET_BENCH_PROFILE=1 (also ORT's profile of each model: summed kernel times, warm, cold and
-// as predicted, beside the profiled node sum and end-to-end time: where the error comes from).
+// LEANNET_BENCH_ALL=1 (also light_densenet121, 557 kernels), LEANNET_BENCH_PROFILE=1 (also ORT's profile of each model, to split the error: (a) kernels
+// timed alone under the profiler against the same kernels in the model's profile, (b) the
+// profiled node sum against the end-to-end median with the profiler off, (c) the overhead term;
+// LEANNET_BENCH_PROFILE_JSON=file also writes every kernel's times there).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +21,7 @@ import * as L from '../dist/index.js';
 const QUICK = process.env.LEANNET_BENCH_QUICK === '1';
 const THREADS = (process.env.LEANNET_BENCH_THREADS ?? '1,2').split(',').map(Number);
 const PROFILE = process.env.LEANNET_BENCH_PROFILE === '1';
-const TIME = Number(process.env.LEANNET_BENCH_SECONDS ?? (QUICK ? 1 : 3)) * 1000;
+const TIME = Number(process.env.LEANNET_BENCH_SECONDS ?? (QUICK ? 1 : 2)) * 1000;
 const cacheDir = process.env.LEANNET_CACHE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'leannet-bench-predict-'));
 const shared = path.resolve(import.meta.dirname, '../../shared/models');
 const env = L.environment();
@@ -43,7 +47,9 @@ for (const [net, pass] of variants) {
 }
 const files = QUICK ? [['fmnist_resnet.onnx', 32]] : [
   ['fmnist_resnet.onnx', 32], ['fmnist_resnet_bn.onnx', 32], ['version-slim-320.onnx', 1], ['version-RFB-320.onnx', 1],
-  ['light_squeezenet.onnx', 1], ['light_shufflenet.onnx', 1], ['light_inception_v1.onnx', 1], ['light_resnet50.onnx', 1], ['light_densenet121.onnx', 1],
+  ['light_squeezenet.onnx', 1], ['light_shufflenet.onnx', 1], ['light_inception_v1.onnx', 1], ['light_resnet50.onnx', 1],
+  // DenseNet-121's 557 kernels take 2 minutes to sample per thread count: only when asked.
+  ...(process.env.LEANNET_BENCH_ALL === '1' ? [['light_densenet121.onnx', 1]] : []),
 ];
 for (const [f, batch] of files) {
   const file = path.join(shared, f);
@@ -59,15 +65,17 @@ function figures(errors) {
 }
 
 const summary = [];
+const kernelDump = [];
 for (const threads of THREADS) {
   const engine = await L.createEngine('ort', { threads });
   const t0 = performance.now();
   const lm = await L.createLatencyModel(engine, { cacheDir });
   const o = lm.overhead;
-  console.log(`\n${threads} thread${threads > 1 ? 's' : ''} · overhead measured in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${(o.perRun * 1000).toFixed(1)} µs per run, ${(o.perKernel * 1000).toFixed(2)} µs per kernel, ${(o.perByteOut * 1e9).toFixed(2)} µs per MB out`);
+  console.log(`\n${threads} thread${threads > 1 ? 's' : ''} · overhead measured in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${(o.perRun * 1000).toFixed(1)} µs per run, ${(o.perByteOut * 1e9).toFixed(2)} µs per MB out, ${(o.perWeightByte * 1e9).toFixed(0)} µs per MB of weights from memory`);
   const rows = [];
   const errors = [];
   const errorsP10 = [];
+  const repeats = [];
   const profileRows = [];
   for (const [label, make] of models) {
     let prepared;
@@ -85,29 +93,48 @@ for (const threads of THREADS) {
     const hitMs = performance.now() - th;
     const m = await L.bench(prepared, engine, { warmup: 3, minRuns: 10, budgetMs: TIME });
     if (PROFILE) {
-      // Where the error comes from: the sampled kernel times (warm, cold, as predicted) against ORT's profile of the whole model.
+      // Where the error comes from: each kernel alone (under the profiler, warm and cold; and
+      // wall-clock) against ORT's profile of the whole model, and the profiled node sum against
+      // the end-to-end median with the profiler off (the bench above).
       const pr = await L.profile(prepared, engine, { budgetMs: TIME });
+      const inModel = new Map(pr.rows.map((r) => [r.name, r.ms]));
       const sum = (f) => p.kernels.reduce((a, k) => a + f(k), 0);
+      const E = m.stats.median;
+      const aloneProfiled = sum((k) => k.profiledMs);
+      const pct = (x) => +((100 * x) / E).toFixed(1);
       profileRows.push({
         model: label,
-        'Σ warm ms': +sum((k) => k.warmMs).toFixed(3),
-        'Σ cold ms': +sum((k) => k.coldMs).toFixed(3),
-        'Σ predicted ms': +sum((k) => k.ms).toFixed(3),
+        'alone prof. Σ': +aloneProfiled.toFixed(3),
+        'in model prof. Σ': +pr.nodeTotal.toFixed(3),
+        'e2e prof. on': +pr.endToEnd.median.toFixed(3),
+        'e2e prof. off': +E.toFixed(3),
+        'alone wall Σ warm/cold': `${sum((k) => k.warmMs).toFixed(2)}/${sum((k) => k.coldMs).toFixed(2)}`,
         'cold share': +p.coldShare.toFixed(2),
-        'profiled node sum ms': +pr.nodeTotal.toFixed(3),
-        'profiled end-to-end ms': +pr.endToEnd.median.toFixed(3),
-        'overhead predicted ms': +p.overheadMs.toFixed(3),
+        '(a) alone−in model prof. %': pct(aloneProfiled - pr.nodeTotal),
+        '(b) in model prof.−e2e %': pct(pr.nodeTotal - E),
+        '(c) overhead %': pct(p.overheadMs),
+        'wall warm Σ−e2e %': pct(sum((k) => k.warmMs) - E),
+        'cold term %': pct(sum((k) => k.ms - k.warmMs)),
       });
+      if (process.env.LEANNET_BENCH_PROFILE_JSON) {
+        kernelDump.push({ model: label, threads, e2e: E, nodeTotal: pr.nodeTotal, e2eProfiled: pr.endToEnd.median, coldShare: p.coldShare, footprint: p.footprintBytes, overheadMs: p.overheadMs,
+          kernels: p.kernels.map((k) => ({ name: k.name, op: k.op, inModel: inModel.get(k.name) ?? null, profiledMs: k.profiledMs, warmMs: k.warmMs, coldMs: k.coldMs, ms: k.ms })) });
+      }
     }
     const err = (p.ms / m.stats.median - 1) * 100;
     errors.push(err);
     errorsP10.push((p.ms / m.stats.p10 - 1) * 100);
+    // The machine's own noise floor: the same model measured again after a while, scored as if
+    // the first median were a prediction (what a perfect predictor could score here).
+    const again = await L.bench(prepared, engine, { warmup: 3, minRuns: 10, budgetMs: TIME });
+    repeats.push((m.stats.median / again.stats.median - 1) * 100);
     rows.push({
       model: label,
       'predicted ms': +p.ms.toFixed(3),
       'measured median ms': +m.stats.median.toFixed(3),
       'p10–p90 ms': `${m.stats.p10.toFixed(2)}–${m.stats.p90.toFixed(2)}`,
       'error %': +err.toFixed(1),
+      'remeasured ms': +again.stats.median.toFixed(3),
       'vs p10 %': +((p.ms / m.stats.p10 - 1) * 100).toFixed(1),
       kernels: p.kernels.length,
       'timed now': p.sampled,
@@ -120,9 +147,11 @@ for (const threads of THREADS) {
   if (PROFILE) console.table(profileRows);
   const line = `${threads} thread${threads > 1 ? 's' : ''}: ${figures(errors)}`;
   summary.push(line, `  (against the measured p10 instead of the median, a reference for a loaded machine: ${figures(errorsP10)})`);
-  console.log(summary.slice(-2).join('\n'));
+  summary.push(`  (noise floor: each model's first median against its median measured again later in the run, as if it were a prediction: ${figures(repeats)})`);
+  console.log(summary.slice(-3).join('\n'));
 }
 console.log('\nsummary (target: ≥ 95% of models within ±10% of the measured median)');
 for (const l of summary) console.log(`  ${l}`);
 console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (on ${env.cores} cores: figures from a loaded machine move by tens of %; re-measure on a quiet one)`);
+if (process.env.LEANNET_BENCH_PROFILE_JSON) fs.writeFileSync(process.env.LEANNET_BENCH_PROFILE_JSON, JSON.stringify(kernelDump));
 if (!process.env.LEANNET_CACHE_DIR) fs.rmSync(cacheDir, { recursive: true, force: true });

@@ -139,7 +139,7 @@ export {
 
 // The latency model (predicted time per run on this machine and engine).
 export {
-  createLatencyModel, coldShare, lastLevelCache, LatencyModel, latencyCacheKey, latencyCacheDir, extractKernels, signature, sampleKernels,
-  measureOverhead, type LatencyModelOptions, type LatencyPrediction, type PredictedKernel, type LatencySettings, type Kernel, type KernelInput,
+  createLatencyModel, coldShare, lastLevelCache, cacheSize, LatencyModel, latencyCacheKey, latencyCacheDir, LATENCY_MODEL_VERSION, extractKernels, signature, sampleKernels,
+  measureOverhead, measureResidency, type LatencyModelOptions, type LatencyPrediction, type PredictedKernel, type LatencySettings, type Kernel, type KernelInput,
   type KernelList, type KernelTime, type Overhead, type SampleOptions,
 } from './predict/index.js';

@@ -11,27 +11,36 @@ import type { EngineInfo } from '../engine/index.js';
 import type { Machine } from '../host.js';
 import type { KernelTime, Overhead } from './sampler.js';
 
+/**
+ * The version of how kernel times are measured and stored, part of every key: times sampled by
+ * an older sampler (3: wall-clock marginal times; 2: profiled times) are never mixed with new ones.
+ */
+export const LATENCY_MODEL_VERSION = 3;
+
 /** What a latency measurement depends on besides the kernel itself. */
 export type LatencySettings = Pick<EngineInfo, 'engine' | 'runtime' | 'version' | 'provider' | 'threads' | 'interOpThreads' | 'executionMode' | 'optLevel' | 'spinning'>;
 
-/** The cache entry's key: machine (CPU model, cores, platform), engine and runtime version, threads, optimisation level and the other settings. */
-export function latencyCacheKey(machine: Pick<Machine, 'cpu' | 'cores' | 'platform'>, s: LatencySettings): string {
+/** The cache entry's key: machine (CPU model, cores, platform), engine and runtime version, threads, optimisation level and the other settings, and the sampler's version. */
+export function latencyCacheKey(machine: Pick<Machine, 'cpu' | 'cores' | 'platform'>, s: LatencySettings, version = LATENCY_MODEL_VERSION): string {
   return [
     `${machine.cpu}|${machine.cores} cores|${machine.platform}`,
     `${s.engine} (${s.runtime} ${s.version}, ${s.provider})`,
     `${s.threads} threads|inter-op ${s.interOpThreads ?? 'default'}|${s.executionMode}|opt ${s.optLevel}|spinning ${s.spinning ? 'on' : 'off'}`,
+    `sampler ${version}`,
   ].join(' / ');
 }
 
 export interface CacheEntry {
   overhead?: Overhead;
+  /** Share of a run's bytes read from memory, by footprint (key: round(4·log2 bytes)): `measureResidency`. */
+  residency?: Record<string, number>;
   /** Kernel signature → its sampled time. */
   kernels: Record<string, KernelTime>;
   updated: string;
 }
 
 interface CacheFile {
-  schema: 'leannet.latency-cache/2';
+  schema: 'leannet.latency-cache/3';
   entries: Record<string, CacheEntry>;
 }
 
@@ -45,11 +54,11 @@ export function latencyCacheDir(dir?: string): string {
 function readAll(file: string): CacheFile {
   try {
     const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
-    if (doc.schema === 'leannet.latency-cache/2' && doc.entries && typeof doc.entries === 'object') return doc;
+    if (doc.schema === 'leannet.latency-cache/3' && doc.entries && typeof doc.entries === 'object') return doc;
   } catch {
     // no cache yet, or unreadable: start afresh
   }
-  return { schema: 'leannet.latency-cache/2', entries: {} };
+  return { schema: 'leannet.latency-cache/3', entries: {} };
 }
 
 export function readCacheEntry(dir: string, key: string): CacheEntry {
@@ -63,7 +72,7 @@ export function writeCacheEntry(dir: string, key: string, entry: CacheEntry): vo
     fs.mkdirSync(dir, { recursive: true });
     const all = readAll(file);
     const old = all.entries[key];
-    all.entries[key] = { overhead: entry.overhead ?? old?.overhead, kernels: { ...old?.kernels, ...entry.kernels }, updated: new Date().toISOString() };
+    all.entries[key] = { overhead: entry.overhead ?? old?.overhead, residency: { ...old?.residency, ...entry.residency }, kernels: { ...old?.kernels, ...entry.kernels }, updated: new Date().toISOString() };
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(all));
     fs.renameSync(tmp, file);

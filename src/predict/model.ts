@@ -1,9 +1,12 @@
 /**
  * The latency model: a model's predicted time on an engine is the engine's overhead per run
- * (fixed, per kernel, per byte in and out: measured once) plus the sum of its kernels' times,
- * each kernel sampled alone once and cached (nn-Meter's idea: find the kernels the runtime
- * really runs, here by asking ORT for its optimised graph rather than by re-implementing its
- * fusion rules, and time each kind). Nothing is fitted to the models being predicted.
+ * (fixed, per byte in and out: measured once) plus the sum of its kernels' times, each kernel
+ * sampled alone once and cached (nn-Meter's idea: find the kernels the runtime really runs, here
+ * by asking ORT for its optimised graph rather than by re-implementing its fusion rules, and
+ * time each kind). A kernel's time is what it adds to a run's wall time with its weights in
+ * cache, plus, for the share of a run's bytes that this machine reads from memory at the model's
+ * footprint (measured: `measureResidency`), its weight bytes at the measured cost of a byte
+ * from memory. Nothing is fitted to the models being predicted.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -14,8 +17,9 @@ import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
 import { host } from '../host.js';
 import { latencyCacheDir, latencyCacheKey, readCacheEntry, writeCacheEntry, type CacheEntry } from './cache.js';
+import { lastLevelCache } from './caches.js';
 import { extractKernels, type Kernel, type KernelList } from './kernels.js';
-import { measureOverhead, sampleKernels, type Overhead, type SampleOptions } from './sampler.js';
+import { measureOverhead, measureResidency, sampleKernels, type Overhead, type SampleOptions } from './sampler.js';
 
 export interface PredictedKernel {
   /** The kernel (ORT's optimised node) name. */
@@ -25,8 +29,11 @@ export interface PredictedKernel {
   nodes: string[];
   /** Its predicted time in this model (ms): between its times with warm and with cold caches, by the model's footprint. */
   ms: number;
+  /** Its time alone with its weights in cache (wall-clock, dispatch included), and with them read from memory (plus its weight bytes at the engine's measured cost per byte). */
   warmMs: number;
   coldMs: number;
+  /** Its time alone under ORT's profiler (the profiler's own cost included), for comparison with a profile of the model. */
+  profiledMs: number;
   /** Whether its time came from the cache (false: sampled by this call). */
   cached: boolean;
 }
@@ -41,7 +48,7 @@ export interface LatencyPrediction {
   notRun: { name: string; opType: string; status: string }[];
   /** Kernels this call had to time. */
   sampled: number;
-  /** Bytes one run touches (weights and activations), and the share of the way from warm-cache to cold-cache kernel times it implies. */
+  /** Bytes one run touches (weights and activations), and the share of them this machine reads from memory, run after run (measured at that footprint): the share of the way from warm-cache to cold-cache kernel times. */
   footprintBytes: number;
   coldShare: number;
 }
@@ -117,15 +124,27 @@ export class LatencyModel {
       this.memo.set(hash, ex);
     }
     const o = this.overhead;
-    const cold = coldShare(ex.footprintBytes);
+    const cold = await this.residency(ex.footprintBytes);
     const kernels: PredictedKernel[] = ex.kernels.map((k) => {
       const t = this.entry.kernels[k.signature]!;
-      return { name: k.name, op: k.op, nodes: k.nodes, ms: t.ms + cold * (t.coldMs - t.ms), warmMs: t.ms, coldMs: t.coldMs, cached: !fresh.has(k.signature) };
+      const coldMs = t.ms + t.weightBytes * o.perWeightByte;
+      return { name: k.name, op: k.op, nodes: k.nodes, ms: t.ms + cold * (coldMs - t.ms), warmMs: t.ms, coldMs, profiledMs: t.profiledMs, cached: !fresh.has(k.signature) };
     });
     const overheadMs = o.perRun + o.perKernel * kernels.length + o.perByteIn * ex.inputBytes + o.perByteOut * ex.outputBytes;
     let sum = overheadMs;
     for (const k of kernels) sum += k.ms;
     return { ms: sum, overheadMs, kernels, notRun: ex.notRun, sampled: fresh.size, footprintBytes: ex.footprintBytes, coldShare: cold };
+  }
+
+  /** The share of a run's bytes read from memory at this footprint (measured once per quarter octave, cached). */
+  private async residency(bytes: number): Promise<number> {
+    const bucket = String(Math.round(4 * Math.log2(Math.max(1, bytes))));
+    const known = this.entry.residency?.[bucket];
+    if (known !== undefined) return known;
+    const share = await measureResidency(this.plain, 2 ** (Number(bucket) / 4));
+    (this.entry.residency ??= {})[bucket] = share;
+    writeCacheEntry(this.dir, this.key, { kernels: {}, residency: { [bucket]: share }, updated: new Date().toISOString() });
+    return share;
   }
 
   private async sampleMissing(list: KernelList, fresh: Set<string>): Promise<void> {
@@ -145,36 +164,18 @@ export class LatencyModel {
 }
 
 /**
- * How far a model's kernels are from their warm-cache time (0) to their cold-cache time (1): the
- * bytes one run touches (weights and activations) over the last-level cache, at most 1. A model
- * that fits runs its kernels with their weights still cached from the run before; one twice the
- * cache size finds them evicted by the rest of the run. Set from first principles, not fitted:
- * on this machine (32 MiB L3, loaded) MobileNet V2, ResNet-18 and ShuffleNet V2 at width 0.5,
- * 112 px (9–14 MB) ran in the model at 0.1–0.7 of the way from warm to cold, noisily.
+ * The first-principles guess at how far a model's kernels are from their warm-cache time (0) to
+ * their cold-cache time (1): the bytes one run touches over the last-level cache, at most 1.
+ * The latency model no longer uses it (it measures the share, `measureResidency`: on this
+ * machine, its L3 shared with a busy core, 8 MiB stayed cached and 12 MiB mostly did not, where
+ * this guess says 0.25 and 0.375); kept for the public API.
  */
 export function coldShare(footprintBytes: number, cacheBytes = lastLevelCache()): number {
   return Math.min(1, footprintBytes / cacheBytes);
 }
 
-let llc: number | undefined;
-/** The last-level cache in bytes, from Linux's sysfs (32 MiB where it cannot be read). */
-export function lastLevelCache(): number {
-  if (llc !== undefined) return llc;
-  llc = 32 * 2 ** 20;
-  try {
-    const base = '/sys/devices/system/cpu/cpu0/cache';
-    let best = 0;
-    for (const d of fs.readdirSync(base)) {
-      if (!d.startsWith('index')) continue;
-      const m = /^(\d+)([KMG]?)/.exec(fs.readFileSync(path.join(base, d, 'size'), 'utf8').trim());
-      if (m) best = Math.max(best, Number(m[1]) * ({ '': 1, K: 1024, M: 2 ** 20, G: 2 ** 30 }[m[2] as '' | 'K' | 'M' | 'G']));
-    }
-    if (best > 0) llc = best;
-  } catch {
-    // not Linux: keep the default
-  }
-  return llc;
-}
+/** The last-level cache in bytes (32 MiB where it cannot be read). */
+export { lastLevelCache };
 
 /**
  * A latency model for `engine` (onnxruntime-node: it needs ORT's optimised graph and profiler),

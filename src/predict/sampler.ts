@@ -1,28 +1,42 @@
 /**
  * Timing kernels alone. Each kernel not yet timed becomes a model of that one node (the optimised
  * node itself: same op, domain, attributes, weights and input shapes), run with graph
- * optimisation disabled, so ORT runs exactly that kernel, NCHWc ones included, under ORT's
- * profiler; its time is the median of its profiled kernel time over the runs. What it meets in
- * the model is rebuilt around it: its activation inputs are written by a copy just before it (in
- * cache, as its producer leaves them), its outputs stay in ORT's arena (not returned), and it is
- * timed twice, with its weights warm (run after run) and cold (a cache flush before each run);
- * the model (model.ts) takes a point between the two. The engine's own time per run (launch,
- * per-node dispatch, copies in and out) and the profiler's cost in each sampled time are
- * measured once on small models of known shape: `overhead`. */
+ * optimisation disabled, so ORT runs exactly that kernel, NCHWc ones included. Its time is what
+ * it adds to a run's wall time: copies of it (enough to take ≥ 0.25 ms) against none,
+ * interleaved, over the copies, so that ORT's dispatch of each node is in it as in a model and
+ * the profiler's cost (some µs per node, as much as a small kernel's whole time) is not. What it
+ * meets in the model is rebuilt around it: its activation inputs are written by a copy just
+ * before it (in cache, as its producer leaves them), its outputs stay in ORT's arena (not
+ * returned), and its weights stay in cache from run to run; the price of weights read from
+ * memory instead is a measured cost per byte (`overhead.perWeightByte`) that the model
+ * (model.ts) charges by the model's footprint. Its time under the profiler is kept beside, to
+ * compare with a profile of a model. The engine's own time per run (launch, copies in and out)
+ * is measured once on small models of known shape: `overhead`.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
 import { writeOnnx } from '../formats/onnx/index.js';
-import { nodeTimes, summarize, timeRuns, type Engine, type Feeds, type HostTensor } from '../engine/index.js';
+import { nodeTimes, summarize, timeRuns, type Engine, type Feeds, type HostTensor, type Session } from '../engine/index.js';
 import { Graph, Node, Tensor, type Attribute, type DType } from '../ir/index.js';
 import type { Kernel } from './kernels.js';
+import { lastLevelCache } from './caches.js';
 
 export interface KernelTime {
-  /** Median profiled kernel time (ms), run again and again: its weights in cache. */
+  /**
+   * What the kernel adds to a run's wall time (ms), its weights in cache: `copies` copies of it
+   * after its input's copy, against the same model without them, interleaved, the difference of
+   * medians over `copies`. It holds ORT's dispatch of the node and its output's allocation, as
+   * in a model, and not the profiler's cost.
+   */
   ms: number;
-  /** The same with the caches flushed before each run (its input still just written). */
-  coldMs: number;
+  /** Its constant inputs' bytes (weights): what it reads from memory when they are not cached. */
+  weightBytes: number;
+  /** Its time under ORT's profiler (ms, the profiler's own cost included): to compare with a profile of a model. */
+  profiledMs: number;
+  /** Copies of the kernel in the timed model, and the p10 / p90 of the marginal time (ms). */
+  copies: number;
   p10: number;
   p90: number;
   runs: number;
@@ -44,16 +58,27 @@ export interface SampleOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** The engine's time per run beyond its kernels': `perRun` + `perKernel`·kernels + `perByteIn`·input bytes + `perByteOut`·output bytes (ms). */
+/**
+ * The engine's time per run beyond its kernels': `perRun` + `perKernel`·kernels + `perByteIn`·input
+ * bytes + `perByteOut`·output bytes (ms); and `perWeightByte`, what a byte read from memory costs
+ * beyond one read from cache (ms), the price of a kernel's weights when a run evicts them.
+ */
 export interface Overhead {
   perRun: number;
   perKernel: number;
   perByteIn: number;
   perByteOut: number;
+  perWeightByte: number;
 }
 
 const BYTES: Record<string, number> = { float32: 4, float64: 8, float16: 2, int64: 8, int32: 4, int8: 1, uint8: 1, bool: 1, int16: 2, uint16: 2 };
 const bytesOf = (dtype: string, dims: readonly number[]) => (BYTES[dtype] ?? 4) * dims.reduce((a, b) => a * b, 1);
+
+function weightBytes(k: Kernel): number {
+  let b = 0;
+  for (const x of k.inputs) if (x?.constant) b += bytesOf(x.dtype, x.dims);
+  return b;
+}
 
 function kernelBytes(k: Kernel): number {
   let b = 0;
@@ -96,20 +121,19 @@ export async function sampleKernels(plain: Engine, kernels: readonly Kernel[], o
   return result;
 }
 
-/** One model holding `batch` side by side (kernel i is node `k<i>`, reading inputs `k<i>_<j>`). */
-function batchModel(batch: readonly Kernel[], cold: boolean): { bytes: Uint8Array; feeds: Feeds } {
+/**
+ * One model holding `batch` side by side (kernel i is node `k<i>`, reading inputs `k<i>_<j>`),
+ * each kernel `copies` times (copy c > 0 is node `k<i>_<c>`, reading the same inputs; 0: only
+ * the inputs' copies, the baseline of a wall-clock sample).
+ */
+function batchModel(batch: readonly Kernel[], copies = 1): { bytes: Uint8Array; feeds: Feeds } {
   const g = new Graph();
   g.name = 'leannet-kernel-sample';
   for (const k of batch) for (const [d, v] of k.opsets) g.opsets.set(d, Math.max(v, g.opsets.get(d) ?? 0));
   const feeds: Feeds = {};
-  if (cold) {
-    // First, a copy of twice the last-level cache: the kernel's weights come from memory, as in a model too large to stay in cache.
-    g.addGraphInput('flush_in');
-    g.value('flush_in').declared = { dtype: 'float32', shape: [FLUSH] };
-    g.addNode(new Node('Relu', 'flush', ['flush_in'], ['flush_out']));
-    flushData ??= new Float32Array(FLUSH).fill(1);
-    feeds['flush_in'] = { dtype: 'float32', dims: [FLUSH], data: flushData };
-  }
+  // onnxruntime runs the nodes nobody reads (all but the inputs' copies) last added first, each
+  // after what it reads: they are added in the reverse of the order wanted.
+  const leaves: Node[] = [];
   batch.forEach((k, i) => {
     const ins = k.inputs.map((x, j) => {
       if (!x) return '';
@@ -132,8 +156,10 @@ function batchModel(batch: readonly Kernel[], cold: boolean): { bytes: Uint8Arra
     // Outputs are not graph outputs: ORT would return each in a fresh buffer every run, and a
     // kernel writing to memory never touched before runs up to twice as slow as in the model,
     // where its output reuses the arena. ORT keeps nodes whose outputs nobody reads.
-    const outs = k.outputs.map((out, j) => (out.name ? `k${i}_out${j}` : ''));
-    g.addNode(new Node(k.node.opType, `k${i}`, ins, outs, k.node.attrs, k.node.domain));
+    for (let c = 0; c < copies; c++) {
+      const outs = k.outputs.map((out, j) => (out.name ? `k${i}_out${j}${c ? `_${c}` : ''}` : ''));
+      leaves.push(new Node(k.node.opType, c ? `k${i}_${c}` : `k${i}`, ins, outs, k.node.attrs, k.node.domain));
+    }
   });
   // The graph needs an output: a one-element Identity of its own input.
   g.addGraphInput('sink_in');
@@ -142,22 +168,72 @@ function batchModel(batch: readonly Kernel[], cold: boolean): { bytes: Uint8Arra
   g.addGraphOutput('sink_out');
   g.value('sink_out').declared = { dtype: 'float32', shape: [1] };
   feeds['sink_in'] = { dtype: 'float32', dims: [1], data: new Float32Array(1) };
+  for (const n of leaves.reverse()) g.addNode(n);
   return { bytes: writeOnnx(g).model, feeds };
 }
 
-/** Floats in the cache flush: 64 MiB, twice this machine's 32 MiB L3 (more than most CPUs' share per core). */
-const FLUSH = 16 * 2 ** 20;
-let flushData: Float32Array | undefined;
-
 async function sampleBatch(plain: Engine, batch: readonly Kernel[], o: SampleOptions): Promise<KernelTime[]> {
-  const warm = await profileBatch(plain, batch, false, o);
-  // Each cold run pays the flush (tens of ms): fewer runs.
-  const cold = await profileBatch(plain, batch, true, { ...o, minRuns: Math.min(5, o.minRuns ?? 5) });
-  return warm.map((w, i) => ({ ...w, coldMs: cold[i]!.ms }));
+  const profiled = await profileBatch(plain, batch, { ...o, budgetMs: (o.budgetMs ?? 100) / 4 });
+  const wall = batch.length === 1 ? [await wallTime(plain, batch[0]!, o)] : batch.map(() => null);
+  return profiled.map((w, i) => {
+    // Several kernels per model (a coarse, faster sample): their profiled times stand in.
+    const x = wall[i] ?? { ms: w.ms, p10: w.p10, p90: w.p90, runs: w.runs, copies: 1 };
+    return { ...x, weightBytes: weightBytes(batch[i]!), profiledMs: w.ms };
+  });
 }
 
-async function profileBatch(plain: Engine, batch: readonly Kernel[], flush: boolean, o: SampleOptions): Promise<Omit<KernelTime, 'coldMs'>[]> {
-  const { bytes, feeds } = batchModel(batch, flush);
+/** Wall-clock time of a run of each session (ms per run, all runs), alternating short blocks so that drift hits both alike. */
+async function interleaved(sessions: readonly Session[], feeds: Feeds, budgetMs: number, blocks: number): Promise<number[][]> {
+  const times = sessions.map(() => [] as number[]);
+  for (let b = 0; b < blocks; b++) {
+    for (let i = 0; i < sessions.length; i++) {
+      times[i]!.push(...(await timeRuns(sessions[i]!, feeds, { warmup: b ? 1 : 3, minRuns: 5, maxRuns: 2000, budgetMs: budgetMs / blocks / sessions.length })));
+    }
+  }
+  return times;
+}
+
+/** Copies in a wall-clock sample at most, and the time they should add up to at least (ms). */
+const MAX_COPIES = 16;
+const COPIES_MS = 0.25;
+
+/**
+ * A kernel's wall-clock time as a model sees it: a model with `copies` copies of it (enough for
+ * ≥ 0.25 ms, at most 16, sized by a first estimate from one copy) against the same model with
+ * none, interleaved; the difference of medians over the copies. What the engine spends per node
+ * (dispatch, the output's allocation from the arena, the kernel's set-up) is in it, and the
+ * profiler's cost is not.
+ */
+async function wallTime(plain: Engine, k: Kernel, o: SampleOptions): Promise<{ ms: number; p10: number; p90: number; runs: number; copies: number }> {
+  const budget = o.budgetMs ?? 100;
+  const base = batchModel([k], 0);
+  const loaded: Session[] = [];
+  try {
+    const s0 = await plain.load({ bytes: base.bytes });
+    loaded.push(s0);
+    const s1 = await plain.load({ bytes: batchModel([k], 1).bytes });
+    loaded.push(s1);
+    const [t0, t1] = await interleaved([s0, s1], base.feeds, budget / 4, 2);
+    const est = summarize(t1!).median - summarize(t0!).median;
+    const copies = Math.max(1, Math.min(MAX_COPIES, Math.ceil(COPIES_MS / Math.max(est, 0.001))));
+    let sk = s1;
+    if (copies > 1) {
+      sk = await plain.load({ bytes: batchModel([k], copies).bytes });
+      loaded.push(sk);
+    }
+    const [a, b] = await interleaved([s0, sk], base.feeds, budget, 4);
+    const m0 = summarize(a!).median;
+    const s = summarize(b!);
+    // A marginal time within noise of zero (a Flatten takes well under a µs) is kept at 0.1 µs.
+    const per = (t: number) => Math.max(1e-4, (t - m0) / copies);
+    return { ms: per(s.median), p10: per(s.p10), p90: per(s.p90), runs: s.runs, copies };
+  } finally {
+    for (const s of loaded) await s.release();
+  }
+}
+
+async function profileBatch(plain: Engine, batch: readonly Kernel[], o: SampleOptions): Promise<Pick<KernelTime, 'ms' | 'p10' | 'p90' | 'runs'>[]> {
+  const { bytes, feeds } = batchModel(batch);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leannet-sample-'));
   try {
     const session = await plain.load({ bytes }, { profileDir: dir });
@@ -201,14 +277,16 @@ function tinyModel(k: number, n: number, op = 'Relu'): { bytes: Uint8Array; feed
   return { bytes: writeOnnx(g).model, feeds: { x: { dtype: 'float32', dims: [1, n], data } } };
 }
 
-/** Wall time per run (median) and profiled kernel time per run (median) of a model. */
-async function wallAndKernels(plain: Engine, m: { bytes: Uint8Array; feeds: Feeds }, budgetMs: number): Promise<{ wall: number; kernels: number }> {
-  const s = await plain.load({ bytes: m.bytes });
-  let wall: number;
-  try {
-    wall = summarize(await timeRuns(s, m.feeds, { warmup: 5, minRuns: 20, budgetMs })).median;
-  } finally {
-    await s.release();
+/** Wall time per run (median; NaN without `wall`) and profiled kernel time per run (median) of a model. */
+async function wallAndKernels(plain: Engine, m: { bytes: Uint8Array; feeds: Feeds }, budgetMs: number, timeWall = true): Promise<{ wall: number; kernels: number }> {
+  let wall = NaN;
+  if (timeWall) {
+    const s = await plain.load({ bytes: m.bytes });
+    try {
+      wall = summarize(await timeRuns(s, m.feeds, { warmup: 5, minRuns: 20, budgetMs })).median;
+    } finally {
+      await s.release();
+    }
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leannet-overhead-'));
   try {
@@ -242,32 +320,50 @@ function line(xs: readonly number[], ys: readonly number[]): [number, number] {
 }
 
 /**
- * The engine's overhead per run, beyond the kernels' profiled times. Chains of 1, 8 and 32 tiny
- * Relus give two lines against the chain length: wall time per run, and profiled kernel time per
- * run. The difference of intercepts is the fixed part; the difference of slopes is the part per
- * kernel — negative where the profiler's own cost, which every sampled kernel time includes
- * (about 4 µs here), exceeds the engine's dispatch per node (about 1 µs here), so the sum of
- * sampled times is corrected by it. One Relu on a 4 MiB input and output, and one ReduceMax on a
- * 4 MiB input with a 1-element output, give the cost per byte copied in and out.
+ * The engine's overhead per run, beyond its kernels' wall-clock times. Chains of 1, 8 and 32 tiny
+ * Relus: the intercept of wall time per run against the chain length is the fixed part per run.
+ * There is no part per kernel (`perKernel` is 0): a kernel's sampled time is what it adds to a
+ * run's wall time, ORT's dispatch of it included (the profiled slope, by contrast, holds the
+ * profiler's own cost of some µs per node, which is why sampled times are not profiled ones).
+ * One Relu on a 4 MiB input and output, and one ReduceMax on a 4 MiB input with a 1-element
+ * output, give the cost per byte copied in and out. The ReduceMax's time per byte on twice the
+ * last-level cache (read from memory every run) less that on 4 MiB (in cache) is the cost of a
+ * byte of weights read from memory.
  */
 export async function measureOverhead(plain: Engine, budgetMs = 300): Promise<Overhead> {
   const ks = [1, 8, 32];
   const walls: number[] = [];
-  const profiled: number[] = [];
-  for (const k of ks) {
-    const r = await wallAndKernels(plain, tinyModel(k, 16), budgetMs);
-    walls.push(r.wall);
-    profiled.push(r.kernels);
-  }
-  const [wa, wb] = line(ks, walls);
-  const [pa, pb] = line(ks, profiled);
-  const perKernel = wb - pb;
-  const perRun = Math.max(0, wa - pa);
+  for (const k of ks) walls.push((await wallAndKernels(plain, tinyModel(k, 16), budgetMs)).wall);
+  const [wa] = line(ks, walls);
+  const perRun = Math.max(0, wa);
   const n = 2 ** 20;
   const big = await wallAndKernels(plain, tinyModel(1, n), budgetMs);
   const reduce = await wallAndKernels(plain, tinyModel(1, n, 'ReduceMax'), budgetMs);
   const bytes = 4 * n;
-  const perByteIn = Math.max(0, (reduce.wall - reduce.kernels - perRun - perKernel) / bytes);
-  const perByteOut = Math.max(0, (big.wall - big.kernels - perRun - perKernel) / bytes - perByteIn);
-  return { perRun, perKernel, perByteIn, perByteOut };
+  const perByteIn = Math.max(0, (reduce.wall - reduce.kernels - perRun) / bytes);
+  const perByteOut = Math.max(0, (big.wall - big.kernels - perRun) / bytes - perByteIn);
+  const far = Math.max(n, lastLevelCache() / 2);
+  const memory = await wallAndKernels(plain, tinyModel(1, far, 'ReduceMax'), budgetMs, false);
+  const perWeightByte = Math.max(0, memory.kernels / (4 * far) - reduce.kernels / bytes);
+  return { perRun, perKernel: 0, perByteIn, perByteOut, perWeightByte };
+}
+
+/**
+ * How much of what a run touches is read from memory rather than cache when `bytes` are touched
+ * run after run, on this machine as it is now (its cache shared with whatever else runs): a
+ * ReduceMax over `bytes`, run after run, its profiled time per byte placed between that over
+ * 4 MiB (cached) and over twice the last-level cache (memory), the three timed one after the
+ * other. 0 at 4 MiB or less. Measured, not set from the cache's size: here (32 MiB L3, the other
+ * core busy) 8 MiB stayed cached and 12 MiB mostly did not.
+ */
+export async function measureResidency(plain: Engine, bytes: number, budgetMs = 150): Promise<number> {
+  const small = 2 ** 20;
+  if (bytes <= 4 * small) return 0;
+  const perByte = async (n: number) => (await wallAndKernels(plain, tinyModel(1, n, 'ReduceMax'), budgetMs, false)).kernels / (4 * n);
+  const cached = await perByte(small);
+  const n = Math.ceil(bytes / 4);
+  const at = await perByte(n);
+  const memory = await perByte(Math.max(2 * n, lastLevelCache() / 2));
+  if (memory <= cached) return 0;
+  return Math.min(1, Math.max(0, (at - cached) / (memory - cached)));
 }
