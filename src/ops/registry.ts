@@ -65,41 +65,26 @@ interface NodeOps {
 
 /**
  * The ops' cache for one graph. A stage that asks about every node (inference, costs, weight
- * roles) takes it once with `graphOps(graph)` and asks it per node: an array read at the node's
- * `position` (the graph's index sets it), checked against the node. Looking the graph's map up
- * on every call, and the node in it, made analysis 5–10% slower than the fields on the node
- * this cache replaced. Every entry is also in `all`, by node: a node asked about at another
- * position (the graph was edited and re-indexed since) or at none (never indexed) is found there,
- * so its parsed attributes survive edits that shift it.
+ * roles) takes it once with `graphOps(graph)` and asks it per node. Entries are columns indexed
+ * by the node's `position` (the graph's index sets it), checked against the node: no object and
+ * no map entry per node. (Entry objects in a Map per graph, itself looked up in a WeakMap on
+ * every call, made analysis 5–10% slower than the fields on the node this cache replaced.)
+ * After an edit and a new index shift nodes, the first miss moves every entry to its node's new
+ * position (once per graph version), so parsed attributes survive edits; nodes without a
+ * position (never indexed) keep entry objects in `loose`.
  */
 export class GraphOps {
-  private readonly at: (NodeOps | undefined)[] = [];
-  private readonly all = new Map<Node, NodeOps>();
+  private readonly nodes: (Node | undefined)[] = [];
+  private readonly opsets: number[] = [];
+  private readonly attrMaps: (ReadonlyMap<string, Attribute> | undefined)[] = [];
+  private readonly defs: (OpDef<unknown> | undefined)[] = [];
+  private readonly parsed: unknown[] = [];
+  /** Entries of nodes without a position. */
+  private loose: Map<Node, NodeOps> | undefined;
+  /** The graph's version when entries were last moved to their nodes' positions. */
+  private movedAt = -1;
 
   constructor(private readonly graph: Graph) {}
-
-  /** The node's entry for `opset`, made (or remade, after its attributes or the opset changed) on a miss. */
-  private entry(node: Node, opset: number): NodeOps {
-    const p = node.position;
-    let c = p >= 0 ? this.at[p] : undefined;
-    if (c === undefined || c.node !== node) {
-      c = this.all.get(node);
-      if (c !== undefined && p >= 0) this.put(p, c);
-    }
-    if (c === undefined || c.opset !== opset || c.attrs !== node.attrs) {
-      c = { node, opset, attrs: node.attrs, def: resolveOp(node.domain, node.opType, opset), parsed: undefined };
-      this.all.set(node, c);
-      if (p >= 0) this.put(p, c);
-    }
-    return c;
-  }
-
-  /** Grown one slot at a time: a write far past the end would turn the array into a dictionary. */
-  private put(p: number, c: NodeOps): void {
-    const at = this.at;
-    while (at.length < p) at.push(undefined);
-    at[p] = c;
-  }
 
   /** The opset the graph gives the node's domain (1 when it names none). */
   opset(node: Node): number {
@@ -108,14 +93,81 @@ export class GraphOps {
 
   /** The definition the node binds to at the graph's opset (or at `opset`), or undefined when leannet does not know its op. */
   def(node: Node, opset = this.opset(node)): OpDef<unknown> | undefined {
-    return this.entry(node, opset).def;
+    const p = this.slot(node, opset);
+    return p >= 0 ? this.defs[p] : this.looseEntry(node, opset).def;
   }
 
   /** The op's typed attribute record for `def` at `opset`, parsed on first use. */
   attrs<A>(node: Node, def: OpDef<A>, opset: number): A {
-    const c = this.entry(node, opset);
-    if (c.parsed === undefined) c.parsed = def.parse ? def.parse(node, opset) : {};
-    return c.parsed as A;
+    const p = this.slot(node, opset);
+    if (p < 0) {
+      const c = this.looseEntry(node, opset);
+      if (c.parsed === undefined) c.parsed = def.parse ? def.parse(node, opset) : {};
+      return c.parsed as A;
+    }
+    let a = this.parsed[p];
+    if (a === undefined) this.parsed[p] = a = def.parse ? def.parse(node, opset) : {};
+    return a as A;
+  }
+
+  /** The node's column index, its entry made (or remade, after its attributes or the opset changed) on a miss; -1 for a node without a position. */
+  private slot(node: Node, opset: number): number {
+    const p = node.position;
+    if (p < 0) return -1;
+    if (this.nodes[p] === node && this.opsets[p] === opset && this.attrMaps[p] === node.attrs) return p;
+    if (this.nodes[p] !== node && this.movedAt !== this.graph.version) {
+      this.moveToPositions();
+      if (this.nodes[p] === node && this.opsets[p] === opset && this.attrMaps[p] === node.attrs) return p;
+    }
+    if (this.nodes[p] !== node || this.opsets[p] !== opset || this.attrMaps[p] !== node.attrs) {
+      this.set(p, node, opset, node.attrs, resolveOp(node.domain, node.opType, opset), undefined);
+    }
+    return p;
+  }
+
+  private set(p: number, node: Node, opset: number, attrs: ReadonlyMap<string, Attribute> | undefined, def: OpDef<unknown> | undefined, parsed: unknown): void {
+    // Grown one slot at a time: a write far past the end would turn a column into a dictionary.
+    while (this.nodes.length < p) {
+      this.nodes.push(undefined);
+      this.opsets.push(0);
+      this.attrMaps.push(undefined);
+      this.defs.push(undefined);
+      this.parsed.push(undefined);
+    }
+    this.nodes[p] = node;
+    this.opsets[p] = opset;
+    this.attrMaps[p] = attrs;
+    this.defs[p] = def;
+    this.parsed[p] = parsed;
+  }
+
+  /** Put every entry at its node's current position (the graph was re-indexed since they were made). */
+  private moveToPositions(): void {
+    this.movedAt = this.graph.version;
+    const entries: NodeOps[] = [];
+    for (let i = 0; i < this.nodes.length; i++) {
+      const node = this.nodes[i];
+      if (node !== undefined) entries.push({ node, opset: this.opsets[i]!, attrs: this.attrMaps[i]!, def: this.defs[i], parsed: this.parsed[i] });
+    }
+    this.loose?.forEach((c) => entries.push(c));
+    this.loose = undefined;
+    this.nodes.length = this.opsets.length = this.attrMaps.length = this.defs.length = this.parsed.length = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const c = entries[i]!;
+      const p = c.node.position;
+      // A node removed from the graph keeps its last position: the node indexed there now wins.
+      if (p < 0) (this.loose ??= new Map()).set(c.node, c);
+      else if (this.nodes[p] === undefined || c.node === this.graph.nodes[p]) this.set(p, c.node, c.opset, c.attrs, c.def, c.parsed);
+    }
+  }
+
+  private looseEntry(node: Node, opset: number): NodeOps {
+    let c = this.loose?.get(node);
+    if (c === undefined || c.opset !== opset || c.attrs !== node.attrs) {
+      c = { node, opset, attrs: node.attrs, def: resolveOp(node.domain, node.opType, opset), parsed: undefined };
+      (this.loose ??= new Map()).set(node, c);
+    }
+    return c;
   }
 }
 
