@@ -115,7 +115,7 @@ export class GraphOps {
     const p = node.position;
     if (p < 0) return -1;
     if (this.nodes[p] === node && this.opsets[p] === opset && this.attrMaps[p] === node.attrs) return p;
-    if (this.nodes[p] !== node && this.movedAt !== this.graph.version) {
+    if (this.nodes[p] !== node && this.movedAt !== this.graph.version && (this.nodes.length !== 0 || this.loose !== undefined)) {
       this.moveToPositions();
       if (this.nodes[p] === node && this.opsets[p] === opset && this.attrMaps[p] === node.attrs) return p;
     }
@@ -126,8 +126,9 @@ export class GraphOps {
   }
 
   private set(p: number, node: Node, opset: number, attrs: ReadonlyMap<string, Attribute> | undefined, def: OpDef<unknown> | undefined, parsed: unknown): void {
-    // Grown one slot at a time: a write far past the end would turn a column into a dictionary.
-    while (this.nodes.length < p) {
+    // Grown by pushes, to the graph's node count at once: a write far past the end would turn a column into a dictionary.
+    const size = this.nodes.length <= p ? Math.max(p + 1, this.graph.nodes.length) : 0;
+    while (this.nodes.length < size) {
       this.nodes.push(undefined);
       this.opsets.push(0);
       this.attrMaps.push(undefined);
