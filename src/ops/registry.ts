@@ -74,11 +74,11 @@ interface NodeOps {
  * position (never indexed) keep entry objects in `loose`.
  */
 export class GraphOps {
-  private readonly nodes: (Node | undefined)[] = [];
-  private readonly opsets: number[] = [];
-  private readonly attrMaps: (ReadonlyMap<string, Attribute> | undefined)[] = [];
-  private readonly defs: (OpDef<unknown> | undefined)[] = [];
-  private readonly parsed: unknown[] = [];
+  private nodes: (Node | undefined)[] = [];
+  private opsets: number[] = [];
+  private attrMaps: (ReadonlyMap<string, Attribute> | undefined)[] = [];
+  private defs: (OpDef<unknown> | undefined)[] = [];
+  private parsed: unknown[] = [];
   /** Entries of nodes without a position. */
   private loose: Map<Node, NodeOps> | undefined;
   /** The graph's version when entries were last moved to their nodes' positions. */
@@ -126,9 +126,18 @@ export class GraphOps {
   }
 
   private set(p: number, node: Node, opset: number, attrs: ReadonlyMap<string, Attribute> | undefined, def: OpDef<unknown> | undefined, parsed: unknown): void {
-    // Grown by pushes, to the graph's node count at once: a write far past the end would turn a column into a dictionary.
-    const size = this.nodes.length <= p ? Math.max(p + 1, this.graph.nodes.length) : 0;
-    while (this.nodes.length < size) {
+    const n = this.nodes.length === 0 ? Math.max(p + 1, this.graph.nodes.length) : 0;
+    // Sized to the graph at once, up to the length V8 still allocates as a plain array (a write
+    // far past the end, or a huge `new Array(n)`, would make a column a dictionary).
+    if (n !== 0 && n <= 65536) {
+      this.nodes = new Array(n);
+      this.opsets = new Array(n);
+      this.attrMaps = new Array(n);
+      this.defs = new Array(n);
+      this.parsed = new Array(n);
+    }
+    // Nodes added since: grown by pushes.
+    while (this.nodes.length <= p) {
       this.nodes.push(undefined);
       this.opsets.push(0);
       this.attrMaps.push(undefined);
@@ -152,7 +161,11 @@ export class GraphOps {
     }
     this.loose?.forEach((c) => entries.push(c));
     this.loose = undefined;
-    this.nodes.length = this.opsets.length = this.attrMaps.length = this.defs.length = this.parsed.length = 0;
+    this.nodes = [];
+    this.opsets = [];
+    this.attrMaps = [];
+    this.defs = [];
+    this.parsed = [];
     for (let i = 0; i < entries.length; i++) {
       const c = entries[i]!;
       const p = c.node.position;
