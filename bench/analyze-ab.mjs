@@ -12,7 +12,8 @@
 // one heap, so one side's garbage is collected during the other's runs, and a regular pattern
 // of runs can lock a full collection onto one side; the mean ratio of one model then moved
 // between 0.86 and 1.63 from one process to the next. The pair-median column is robust to that;
-// --processes avoids it.
+// --processes avoids it, at a price: on a shared core, one process's CPU time per run differed
+// from the next one's by up to 2x (same build), so it needs many more rounds.
 // --processes: one child process per build per round (B then A, or A then B, alternating), each
 // warming up then timing every item for AB_BLOCK_MS; the ratio per round is of the two children's
 // means, so each build pays only for its own garbage.
