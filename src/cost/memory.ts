@@ -15,7 +15,7 @@
  * of unknown size counts 0 and is counted in `unknownTensors`.
  */
 import { byteSize, numel, topoOrder, type Graph, type Value } from '../ir/index.js';
-import { opOf } from '../ops/index.js';
+import { graphOps } from '../ops/index.js';
 
 const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity']);
 const NORMALISATIONS = new Set(['BatchNormalization', 'LayerNormalization', 'InstanceNormalization', 'GroupNormalization', 'LpNormalization', 'MeanVarianceNormalization', 'RMSNormalization']);
@@ -52,6 +52,7 @@ interface Buffer {
 export function activationMemory(graph: Graph): ActivationMemory {
   graph.index();
   const order = topoOrder(graph);
+  const ops = graphOps(graph);
   const n = order.length;
   // Last reader of each value, in execution order.
   const lastUse = new Map<Value, number>();
@@ -107,7 +108,7 @@ export function activationMemory(graph: Graph): ActivationMemory {
         continue;
       }
     }
-    const elementwise = !node.domain && !NORMALISATIONS.has(node.opType) && opOf(graph, node)?.category === 'elementwise';
+    const elementwise = !node.domain && !NORMALISATIONS.has(node.opType) && ops.def(node)?.category === 'elementwise';
     for (let k = 0; k < outs.length; k++) {
       const out = outs[k];
       if (!out || out.tensor || bufferOf.has(out)) continue;

@@ -1,6 +1,6 @@
 /** Per-node costs summed into per-model totals, a conv breakdown by kind, and what is unknown. */
 import type { Graph, Node } from '../ir/index.js';
-import type { ConvKind, OpCategory } from '../ops/index.js';
+import { graphOps, type ConvKind, type OpCategory } from '../ops/index.js';
 import { intensityOf, measureNode, newCostRecord, type CostRecord, type NodeCost } from './node-cost.js';
 import { holdsWeights, valueRoles } from './weights.js';
 
@@ -164,9 +164,10 @@ export function costModel(graph: Graph): ModelCost {
   const cats: ModelCost['byCategory'] = [];
   let unknownMap: Map<string, ModelCost['unknown'][number]> | undefined;
   const c = newCostRecord();
+  const ops = graphOps(graph);
   for (let i = 0; i < list.length; i++) {
     const node = list[i]!;
-    measureNode(graph, node, c);
+    measureNode(graph, node, c, ops);
     rows.set(i, c);
     const params = rows.params(i);
     t.params += params;

@@ -4,7 +4,7 @@
  * no data (runtimes alias or fold them), so their memAccess is 0.
  */
 import { bytesPerElement, isStatic, type Graph, type Node, type Value } from '../ir/index.js';
-import { opOf, parsedAttrs, product, type ConvKind, type OpCategory, type Work } from '../ops/index.js';
+import { graphOps, product, type GraphOps, type ConvKind, type OpCategory, type Work } from '../ops/index.js';
 
 export interface NodeCost {
   readonly node: Node;
@@ -70,7 +70,7 @@ export function nodeCost(graph: Graph, node: Node, params = 0, buffers = 0): Nod
 }
 
 /** Write one node's cost (everything but its weights) into `r`, which is overwritten. */
-export function measureNode(graph: Graph, node: Node, r: CostRecord): void {
+export function measureNode(graph: Graph, node: Node, r: CostRecord, ops: GraphOps = graphOps(graph)): void {
   r.kind = undefined;
   r.known = false;
   r.madds = 0;
@@ -78,7 +78,8 @@ export function measureNode(graph: Graph, node: Node, r: CostRecord): void {
   r.memAccess = 0;
   r.memAccessBytes = 0;
   r.elementwise = 0;
-  const def = opOf(graph, node);
+  const opset = ops.opset(node);
+  const def = ops.def(node, opset);
   if (!def) {
     r.category = 'unknown';
     return;
@@ -96,8 +97,8 @@ export function measureNode(graph: Graph, node: Node, r: CostRecord): void {
     if (def.work) {
       const ctx = WORK_CONTEXT;
       ctx.node = node;
-      ctx.opset = graph.opset(node.domain) ?? 1;
-      ctx.attrs = parsedAttrs(node, def, ctx.opset, graph);
+      ctx.opset = opset;
+      ctx.attrs = ops.attrs(node, def, opset);
       ctx.inputs = inputs;
       ctx.outputs = outputs;
       work = def.work(ctx);

@@ -20,7 +20,7 @@
  * Anything else stored and float is a buffer (BN statistics, masks, scalars like ε).
  */
 import { isFloat, type Graph, type Node, type Value } from '../ir/index.js';
-import { opOf } from '../ops/index.js';
+import { graphOps } from '../ops/index.js';
 
 /** Ops that turn a stored weight into the tensor a param slot consumes. */
 const WEIGHT_PATH = new Set(['DequantizeLinear', 'Cast', 'Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Flatten', 'Expand']);
@@ -63,9 +63,10 @@ export function valueRoles(graph: Graph): Map<Value, WeightRole> {
   graph.index();
   const role = new Map<Value, WeightRole>();
   const nodes = graph.nodes;
+  const ops = graphOps(graph);
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
-    const slots = opOf(graph, n)?.params;
+    const slots = ops.def(n)?.params;
     if (!slots) continue;
     for (let k = 0; k < slots.length; k++) {
       const src = storedConstant(n.inValues[slots[k]!]);
@@ -82,7 +83,7 @@ export function valueRoles(graph: Graph): Map<Value, WeightRole> {
   }
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
-    const shapeSlots = opOf(graph, n)?.shapeInputs;
+    const shapeSlots = ops.def(n)?.shapeInputs;
     const ins = n.inValues;
     for (let slot = 0; slot < ins.length; slot++) {
       const v = ins[slot];

@@ -6,7 +6,7 @@
 import { LeannetError, ShapeInferenceError, nodeContext } from '../errors.js';
 import { isStatic, topoOrder, type DType, type Dim, type Graph, type Node, type Shape, type Tensor, type Value } from '../ir/index.js';
 import { bindInputs, type BindOptions } from './bind.js';
-import { opOf, parsedAttrs } from './registry.js';
+import { graphOps, type GraphOps } from './registry.js';
 import { registerSubgraphInfer } from './subgraph.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 
@@ -116,10 +116,10 @@ export function inferNode(graph: Graph, node: Node): 'ok' | 'unknown op' | 'unre
 }
 
 function inferOne(ctx: Context, node: Node, ins: readonly (Value | undefined)[], outValues: readonly (Value | undefined)[]): 'ok' | 'unknown op' | 'unresolved' {
-  const graph = ctx.graph;
-  const def = opOf(graph, node);
+  const opset = ctx.ops.opset(node);
+  const def = ctx.ops.def(node, opset);
   if (!def) return 'unknown op';
-  const outs = ctx.run(node, def, graph.opset(node.domain) ?? 1, ins);
+  const outs = ctx.run(node, def, opset, ins);
   if (!outs) return 'unresolved';
   for (let i = 0; i < outValues.length; i++) {
     const v = outValues[i];
@@ -140,15 +140,19 @@ class Context implements InferContext<unknown> {
   attrs: unknown;
   opset = 1;
   private ins: readonly (Value | undefined)[] = [];
+  /** The ops' cache of this graph, looked up once per walk. */
+  readonly ops: GraphOps;
 
-  constructor(readonly graph: Graph) {}
+  constructor(readonly graph: Graph) {
+    this.ops = graphOps(graph);
+  }
 
   run(node: Node, def: OpDef<unknown>, opset: number, ins: readonly (Value | undefined)[]): OutputInfo[] | undefined {
     this.node = node;
     this.opset = opset;
     this.ins = ins;
     try {
-      this.attrs = parsedAttrs(node, def, opset, this.graph);
+      this.attrs = this.ops.attrs(node, def, opset);
       const outs = def.infer(this);
       for (let k = 0; k < outs.length; k++) {
         const shape = outs[k]!.shape;
