@@ -59,6 +59,8 @@ export interface CompressLog {
     /** What the accuracies of the steps and the front are measured on. */
     accuracyOn: string;
     round: number;
+    /** Which channels a cut keeps: 'energy' (from the calibration data) or 'l1' (weight norms). */
+    criterion: 'energy' | 'l1';
     /** 'ratio' (least score lost per latency saved, cuts capped at maxCut, combined) or 'accuracy' (NetAdapt's single most accurate). */
     select: 'ratio' | 'accuracy';
     maxCut: number | null;

@@ -51,6 +51,11 @@ export interface CompressOptions {
   estimator?: LatencyEstimator;
   /** Stop before a step that would cost more than this many points of held-out accuracy. */
   maxDrop?: number;
+  /**
+   * Which channels a cut keeps: 'energy' (default: each channel's mean squared contribution to its
+   * consumers' outputs on the calibration's fit images) or 'l1' (the filters' weight norms, data-free).
+   */
+  criterion?: 'energy' | 'l1';
   /** Widths are multiples of this (default 8). */
   round?: number;
   schedule?: ScheduleOptions;

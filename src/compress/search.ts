@@ -19,7 +19,7 @@
 import { environment } from '../engine/index.js';
 import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
-import { PASSES, prunableGroups, runPasses } from '../rewrite/index.js';
+import { PASSES, prunableGroups, prunableGroupsByEnergy, runPasses } from '../rewrite/index.js';
 import { UsageError } from '../errors.js';
 import { measuredLatency } from './estimator.js';
 import { explainChange } from './explain.js';
@@ -56,7 +56,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
     round: o.round ?? 8,
     metric,
     estimator: o.estimator ?? measuredLatency(o.timer, { batch: o.batch, bind }),
-    groups: prunableGroups(start),
+    groups: (o.criterion ?? 'energy') === 'energy' ? await prunableGroupsByEnergy(start, o.calibration) : prunableGroups(start),
     cost0: costs(start, bind),
     async evaluate(g) {
       if (o.evaluate) return o.evaluate(g);
@@ -161,6 +161,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
       holdout: o.calibInfo?.holdout ?? 0,
       accuracyOn: o.calibInfo?.accuracyOn ?? 'held-out selection split',
       round,
+      criterion: o.criterion ?? 'energy',
       select: mode,
       maxCut: mode === 'ratio' ? maxCut : null,
       maxDrop: o.maxDrop ?? null,
