@@ -56,6 +56,11 @@ export interface CompressOptions {
    * consumers' outputs on the calibration's fit images) or 'l1' (the filters' weight norms, data-free).
    */
   criterion?: 'energy' | 'l1';
+  /**
+   * What each step proposes: 'prune' (every channel group cut, always) and 'group' (every conv
+   * not yet grouped split into 2 groups, block-diagonal weights fitted on data). Default ['prune'].
+   */
+  kinds?: ('prune' | 'group')[];
   /** Widths are multiples of this (default 8). */
   round?: number;
   schedule?: ScheduleOptions;

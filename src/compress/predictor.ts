@@ -5,7 +5,7 @@
  * re-measures); madds and params come from the cost model, exact.
  * // latency: predicted = curRel × correction × est(cand) / est(cur); madds, params: cost(cand) / cost(start)
  */
-import { clone, costs, cutState, widthsKey, type Cut, type SearchContext, type State } from './state.js';
+import { clone, costs, cutState, widthsKey, type Cut, type Grouping, type SearchContext, type State } from './state.js';
 
 export class Predictor {
   /** The current model's resource relative to the start, as measured (latency) or counted. */
@@ -29,14 +29,16 @@ export class Predictor {
     return this.ctx.metric === 'latency' ? this.curRel * this.correction : this.curRel;
   }
 
-  /** Predicted resource of `s` with `cuts` applied, relative to the start (`raw`: the estimate itself). */
-  async predict(s: State, cuts: readonly Cut[]): Promise<{ rel: number; raw: number }> {
+  /** Predicted resource of `s` with `cuts` (and `groupings`) applied, relative to the start (`raw`: the estimate itself). */
+  async predict(s: State, cuts: readonly Cut[], groupings: readonly Grouping[] = []): Promise<{ rel: number; raw: number }> {
     const widths = new Map(s.widths);
     for (const c of cuts) widths.set(c.info.id, c.width);
-    const k = widthsKey(widths);
+    const convs = new Map(s.convs);
+    for (const q of groupings) convs.set(q.conv, q.g);
+    const k = widthsKey(widths, convs);
     let raw = this.cache.get(k);
     if (raw === undefined) {
-      const c = await cutState(this.ctx, s, cuts, false);
+      const c = await cutState(this.ctx, s, cuts, false, groupings);
       raw = this.ctx.metric === 'latency' ? await this.ctx.estimator.estimate(c.graph) : costs(c.graph, this.ctx.bind)[this.ctx.metric];
       this.cache.set(k, raw);
     }

@@ -28,7 +28,7 @@ import type { CompressLog, StepLog } from './log.js';
 import { startMeter, type Measured } from './measure.js';
 import type { CompressOptions, CompressProgress, CompressResult } from './options.js';
 import { Predictor } from './predictor.js';
-import { fitProposals, proposeStep } from './proposals.js';
+import { describeProp, fitProposals, proposeStep } from './proposals.js';
 import { finalRefit } from './refit.js';
 import { stepTarget } from './schedule.js';
 import { selectBest, selectRatio, type Chosen } from './select.js';
@@ -78,7 +78,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
     metric === 'latency' ? (o.target.kind === 'ratio' ? 1 / m.speedup <= o.target.value : m.ms <= o.target.value) : c[metric] <= goalOf(o.target, cost0[metric]);
 
   const pred = new Predictor(ctx);
-  let cur: State = { graph: start, alive: new Map(), widths: new Map(groups.map((g) => [g.id, g.size])) };
+  let cur: State = { graph: start, alive: new Map(), widths: new Map(groups.map((g) => [g.id, g.size])), convs: new Map() };
   const steps: StepLog[] = [];
   const points: FrontPoint[] = [{ step: 0, speedup: 1, accuracy: acc0 }];
   const graphs: Graph[] = o.keepGraphs ? [start] : [];
@@ -99,7 +99,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
     const fitted = await fitProposals(ctx, cur, pool, status, i + 1);
     const chosen: Chosen = mode === 'ratio' ? await selectRatio(ctx, pred, cur, pool, fitted, selCur, target, status, i + 1) : selectBest(pool, fitted);
     const { p, also, s, acc } = chosen;
-    const what = [p, ...also].map((q) => `${q.group} ${q.from}→${q.to}`).join(', ');
+    const what = [p, ...also].map(describeProp).join(', ');
     if (o.maxDrop !== undefined && (acc0 - acc) * 100 > o.maxDrop) {
       stop = `the next step (${what}) would drop held-out accuracy ${((acc0 - acc) * 100).toFixed(2)} pt, over --max-drop ${o.maxDrop}`;
       break;
@@ -114,8 +114,8 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
     steps.push({
       step: i + 1,
       target,
-      change: { kind: 'prune', group: p.group, producer: p.producer, from: p.from, to: p.to, ...(also.length ? { also: also.map((q) => ({ group: q.group, producer: q.producer, from: q.from, to: q.to })) } : {}) },
-      proposals: proposals.map(({ info: _i, raw: _r, ...q }) => q),
+      change: { kind: p.kind, group: p.group, producer: p.producer, from: p.from, to: p.to, ...(also.length ? { also: also.map((q) => ({ kind: q.kind, group: q.group, producer: q.producer, from: q.from, to: q.to })) } : {}) },
+      proposals: proposals.map(({ edit: _e, raw: _r, ...q }) => q),
       predictedLatency: metric === 'latency' ? chosen.predicted : null,
       measured: m,
       correction: corr,
@@ -162,6 +162,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
       accuracyOn: o.calibInfo?.accuracyOn ?? 'held-out selection split',
       round,
       criterion: o.criterion ?? 'energy',
+      kinds: o.kinds ?? ['prune'],
       select: mode,
       maxCut: mode === 'ratio' ? maxCut : null,
       maxDrop: o.maxDrop ?? null,
@@ -174,6 +175,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
       reached,
       stop,
       widths,
+      grouped: Object.fromEntries(cur.convs),
       fit: final.fit,
       heldOut: { original: acc0, final: final.accuracy, selection: final.selection },
       test: null,

@@ -32,7 +32,7 @@ export async function selectRatio(
   for (const p of order) {
     take.push(p);
     if (take.length === 1) predicted = p.predicted;
-    else predicted = (await pred.predict(cur, take.map((q) => ({ info: q.info, width: q.to })))).rel;
+    else predicted = (await pred.predict(cur, take.flatMap((q) => q.edit.cuts), take.flatMap((q) => q.edit.groupings))).rel;
     if (predicted <= target) break;
   }
   const [head, ...also] = take;
@@ -41,7 +41,7 @@ export async function selectRatio(
     return { p: head!, also, s: f.s, acc: f.acc, sel: f.sel, predicted };
   }
   status(`step ${step}: fitting ${take.length} cuts together`);
-  const s = await cutState(ctx, cur, take.map((q) => ({ info: q.info, width: q.to })), true);
+  const s = await cutState(ctx, cur, take.flatMap((q) => q.edit.cuts), true, take.flatMap((q) => q.edit.groupings));
   const e = await ctx.evaluate(s.graph);
   return { p: head!, also, s, acc: e.accuracy, sel: e.selection, predicted };
 }

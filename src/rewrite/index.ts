@@ -8,3 +8,4 @@ export { foldBn, type FoldBnMatch } from './fold-bn.js';
 export { prunableGroups, prunableGroupsByEnergy, cutGroups, finishCuts, pruneToWidths, type GroupInfo, type AliveChannels } from './prune/widths.js';
 export { energyScores, convEnergies, type EnergyOptions } from './prune/energy.js';
 export type { RefitRecord } from './prune/refit.js';
+export { groupOneConv } from './group.js';
