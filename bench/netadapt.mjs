@@ -24,7 +24,9 @@
 // CALIB of them are the search's; the held-out split follows all of them), LEANNET_BENCH_CRITERION
 // (which channels a cut keeps, in the search and in the uniform baseline: energy, the default —
 // each channel's mean squared contribution to its consumers' outputs on the calibration images —
-// or l1, the filters' weight norms).
+// or l1, the filters' weight norms), LEANNET_BENCH_KINDS (what each step proposes: prune, the
+// default, or prune,group: also every conv split into 2 groups), LEANNET_BENCH_START (a uniform
+// cut of every group by this share, fitted and measured, that the steps start from; default none).
 import fs from 'node:fs';
 import * as L from '../dist/index.js';
 
@@ -45,6 +47,8 @@ const STEP = Number(process.env.LEANNET_BENCH_STEP ?? 0.1);
 const SCORE = process.env.LEANNET_BENCH_SCORE ?? 'kl';
 const FINAL_CALIB = Number(process.env.LEANNET_BENCH_FINAL_CALIB ?? 1024);
 const CRITERION = process.env.LEANNET_BENCH_CRITERION ?? 'energy';
+const START = process.env.LEANNET_BENCH_START !== undefined ? Number(process.env.LEANNET_BENCH_START) : undefined;
+const KINDS = (process.env.LEANNET_BENCH_KINDS ?? 'prune').split(',');
 const BATCH = 32;
 
 if (!fs.existsSync(TRAIN)) {
@@ -58,7 +62,7 @@ const env = L.environment();
 const target = L.parseTarget(TARGET);
 console.log(`leannet bench:netadapt — ${env.date}`);
 console.log(`target ${L.describeTarget(target)}; latency: ${L.setupLine(timer.info, env)}, batch ${BATCH}`);
-console.log(`select ${SELECT}${SELECT === 'ratio' ? ` (cut ≤ ${MAXCUT} of a group per step)` : ''}, ranked by ${SCORE === 'kl' ? '−mean KL to the original' : 'held-out top-1'}, first step ${STEP}, channels kept by ${CRITERION}`);
+console.log(`select ${SELECT}${SELECT === 'ratio' ? ` (cut ≤ ${MAXCUT} of a group per step)` : ''}, ranked by ${SCORE === 'kl' ? '−mean KL to the original' : 'held-out top-1'}, first step ${STEP}, channels kept by ${CRITERION}, proposals ${KINDS.join('+')}${START !== undefined ? `, steps start from a uniform cut of ${START}` : ''}`);
 console.log(`fit on the first ${CALIB} training images (the final refit and the uniform baseline on the first ${Math.max(CALIB, FINAL_CALIB)}), selection on the next ${HOLDOUT} (${TRAIN}); final top-1 on ${LIMIT.toLocaleString('en')} test images`);
 
 const original = L.openModel(MODEL);
@@ -121,7 +125,7 @@ const r = await L.compress(original, {
   score: async (g) => (await heldScore(g)).accuracy,
   ...(SCORE === 'kl' ? { evaluate: heldScore } : {}),
   finalCalibration,
-  select: SELECT, maxCut: MAXCUT, schedule: { first: STEP }, criterion: CRITERION,
+  select: SELECT, maxCut: MAXCUT, schedule: { first: STEP }, criterion: CRITERION, kinds: KINDS, ...(START !== undefined ? { startRatio: START } : {}),
   estimator: ESTIMATOR === 'measured' ? L.measuredLatency(timer, { batch: BATCH, budgetMs: EST_MS }) : L.maddsLatency(),
   keepGraphs: true,
   modelName: 'fmnist_resnet.onnx',
@@ -134,7 +138,7 @@ console.log(`\noriginal: held-out ${pct(log.original.accuracy)}, ${(log.original
 console.log('step  change                          target  predicted  measured speed-up (95%)   corr   madds×   held-out  s');
 for (const s of log.steps) {
   console.log(
-    `${String(s.step).padStart(4)}  ${[s.change, ...(s.change.also ?? [])].map((c) => `${c.group} ${c.from}→${c.to}`).join(', ').padEnd(31)} ${s.target.toFixed(3)}   ${s.predictedLatency?.toFixed(3) ?? '—'}      ${s.measured.speedup.toFixed(2)}× (${s.measured.lo.toFixed(2)}–${s.measured.hi.toFixed(2)})       ${s.correction?.toFixed(2) ?? '—'}   ${(s.madds / log.original.madds).toFixed(3)}   ${pct(s.accuracy)}   ${s.seconds.toFixed(0)}`,
+    `${String(s.step).padStart(4)}  ${[s.change, ...(s.change.also ?? [])].map((c) => (c.kind === 'group' ? `${c.producer} g${c.to}` : `${c.group} ${c.from}→${c.to}`)).join(', ').padEnd(31)} ${s.target.toFixed(3)}   ${s.predictedLatency?.toFixed(3) ?? '—'}      ${s.measured.speedup.toFixed(2)}× (${s.measured.lo.toFixed(2)}–${s.measured.hi.toFixed(2)})       ${s.correction?.toFixed(2) ?? '—'}   ${(s.madds / log.original.madds).toFixed(3)}   ${pct(s.accuracy)}   ${s.seconds.toFixed(0)}`,
   );
 }
 console.log(`stopped: ${log.final.stop}; final fit: ${log.final.fit}; widths ${Object.values(log.final.widths).map((w) => `${w.producer.split('/').slice(-2, -1)[0]} ${w.from}→${w.to}`).join(', ')}`);

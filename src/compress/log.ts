@@ -68,6 +68,8 @@ export interface CompressLog {
     criterion: 'energy' | 'l1';
     /** The kinds of change each step proposes. */
     kinds?: ('prune' | 'group')[];
+    /** The uniform cut the steps started from (step 1), or null. */
+    startRatio?: number | null;
     /** 'ratio' (least score lost per latency saved, cuts capped at maxCut, combined) or 'accuracy' (NetAdapt's single most accurate). */
     select: 'ratio' | 'accuracy';
     maxCut: number | null;

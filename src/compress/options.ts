@@ -61,6 +61,11 @@ export interface CompressOptions {
    * not yet grouped split into 2 groups, block-diagonal weights fitted on data). Default ['prune'].
    */
   kinds?: ('prune' | 'group')[];
+  /**
+   * Start the steps from a uniform cut: every group cut by this share of its channels (rounded
+   * to `round`), fitted on the calibration and measured, logged as step 1 (default: none).
+   */
+  startRatio?: number;
   /** Widths are multiples of this (default 8). */
   round?: number;
   schedule?: ScheduleOptions;

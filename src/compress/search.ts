@@ -19,7 +19,7 @@
 import { environment } from '../engine/index.js';
 import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
-import { PASSES, prunableGroups, prunableGroupsByEnergy, runPasses } from '../rewrite/index.js';
+import { PASSES, keptWidth, prunableGroups, prunableGroupsByEnergy, runPasses } from '../rewrite/index.js';
 import { UsageError } from '../errors.js';
 import { measuredLatency } from './estimator.js';
 import { explainChange } from './explain.js';
@@ -28,11 +28,11 @@ import type { CompressLog, StepLog } from './log.js';
 import { startMeter, type Measured } from './measure.js';
 import type { CompressOptions, CompressProgress, CompressResult } from './options.js';
 import { Predictor } from './predictor.js';
-import { describeProp, fitProposals, proposeStep } from './proposals.js';
+import { describeProp, fitProposals, proposeStep, type Prop } from './proposals.js';
 import { finalRefit } from './refit.js';
 import { stepTarget } from './schedule.js';
 import { selectBest, selectRatio, type Chosen } from './select.js';
-import { clone, costs, type SearchContext, type State } from './state.js';
+import { clone, costs, cutState, type SearchContext, type State } from './state.js';
 import { describeTarget, goalOf } from './targets.js';
 
 export type { CompressOptions, CompressProgress, CompressResult } from './options.js';
@@ -86,7 +86,53 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
   let reached = false;
   let lastMeasured: Measured = { speedup: 1, lo: 1, hi: 1, pairs: 0, ms: originalMs, originalMs };
 
-  for (let i = 0; i < (o.maxSteps ?? 40); i++) {
+  /** Keep a measured model as the next step (its change: `p`, and `also` taken with it). */
+  const record = async (step: number, target: number, chosen: Pick<Chosen, 'p' | 'also' | 's' | 'acc' | 'sel'> & { predicted: number | null }, proposals: Prop[], stepStart: number): Promise<boolean> => {
+    const { p, also, s, acc } = chosen;
+    const m = await meter.measure(s.graph);
+    const c = costs(s.graph, bind);
+    const corr = chosen.predicted === null ? (pred.update(1 / m.speedup, 1 / m.speedup, c), null) : pred.update(chosen.predicted, 1 / m.speedup, c);
+    cur = s;
+    selCur = chosen.sel;
+    lastMeasured = m;
+    steps.push({
+      step,
+      target,
+      change: { kind: p.kind, group: p.group, producer: p.producer, from: p.from, to: p.to, ...(also.length ? { also: also.map((q) => ({ kind: q.kind, group: q.group, producer: q.producer, from: q.from, to: q.to })) } : {}) },
+      proposals: proposals.map(({ edit: _e, raw: _r, ...q }) => q),
+      predictedLatency: metric === 'latency' ? chosen.predicted : null,
+      measured: m,
+      correction: corr,
+      madds: c.madds,
+      params: c.params,
+      accuracy: acc,
+      selection: chosen.sel,
+      seconds: (performance.now() - stepStart) / 1000,
+    });
+    points.push({ step, speedup: m.speedup, accuracy: acc });
+    if (o.keepGraphs) graphs.push(s.graph);
+    return met(m, c);
+  };
+
+  let first = 0;
+  if (o.startRatio !== undefined) {
+    // A uniform cut of every group first (fitted), measured; the steps refine it.
+    const stepStart = performance.now();
+    const cuts = groups.map((info) => ({ info, width: keptWidth(info.size, o.startRatio!, round) })).filter((c) => c.width < c.info.size);
+    if (!cuts.length) throw new UsageError(`compress: a uniform start of ${o.startRatio} cuts no group (widths rounded to ${round})`);
+    progress({ step: 1, fraction: 0, speedup: 1, accuracy: acc0, what: `uniform start: every group cut by ${o.startRatio}` });
+    const s = await cutState(ctx, cur, cuts, true);
+    const e = await ctx.evaluate(s.graph);
+    const asProp = (c: (typeof cuts)[number]): Prop => ({ kind: 'prune', group: c.info.id, producer: c.info.producer, from: c.info.size, to: c.width, predicted: 1, meets: false, edit: { cuts: [c], groupings: [] }, raw: 0 });
+    const [head, ...rest] = cuts.map(asProp);
+    first = 1;
+    if (await record(1, goalRel, { p: head!, also: rest, s, acc: e.accuracy, sel: e.selection, predicted: null }, [], stepStart)) {
+      reached = true;
+      stop = 'target met as measured (by the uniform start)';
+    }
+  }
+
+  for (let i = first; i < (o.maxSteps ?? 40) && !reached; i++) {
     const stepStart = performance.now();
     await pred.startStep(cur);
     const status = (what: string) => progress({ step: i + 1, fraction: fractionDone(pred.curRel, goalRel), speedup: lastMeasured.speedup, accuracy: points[points.length - 1]!.accuracy, what });
@@ -105,29 +151,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
       break;
     }
     progress({ step: i + 1, fraction: fractionDone(pred.curRel, goalRel), speedup: lastMeasured.speedup, accuracy: acc, what: `step ${i + 1}: measuring ${what}` });
-    const m = await meter.measure(s.graph);
-    const c = costs(s.graph, bind);
-    const corr = pred.update(chosen.predicted, 1 / m.speedup, c);
-    cur = s;
-    selCur = chosen.sel;
-    lastMeasured = m;
-    steps.push({
-      step: i + 1,
-      target,
-      change: { kind: p.kind, group: p.group, producer: p.producer, from: p.from, to: p.to, ...(also.length ? { also: also.map((q) => ({ kind: q.kind, group: q.group, producer: q.producer, from: q.from, to: q.to })) } : {}) },
-      proposals: proposals.map(({ edit: _e, raw: _r, ...q }) => q),
-      predictedLatency: metric === 'latency' ? chosen.predicted : null,
-      measured: m,
-      correction: corr,
-      madds: c.madds,
-      params: c.params,
-      accuracy: acc,
-      selection: chosen.sel,
-      seconds: (performance.now() - stepStart) / 1000,
-    });
-    points.push({ step: i + 1, speedup: m.speedup, accuracy: acc });
-    if (o.keepGraphs) graphs.push(s.graph);
-    if (met(m, c)) {
+    if (await record(i + 1, target, chosen, proposals, stepStart)) {
       reached = true;
       stop = 'target met as measured';
       break;
@@ -163,6 +187,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
       round,
       criterion: o.criterion ?? 'energy',
       kinds: o.kinds ?? ['prune'],
+      startRatio: o.startRatio ?? null,
       select: mode,
       maxCut: mode === 'ratio' ? maxCut : null,
       maxDrop: o.maxDrop ?? null,
