@@ -5,6 +5,8 @@
  * half of that conv's multiply-adds (counted here from its weight and output shapes); the convs
  * the log says it grouped are group convs in the output file with halved weights, and the output
  * runs on onnxruntime-node with the held-out agreement the log reports. A bad --kinds is one line.
+ * `--start-ratio`: step 1 is the uniform cut of every prunable group (each width the share kept,
+ * rounded to --round, as computed here), with no proposals and no latency prediction.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -90,6 +92,23 @@ describe('leannet compress --kinds prune,group', () => {
       if (arg(a) === arg(b)) agree++;
     }
     expect(agree / (samples - calib)).toBeCloseTo(doc.final.heldOut.final, 6);
+  }, 120_000);
+
+  it('--start-ratio: step 1 cuts every group uniformly, the steps go on from there', () => {
+    const out = path.join(dir, 'u.onnx');
+    const r = leannet(['compress', spec, '--data', dataFile, '--calib', String(calib), '--holdout', String(samples - calib), '--target', 'madds=30%', '--start-ratio', '0.3', '--search-calib', '20', '--max-steps', '2', '--step-time', '0.3', '--no-final-refit', '-o', out, '--json'], { timeout: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as CompressLog;
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.settings.startRatio).toBe(0.3);
+    const s1 = doc.steps[0]!;
+    expect(s1.proposals).toEqual([]);
+    expect(s1.predictedLatency).toBeNull();
+    const cuts = [s1.change, ...(s1.change.also ?? [])];
+    // Every prunable group: size s keeps max(8, round(0.7·s / 8)·8) channels (all of them when that reaches s).
+    for (const c of cuts) expect(c.to).toBe(Math.min(c.from, Math.max(8, Math.round((0.7 * c.from) / 8) * 8)));
+    expect(cuts.length).toBeGreaterThan(5);
+    expect(doc.steps.length).toBe(2);
   }, 120_000);
 
   it('refuses a bad --kinds in one line', () => {
