@@ -21,7 +21,12 @@
 // default 0.1), LEANNET_BENCH_SCORE (kl, the default: proposals ranked by −mean KL to the
 // original's outputs on the held-out split; top1: by held-out top-1), LEANNET_BENCH_FINAL_CALIB
 // (training images of the final refit and of the uniform baseline's fit, default 1024: the first
-// CALIB of them are the search's; the held-out split follows all of them).
+// CALIB of them are the search's; the held-out split follows all of them), LEANNET_BENCH_CRITERION
+// (which channels a cut keeps, in the search and in the uniform baseline: energy, the default —
+// each channel's mean squared contribution to its consumers' outputs on the calibration images —
+// or l1, the filters' weight norms), LEANNET_BENCH_KINDS (what each step proposes: prune, the
+// default, or prune,group: also every conv split into 2 groups), LEANNET_BENCH_START (a uniform
+// cut of every group by this share, fitted and measured, that the steps start from; default none).
 import fs from 'node:fs';
 import * as L from '../dist/index.js';
 
@@ -41,6 +46,9 @@ const MAXCUT = Number(process.env.LEANNET_BENCH_MAXCUT ?? 0.25);
 const STEP = Number(process.env.LEANNET_BENCH_STEP ?? 0.1);
 const SCORE = process.env.LEANNET_BENCH_SCORE ?? 'kl';
 const FINAL_CALIB = Number(process.env.LEANNET_BENCH_FINAL_CALIB ?? 1024);
+const CRITERION = process.env.LEANNET_BENCH_CRITERION ?? 'energy';
+const START = process.env.LEANNET_BENCH_START !== undefined ? Number(process.env.LEANNET_BENCH_START) : undefined;
+const KINDS = (process.env.LEANNET_BENCH_KINDS ?? 'prune').split(',');
 const BATCH = 32;
 
 if (!fs.existsSync(TRAIN)) {
@@ -54,7 +62,7 @@ const env = L.environment();
 const target = L.parseTarget(TARGET);
 console.log(`leannet bench:netadapt — ${env.date}`);
 console.log(`target ${L.describeTarget(target)}; latency: ${L.setupLine(timer.info, env)}, batch ${BATCH}`);
-console.log(`select ${SELECT}${SELECT === 'ratio' ? ` (cut ≤ ${MAXCUT} of a group per step)` : ''}, ranked by ${SCORE === 'kl' ? '−mean KL to the original' : 'held-out top-1'}, first step ${STEP}`);
+console.log(`select ${SELECT}${SELECT === 'ratio' ? ` (cut ≤ ${MAXCUT} of a group per step)` : ''}, ranked by ${SCORE === 'kl' ? '−mean KL to the original' : 'held-out top-1'}, first step ${STEP}, channels kept by ${CRITERION}, proposals ${KINDS.join('+')}${START !== undefined ? `, steps start from a uniform cut of ${START}` : ''}`);
 console.log(`fit on the first ${CALIB} training images (the final refit and the uniform baseline on the first ${Math.max(CALIB, FINAL_CALIB)}), selection on the next ${HOLDOUT} (${TRAIN}); final top-1 on ${LIMIT.toLocaleString('en')} test images`);
 
 const original = L.openModel(MODEL);
@@ -117,7 +125,7 @@ const r = await L.compress(original, {
   score: async (g) => (await heldScore(g)).accuracy,
   ...(SCORE === 'kl' ? { evaluate: heldScore } : {}),
   finalCalibration,
-  select: SELECT, maxCut: MAXCUT, schedule: { first: STEP },
+  select: SELECT, maxCut: MAXCUT, schedule: { first: STEP }, criterion: CRITERION, kinds: KINDS, ...(START !== undefined ? { startRatio: START } : {}),
   estimator: ESTIMATOR === 'measured' ? L.measuredLatency(timer, { batch: BATCH, budgetMs: EST_MS }) : L.maddsLatency(),
   keepGraphs: true,
   modelName: 'fmnist_resnet.onnx',
@@ -130,7 +138,7 @@ console.log(`\noriginal: held-out ${pct(log.original.accuracy)}, ${(log.original
 console.log('step  change                          target  predicted  measured speed-up (95%)   corr   madds×   held-out  s');
 for (const s of log.steps) {
   console.log(
-    `${String(s.step).padStart(4)}  ${[s.change, ...(s.change.also ?? [])].map((c) => `${c.group} ${c.from}→${c.to}`).join(', ').padEnd(31)} ${s.target.toFixed(3)}   ${s.predictedLatency?.toFixed(3) ?? '—'}      ${s.measured.speedup.toFixed(2)}× (${s.measured.lo.toFixed(2)}–${s.measured.hi.toFixed(2)})       ${s.correction?.toFixed(2) ?? '—'}   ${(s.madds / log.original.madds).toFixed(3)}   ${pct(s.accuracy)}   ${s.seconds.toFixed(0)}`,
+    `${String(s.step).padStart(4)}  ${[s.change, ...(s.change.also ?? [])].map((c) => (c.kind === 'group' ? `${c.producer} g${c.to}` : `${c.group} ${c.from}→${c.to}`)).join(', ').padEnd(31)} ${s.target.toFixed(3)}   ${s.predictedLatency?.toFixed(3) ?? '—'}      ${s.measured.speedup.toFixed(2)}× (${s.measured.lo.toFixed(2)}–${s.measured.hi.toFixed(2)})       ${s.correction?.toFixed(2) ?? '—'}   ${(s.madds / log.original.madds).toFixed(3)}   ${pct(s.accuracy)}   ${s.seconds.toFixed(0)}`,
   );
 }
 console.log(`stopped: ${log.final.stop}; final fit: ${log.final.fit}; widths ${Object.values(log.final.widths).map((w) => `${w.producer.split('/').slice(-2, -1)[0]} ${w.from}→${w.to}`).join(', ')}`);
@@ -152,11 +160,11 @@ if (BASE.length) {
   const rows = [];
   for (const ratio of BASE) {
     const g = L.openModel(MODEL);
-    await L.runPasses(g, L.parsePassSpecs([`prune:ratio=${ratio},round=16`]), { calibration: finalCalibration.fork() });
+    await L.runPasses(g, L.parsePassSpecs([`prune:ratio=${ratio},round=16,criterion=${CRITERION}`]), { calibration: finalCalibration.fork() });
     const s = await speed(g);
     const a = await top1(g, await testData());
     rows.push({ ratio, speedup: s.median, top1: a.value });
-    console.log(`uniform prune:ratio=${ratio},round=16 (same ${FIT} calibration images): ${s.median.toFixed(2)}× (${s.lo.toFixed(2)}–${s.hi.toFixed(2)}), test top-1 ${pct(a.value)}`);
+    console.log(`uniform prune:ratio=${ratio},round=16,criterion=${CRITERION} (same ${FIT} calibration images): ${s.median.toFixed(2)}× (${s.lo.toFixed(2)}–${s.hi.toFixed(2)}), test top-1 ${pct(a.value)}`);
   }
   rows.sort((a, b) => a.speedup - b.speedup);
   const x = fs_.median;

@@ -106,7 +106,7 @@ export {
 
 // Structural rewrite passes.
 export {
-  PASSES, findDependencies, findPass, keptWidth, nameFilter, parsePassSpecs, runPasses, topChannels, foldBn, type PassSpec, type PassReport,
+  PASSES, findDependencies, findPass, keptWidth, nameFilter, parsePassSpecs, runPasses, topChannels, foldBn, energyScores, convEnergies, type PassSpec, type PassReport,
   type RewriteOptions, type Pass, type PassContext, type PassParams, type Change, type RefitTarget, type ChannelGroup, type Dependencies,
   type Criterion
 } from './rewrite/index.js';

@@ -4,6 +4,7 @@ export { measuredLatency, maddsLatency, type LatencyEstimator, type MeasuredLate
 export { stepTarget, type ScheduleOptions } from './schedule.js';
 export { paretoFront, type FrontPoint } from './front.js';
 export { explainChange, type Explanation, type LayerChange } from './explain.js';
-export { compress, type CompressOptions, type CompressResult, type CompressProgress } from './search.js';
+export { compress } from './search.js';
+export type { CompressOptions, CompressResult, CompressProgress } from './options.js';
 export type { CompressLog, StepLog, Proposal } from './log.js';
 export { predictedLatency } from './predicted.js';

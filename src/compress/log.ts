@@ -7,8 +7,13 @@ import type { EngineInfo, Environment } from '../engine/index.js';
 import type { FrontPoint } from './front.js';
 import type { Explanation } from './explain.js';
 
-/** One group's proposal in a step: the width that meets the step's target by the estimator. */
+/**
+ * One proposal in a step. Kind 'prune': a channel group cut from `from` to `to` channels, the
+ * width that meets the step's target by the estimator. Kind 'group': the conv `producer` (also
+ * `group`) split from `from` = 1 into `to` groups.
+ */
 export interface Proposal {
+  kind: 'prune' | 'group';
   group: string;
   producer: string;
   from: number;
@@ -28,7 +33,7 @@ export interface StepLog {
   /** The resource this step had to reach, relative to the original. */
   target: number;
   /** The change kept: which group, from and to how many channels (`also`: more groups cut in the same step). */
-  change: { kind: 'prune'; group: string; producer: string; from: number; to: number; also?: { group: string; producer: string; from: number; to: number }[] };
+  change: { kind: 'prune' | 'group'; group: string; producer: string; from: number; to: number; also?: { kind: 'prune' | 'group'; group: string; producer: string; from: number; to: number }[] };
   proposals: Proposal[];
   /** Latency relative to the original predicted for the change (estimator × correction). */
   predictedLatency: number | null;
@@ -59,6 +64,12 @@ export interface CompressLog {
     /** What the accuracies of the steps and the front are measured on. */
     accuracyOn: string;
     round: number;
+    /** Which channels a cut keeps: 'energy' (from the calibration data) or 'l1' (weight norms). */
+    criterion: 'energy' | 'l1';
+    /** The kinds of change each step proposes. */
+    kinds?: ('prune' | 'group')[];
+    /** The uniform cut the steps started from (step 1), or null. */
+    startRatio?: number | null;
     /** 'ratio' (least score lost per latency saved, cuts capped at maxCut, combined) or 'accuracy' (NetAdapt's single most accurate). */
     select: 'ratio' | 'accuracy';
     maxCut: number | null;
@@ -74,6 +85,8 @@ export interface CompressLog {
     /** Why it stopped. */
     stop: string;
     widths: Record<string, { producer: string; from: number; to: number }>;
+    /** Convs made group convs: name → groups (empty unless kind 'group' was proposed and kept). */
+    grouped?: Record<string, number>;
     /** 'incremental' (each step's local refits) or 'refit' (rebuilt from the original with the final widths, every layer refitted in order). */
     fit: 'incremental' | 'refit';
     /** Held-out accuracy of the original and the final model; `selection`: the final model's selection score. */

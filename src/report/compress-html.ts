@@ -36,7 +36,7 @@ export function compressHtml(log: CompressLog): string {
   const rows = log.steps
     .map(
       (s) =>
-        `<tr><td>${s.step}</td><td>${esc([s.change, ...(s.change.also ?? [])].map((x) => `${x.group} (${x.producer})`).join(', '))}</td><td class="num">${[s.change, ...(s.change.also ?? [])].map((x) => `${x.from} → ${x.to}`).join(', ')}</td><td class="num">${f(s.target, 3)}</td><td class="num">${s.predictedLatency === null ? '—' : f(s.predictedLatency, 3)}</td><td class="num">${f(s.measured.speedup)}× (${f(s.measured.lo)}–${f(s.measured.hi)})</td><td class="num">${s.correction === null ? '—' : f(s.correction)}</td><td class="num">${f(s.madds / log.original.madds, 3)}</td><td class="num">${pct(s.accuracy)}</td><td class="num">${s.proposals.length}</td></tr>`,
+        `<tr><td>${s.step}</td><td>${esc([s.change, ...(s.change.also ?? [])].map((x) => (x.kind === 'group' ? `group conv (${x.producer})` : `${x.group} (${x.producer})`)).join(', '))}</td><td class="num">${[s.change, ...(s.change.also ?? [])].map((x) => (x.kind === 'group' ? `g ${x.from} → ${x.to}` : `${x.from} → ${x.to}`)).join(', ')}</td><td class="num">${f(s.target, 3)}</td><td class="num">${s.predictedLatency === null ? '—' : f(s.predictedLatency, 3)}</td><td class="num">${f(s.measured.speedup)}× (${f(s.measured.lo)}–${f(s.measured.hi)})</td><td class="num">${s.correction === null ? '—' : f(s.correction)}</td><td class="num">${f(s.madds / log.original.madds, 3)}</td><td class="num">${pct(s.accuracy)}</td><td class="num">${s.proposals.length}</td></tr>`,
     )
     .join('');
   const t = log.final.test;

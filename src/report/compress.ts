@@ -15,7 +15,7 @@ export function compressReport(log: CompressLog): string {
   for (const s of log.steps) {
     t.push([
       s.step,
-      [s.change, ...(s.change.also ?? [])].map((x) => `${x.group} ${x.from}→${x.to} (${x.producer})`).join(', '),
+      [s.change, ...(s.change.also ?? [])].map((x) => (x.kind === 'group' ? `${x.producer} → ${x.to} groups` : `${x.group} ${x.from}→${x.to} (${x.producer})`)).join(', '),
       f(s.target, 3),
       s.predictedLatency === null ? '—' : f(s.predictedLatency, 3),
       `${f(s.measured.speedup)}× (${f(s.measured.lo)}–${f(s.measured.hi)})`,

@@ -5,7 +5,8 @@
  * // conv(x, W, g=1) -> conv(x, blockdiag_g(W), g), params and madds × 1/g
  */
 import { UsageError } from '../errors.js';
-import { int, type Node } from '../ir/index.js';
+import type { Calibration } from '../calibrate/index.js';
+import { int, type Graph, type Node } from '../ir/index.js';
 import { parseConv } from '../ops/index.js';
 import { PASS_REFS, matchGroup, type GroupMatch } from '../patterns/index.js';
 import { hashSeed, mulberry32, normal } from '../random.js';
@@ -91,3 +92,29 @@ export const group: Pass<GroupMatch> = {
     };
   },
 };
+
+/**
+ * One conv of a (possibly pruned) network to `g` groups, for compress's proposals: the
+ * block-diagonal part of its weights, refitted on the calibration (when given) to reproduce the
+ * ORIGINAL conv's output channels `targetChannels` (those its pruned output still carries).
+ * Returns the relative fit error on the fit images (undefined without data).
+ */
+export async function groupOneConv(graph: Graph, conv: Node, g: number, calibration?: Calibration, targetChannels?: readonly number[]): Promise<number | undefined> {
+  if (!matchGroup(graph, conv, g)) throw new UsageError(`group: ${conv.label} cannot be split into ${g} groups`);
+  const w = floatWeights(graph, conv.inputs[1], conv.label)!;
+  const [c2, c1, ...k] = w.dims as [number, number, ...number[]];
+  const k2 = k.reduce((a, b) => a * b, 1);
+  const inG = c1 / g;
+  const outG = c2 / g;
+  const W = new Float32Array(c2 * inG * k2);
+  for (let o = 0; o < c2; o++) {
+    const q = Math.floor(o / outG);
+    for (let i = q * inG; i < (q + 1) * inG; i++) for (let t = 0; t < k2; t++) W[(o * inG + (i - q * inG)) * k2 + t] = w.data[(o * c1 + i) * k2 + t]!;
+  }
+  setWeight(graph, conv, 1, `${conv.name}.weight_g${g}`, [c2, inG, ...k], W);
+  graph.setAttr(conv, 'group', int(g));
+  if (!calibration) return undefined;
+  const fit = await calibration.fitConvNode(graph, conv, 'group', conv.inputs[0]!, conv.outputs[0]!, conv.name, targetChannels);
+  setFitted(graph, conv, `${conv.name}.g${g}`, [c2, inG, ...k], fit);
+  return fit.fitError;
+}

@@ -5,5 +5,7 @@ export { findDependencies, type ChannelGroup, type Dependencies } from './prune/
 export { keptWidth, topChannels, producerScores, type Criterion } from './prune/criteria.js';
 export { bnAffine } from './bn.js';
 export { foldBn, type FoldBnMatch } from './fold-bn.js';
-export { prunableGroups, cutGroups, finishCuts, pruneToWidths, type GroupInfo, type AliveChannels } from './prune/widths.js';
+export { prunableGroups, prunableGroupsByEnergy, cutGroups, finishCuts, pruneToWidths, type GroupInfo, type AliveChannels } from './prune/widths.js';
+export { energyScores, convEnergies, type EnergyOptions } from './prune/energy.js';
 export type { RefitRecord } from './prune/refit.js';
+export { groupOneConv } from './group.js';

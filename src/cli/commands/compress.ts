@@ -36,6 +36,9 @@ export function compressCommand(): Command {
     .option('--holdout <n>', 'samples of --data after those, never fitted on: each proposal is scored on them (default 1000)')
     .option('--max-drop <points>', 'stop before a step that costs more than this many points of held-out top-1')
     .option('--round <n>', 'kept widths are multiples of this', '8')
+    .option('--kinds <list>', "what each step proposes, comma-separated: prune (channel groups cut) and group (a conv split into 2 groups, fitted on --data)", 'prune')
+    .option('--start-ratio <share>', 'start the steps from a uniform cut of every group by this share (fitted and measured as step 1)')
+    .option('--criterion <score>', "which channels a cut keeps: energy (each channel's mean squared contribution to its consumers' outputs on --data) or l1 (filter weight norms)", 'energy')
     .option('--select <how>', "ratio: each group's cut capped at --max-cut, the least score lost per latency saved first, as many together as the step needs; accuracy: NetAdapt's single most accurate proposal that meets the step", 'ratio')
     .option('--max-cut <share>', "with --select ratio: the largest share of a group's width one step removes", '0.25')
     .option('--select-by <score>', 'what proposals are ranked by on the held-out split: kl (mean KL divergence from the original’s outputs, smoother than a count) or top1 (top-1, or agreement without labels)', 'kl')
@@ -66,8 +69,13 @@ export function compressCommand(): Command {
     if (!(estimateMs > 0) || !Number.isFinite(estimateMs)) throw new UsageError(`--estimate-time: expected a positive number of ms, got '${String(opts.estimateTime)}'`);
     if (!['measured', 'predicted', 'madds'].includes(String(opts.estimator))) throw new UsageError(`--estimator: expected measured, predicted or madds, got '${String(opts.estimator)}'`);
     if (opts.select !== 'ratio' && opts.select !== 'accuracy') throw new UsageError(`--select: expected ratio or accuracy, got '${String(opts.select)}'`);
+    const kinds = String(opts.kinds).split(',').map((k) => k.trim());
+    for (const k of kinds) if (k !== 'prune' && k !== 'group') throw new UsageError(`--kinds: expected a comma-separated list of prune and group, got '${String(opts.kinds)}'`);
+    if (!kinds.includes('prune')) throw new UsageError(`--kinds: prune is always proposed; got '${String(opts.kinds)}'`);
+    if (opts.criterion !== 'energy' && opts.criterion !== 'l1') throw new UsageError(`--criterion: expected energy or l1, got '${String(opts.criterion)}'`);
     if (opts.selectBy !== 'kl' && opts.selectBy !== 'top1') throw new UsageError(`--select-by: expected kl or top1, got '${String(opts.selectBy)}'`);
     const maxCut = share(opts.maxCut, '--max-cut');
+    const startRatio = opts.startRatio !== undefined ? share(opts.startRatio, '--start-ratio') : undefined;
     const searchCalib = positiveInt(String(opts.searchCalib), '--search-calib');
     const maxDrop = opts.maxDrop !== undefined ? Number(opts.maxDrop) : undefined;
     if (maxDrop !== undefined && !(maxDrop >= 0 && maxDrop <= 100)) throw new UsageError(`--max-drop: expected a number of points in [0, 100], got '${String(opts.maxDrop)}'`);
@@ -131,7 +139,7 @@ export function compressCommand(): Command {
           return s.top1 ?? s.agreement;
         },
         ...(opts.selectBy === 'kl' ? { evaluate: evaluateHeld } : {}),
-        select: opts.select, maxCut,
+        select: opts.select, maxCut, criterion: opts.criterion, ...(startRatio !== undefined ? { startRatio } : {}), kinds: kinds as ('prune' | 'group')[],
         ...(finalCalibration ? { finalCalibration } : {}),
         estimator:
           opts.estimator === 'madds' ? maddsLatency(bind)

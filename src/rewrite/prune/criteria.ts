@@ -1,5 +1,6 @@
 /**
- * Which channels a group keeps, and how many: channel scores (l1, l2, bn), the top-k choice,
+ * Which channels a group keeps, and how many: channel scores (l1, l2, bn; energy, from data, is
+ * energy.ts and falls back to l1 here), the top-k choice,
  * widths from a ratio rounded to a multiple, from a JSON file, or moved toward equal 1×1 widths (G1).
  */
 import { UsageError } from '../../errors.js';
@@ -9,8 +10,10 @@ import { floatWeights } from '../weights.js';
 import type { ChannelGroup } from './groups.js';
 import { constData } from './slice.js';
 
-export type Criterion = 'l1' | 'l2' | 'bn';
-export const CRITERIA: readonly Criterion[] = ['l1', 'l2', 'bn'];
+export type Criterion = 'l1' | 'l2' | 'bn' | 'energy';
+export const CRITERIA: readonly Criterion[] = ['l1', 'l2', 'bn', 'energy'];
+/** Criteria that need calibration data (without it, they fall back to l1). */
+export const DATA_CRITERIA: readonly Criterion[] = ['energy'];
 
 /** The BatchNormalization reading `conv`'s output directly, if any. */
 function bnAfter(graph: Graph, conv: Node): Node | undefined {
@@ -19,7 +22,8 @@ function bnAfter(graph: Graph, conv: Node): Node | undefined {
 
 /**
  * One producer's score per output channel: l1 = Σ|w|, l2 = √Σw² over the channel's filter,
- * bn = |γ| of the BN right after the conv (l1 when there is none).
+ * bn = |γ| of the BN right after the conv (l1 when there is none); energy needs data (energy.ts):
+ * here, without it, l1.
  */
 export function producerScores(graph: Graph, conv: Node, criterion: Criterion): Float64Array {
   if (criterion === 'bn') {

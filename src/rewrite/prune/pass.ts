@@ -9,7 +9,8 @@
 import { UsageError } from '../../errors.js';
 import { attrInts, type Graph } from '../../ir/index.js';
 import type { Pass, PassContext } from '../types.js';
-import { CRITERIA, groupScores, keptWidth, parseNumber, readWidths, topChannels, type Criterion } from './criteria.js';
+import { CRITERIA, DATA_CRITERIA, groupScores, keptWidth, parseNumber, readWidths, topChannels, type Criterion } from './criteria.js';
+import { energyScores } from './energy.js';
 import { findDependencies, type ChannelGroup } from './groups.js';
 import { refitConsumers } from './refit.js';
 import { removeChannels, type PruneState } from './slice.js';
@@ -20,6 +21,8 @@ export interface PruneMatch {
   /** Channels kept (ascending indices into the group); undefined when the group cannot be pruned. */
   kept: number[] | undefined;
   criterion: Criterion;
+  /** Shared by a run's matches: the data scores of every group, computed at the first apply (before any cut). */
+  data: { scores?: Promise<Map<string, Float64Array>> };
 }
 
 export interface PruneOptions {
@@ -77,7 +80,7 @@ export const prune: Pass<PruneMatch> = {
   exact: false,
   algebra: 'conv_k(conv_j(x)) -> conv_k[:, S](conv_j[S](x)), S = the top-k channels of each dependency group: params and madds ≈ × (1 − ratio)²',
   params: {
-    criterion: "channel score, summed over a group's producer convs: l1 (Σ|w|, default), l2 (√Σw²), bn (|γ| of the BN after the conv; l1 where none)",
+    criterion: "channel score, summed over a group's producer convs: l1 (Σ|w|, default), l2 (√Σw²), bn (|γ| of the BN after the conv; l1 where none), energy (from --data: each channel's mean squared contribution to its consumers' outputs; l1 without data)",
     ratio: 'fraction of each group’s channels removed (default 0.3)',
     widths: 'JSON file {conv name or group id: channels kept}; groups not named keep all their channels',
     round: 'kept widths rounded to a multiple of this (default 8; at least one multiple, never above the original)',
@@ -88,23 +91,32 @@ export const prune: Pass<PruneMatch> = {
     const deps = findDependencies(graph);
     const state: PruneState = { deps, alive: new Map() };
     const widths = chooseWidths(graph, state, o);
+    const data = {};
     const out: PruneMatch[] = [];
     for (const group of deps.groups) {
       if (ctx.only && !group.producers.some((p) => ctx.only!(p.name))) continue;
       if (group.reasons.length) {
-        out.push({ state, group, kept: undefined, criterion: o.criterion });
+        out.push({ state, group, kept: undefined, criterion: o.criterion, data });
         continue;
       }
       const w = widths.get(group.id) ?? group.size;
       if (w >= group.size) continue;
-      out.push({ state, group, kept: topChannels(groupScores(graph, group, o.criterion), w), criterion: o.criterion });
+      out.push({ state, group, kept: topChannels(groupScores(graph, group, o.criterion), w), criterion: o.criterion, data });
     }
     return out;
   },
-  apply(graph, { state, group, kept, criterion }, ctx) {
+  async apply(graph, { state, group, kept, criterion, data }, ctx) {
     if (!kept) {
       const more = group.reasons.length > 1 ? ` (+${group.reasons.length - 1} more)` : '';
       return { replaced: [], added: [], summary: `kept ${label(group)}: ${group.reasons[0]}${more}` };
+    }
+    let by: string = criterion;
+    if (DATA_CRITERIA.includes(criterion)) {
+      if (ctx.calibration) {
+        // Every group scored on the graph as it was matched: the first apply runs before any cut.
+        data.scores ??= energyScores(graph, state.deps, state.deps.groups.filter((g) => g.reasons.length === 0), ctx.calibration);
+        kept = topChannels((await data.scores).get(group.id)!, kept.length);
+      } else by = `l1 (${criterion} needs --data: data-free fallback)`;
     }
     const { touched, refit } = removeChannels(graph, state, group, kept);
     const names = touched.map((n) => n.name);
@@ -112,7 +124,7 @@ export const prune: Pass<PruneMatch> = {
       replaced: names,
       added: names,
       selectBy: group.producers.map((p) => p.name),
-      summary: `pruned ${label(group)} to ${kept.length} by ${criterion}${ctx.calibration ? '' : ' (consumers keep their remaining weights: data-free)'}`,
+      summary: `pruned ${label(group)} to ${kept.length} by ${by}${ctx.calibration ? '' : ' (consumers keep their remaining weights: data-free)'}`,
       detail: { group: group.id, channels: group.size, kept: kept.length, producers: group.producers.map((p) => p.name).join(' '), fit: ctx.calibration ? 'data' : 'data-free' },
       refit,
     };

@@ -12,6 +12,7 @@ import { inferShapes, type BindOptions } from '../../ops/index.js';
 import type { Calibration } from '../../calibrate/index.js';
 import type { RefitTarget } from '../types.js';
 import { groupScores, topChannels, type Criterion } from './criteria.js';
+import { energyScores, type EnergyOptions } from './energy.js';
 import { findDependencies } from './groups.js';
 import { refitConsumers, type RefitRecord } from './refit.js';
 import { removeChannels } from './slice.js';
@@ -36,6 +37,17 @@ export function prunableGroups(original: Graph, criterion: Criterion = 'l1'): Gr
   return findDependencies(original)
     .groups.filter((g) => g.reasons.length === 0)
     .map((g) => ({ id: g.id, producer: g.producers[0]!.name, producers: g.producers.map((p) => p.name), size: g.size, scores: groupScores(original, g, criterion) }));
+}
+
+/**
+ * The prunable groups of an (unpruned) network, scored by the energy each channel carries into its
+ * consumers' outputs on the calibration's fit images (energy.ts) instead of by weight norms.
+ */
+export async function prunableGroupsByEnergy(original: Graph, calibration: Calibration, o: EnergyOptions = {}): Promise<GroupInfo[]> {
+  const deps = findDependencies(original);
+  const ok = deps.groups.filter((g) => g.reasons.length === 0);
+  const scores = await energyScores(original, deps, ok, calibration, o);
+  return ok.map((g) => ({ id: g.id, producer: g.producers[0]!.name, producers: g.producers.map((p) => p.name), size: g.size, scores: scores.get(g.id)! }));
 }
 
 /**
