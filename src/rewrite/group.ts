@@ -37,26 +37,7 @@ export const group: Pass<GroupMatch> = {
     const init = ctx.params['init'];
     if (init !== undefined && init !== 'he') throw new UsageError(`group: init must be 'he', got '${init}'`);
     const w = floatWeights(graph, conv.inputs[1], conv.label)!;
-    const [c2, c1, ...k] = w.dims as [number, number, ...number[]];
-    const k2 = k.reduce((a, b) => a * b, 1);
-    const inG = c1 / g;
-    const outG = c2 / g;
-    const W = new Float32Array(c2 * inG * k2);
-    let kept = 0;
-    let total = 0;
-    for (let o = 0; o < c2; o++) {
-      const q = Math.floor(o / outG);
-      for (let i = 0; i < c1; i++) {
-        for (let t = 0; t < k2; t++) {
-          const v = w.data[(o * c1 + i) * k2 + t]!;
-          total += v * v;
-          if (Math.floor(i / inG) === q) {
-            kept += v * v;
-            W[(o * inG + (i - q * inG)) * k2 + t] = v;
-          }
-        }
-      }
-    }
+    const { W, c1, c2, inG, outG, k, k2, kept, total } = blockDiagonal(w, g);
     if (init === 'he') W.set(normal(W.length, 0, Math.sqrt(2 / (inG * k2)), mulberry32(hashSeed(ctx.seed, `${conv.name}.group`))));
     setWeight(graph, conv, 1, `${conv.name}.weight_g${g}`, [c2, inG, ...k], W);
     graph.setAttr(conv, 'group', int(g));
@@ -94,6 +75,36 @@ export const group: Pass<GroupMatch> = {
 };
 
 /**
+ * The block-diagonal part of a conv's weights [c2, c1, …k] at `g` groups, as a grouped conv's
+ * weights [c2, c1/g, …k] (output channel o keeps the inputs of its group), with the squared norms
+ * of the part kept and of the whole.
+ */
+function blockDiagonal(w: { dims: readonly number[]; data: ArrayLike<number> }, g: number) {
+  const [c2, c1, ...k] = w.dims as [number, number, ...number[]];
+  const k2 = k.reduce((a, b) => a * b, 1);
+  const inG = c1 / g;
+  const outG = c2 / g;
+  const W = new Float32Array(c2 * inG * k2);
+  let kept = 0;
+  let total = 0;
+  for (let o = 0; o < c2; o++) {
+    const q = Math.floor(o / outG);
+    for (let i = 0; i < c1; i++) {
+      const inBlock = Math.floor(i / inG) === q;
+      for (let t = 0; t < k2; t++) {
+        const v = w.data[(o * c1 + i) * k2 + t]!;
+        total += v * v;
+        if (inBlock) {
+          kept += v * v;
+          W[(o * inG + (i - q * inG)) * k2 + t] = v;
+        }
+      }
+    }
+  }
+  return { W, c1, c2, inG, outG, k, k2, kept, total };
+}
+
+/**
  * One conv of a (possibly pruned) network to `g` groups, for compress's proposals: the
  * block-diagonal part of its weights, refitted on the calibration (when given) to reproduce the
  * ORIGINAL conv's output channels `targetChannels` (those its pruned output still carries).
@@ -101,16 +112,7 @@ export const group: Pass<GroupMatch> = {
  */
 export async function groupOneConv(graph: Graph, conv: Node, g: number, calibration?: Calibration, targetChannels?: readonly number[]): Promise<number | undefined> {
   if (!matchGroup(graph, conv, g)) throw new UsageError(`group: ${conv.label} cannot be split into ${g} groups`);
-  const w = floatWeights(graph, conv.inputs[1], conv.label)!;
-  const [c2, c1, ...k] = w.dims as [number, number, ...number[]];
-  const k2 = k.reduce((a, b) => a * b, 1);
-  const inG = c1 / g;
-  const outG = c2 / g;
-  const W = new Float32Array(c2 * inG * k2);
-  for (let o = 0; o < c2; o++) {
-    const q = Math.floor(o / outG);
-    for (let i = q * inG; i < (q + 1) * inG; i++) for (let t = 0; t < k2; t++) W[(o * inG + (i - q * inG)) * k2 + t] = w.data[(o * c1 + i) * k2 + t]!;
-  }
+  const { W, c2, inG, k } = blockDiagonal(floatWeights(graph, conv.inputs[1], conv.label)!, g);
   setWeight(graph, conv, 1, `${conv.name}.weight_g${g}`, [c2, inG, ...k], W);
   graph.setAttr(conv, 'group', int(g));
   if (!calibration) return undefined;
