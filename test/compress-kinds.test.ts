@@ -15,29 +15,15 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { costModel, inferShapes, openModel, writeOnnx, type CompressLog } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
-import { repoRoot, tempDir } from './helpers/models.js';
-import { seededFloats } from './helpers/ort.js';
+import { repoRoot } from './helpers/models.js';
+import { compressFixture, npyFloat32 } from './helpers/npy.js';
 
 const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schemas/compress.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true }).compile(schema);
 
-function npy(shape: number[], data: Float32Array): Buffer {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const lead = Buffer.alloc(10);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(lead);
-  lead.writeUInt16LE(header.length, 8);
-  return Buffer.concat([lead, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
-}
 
 describe('leannet compress --kinds prune,group', () => {
-  const dir = tempDir('leannet-compress-kinds-');
-  const spec = 'zoo:resnet18?width=0.25&resolution=32&classes=10';
-  const samples = 64;
-  const calib = 32;
-  const data = seededFloats(samples * 3 * 32 * 32, 3).map((v) => v * 1.5);
-  const dataFile = path.join(dir, 'x.npy');
-  fs.writeFileSync(dataFile, npy([samples, 3, 32, 32], data));
+  const { dir, spec, samples, calib, data, dataFile } = compressFixture('leannet-compress-kinds-');
 
   it('proposes group convs beside cuts, names each kind, and writes the groups it kept', async () => {
     const out = path.join(dir, 'g.onnx');

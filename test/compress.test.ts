@@ -16,21 +16,14 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { costModel, inferShapes, openModel, paretoFront, parseTarget, UsageError, writeOnnx, type CompressLog, type FrontPoint } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
-import { repoRoot, tempDir } from './helpers/models.js';
+import { repoRoot } from './helpers/models.js';
 import { seededFloats } from './helpers/ort.js';
+import { compressFixture, npyFloat32 } from './helpers/npy.js';
 
 const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schemas/compress.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true }).compile(schema);
 
 /** A float32 .npy file by hand (version 1 header padded to 64 bytes, as numpy writes it). */
-function npy(shape: number[], data: Float32Array): Buffer {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const lead = Buffer.alloc(10);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(lead);
-  lead.writeUInt16LE(header.length, 8);
-  return Buffer.concat([lead, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
-}
 
 /** p is dominated by q: q at least as fast and as accurate, better on one. */
 const dominates = (q: FrontPoint, p: FrontPoint) => q.speedup >= p.speedup && q.accuracy >= p.accuracy && (q.speedup > p.speedup || q.accuracy > p.accuracy);
@@ -88,13 +81,7 @@ describe('compress front', () => {
 });
 
 describe('leannet compress (CLI)', () => {
-  const dir = tempDir('leannet-compress-');
-  const spec = 'zoo:resnet18?width=0.25&resolution=32&classes=10';
-  const samples = 64;
-  const calib = 32;
-  const data = seededFloats(samples * 3 * 32 * 32, 3).map((v) => v * 1.5);
-  const dataFile = path.join(dir, 'x.npy');
-  fs.writeFileSync(dataFile, npy([samples, 3, 32, 32], data));
+  const { dir, spec, samples, calib, data, dataFile } = compressFixture('leannet-compress-');
 
   it('meets a madds target; the output runs on ORT, its agreement and costs are what the log says, the front and chart hold', async () => {
     const out = path.join(dir, 'small.onnx');
@@ -182,7 +169,7 @@ describe('leannet compress (CLI)', () => {
   it('meets a latency target as measured: the last step is at least 1/target faster, interleaved', () => {
     const out = path.join(dir, 'fast.onnx');
     const big = path.join(dir, 'x64.npy');
-    fs.writeFileSync(big, npy([32, 3, 64, 64], seededFloats(32 * 3 * 64 * 64, 5)));
+    fs.writeFileSync(big, npyFloat32([32, 3, 64, 64], seededFloats(32 * 3 * 64 * 64, 5)));
     const r = leannet(['compress', 'zoo:resnet18?width=0.25&resolution=64&classes=10', '--data', big, '--calib', '16', '--holdout', '16', '--target', 'latency=0.8x', '--max-steps', '8', '--step', '0.15', '--max-cut', '0.5', '--step-time', '0.6', '--estimator', 'predicted', '--no-final-refit', '-o', out, '--json'], { timeout: 150_000, env: { LEANNET_CACHE_DIR: path.join(dir, 'latency-cache') } });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as CompressLog;

@@ -29,6 +29,7 @@ import {
 } from '../src/index.js';
 import { dataOptions, withDataOptions } from '../src/cli/data-options.js';
 import { sharedModel, tempDir, repoRoot } from './helpers/models.js';
+import { npyBytes } from './helpers/npy.js';
 
 const FMNIST = path.resolve(repoRoot, '../shared/data/fashion-mnist');
 const MODEL = sharedModel('fmnist_resnet.onnx');
@@ -49,18 +50,6 @@ function idxBytes(type: number, dims: number[], data: Uint8Array): Buffer {
   return Buffer.concat([head, Buffer.from(data)]);
 }
 
-/** A .npy file by hand: version 1 or 2 header, padded to 64 bytes as numpy does. */
-function npyBytes(descr: string, shape: number[], data: ArrayBufferView, version = 1, fortran = false): Buffer {
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
-  const pre = version === 1 ? 10 : 12;
-  header += ' '.repeat(63 - ((pre + header.length) % 64)) + '\n';
-  const lead = Buffer.alloc(pre);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]).copy(lead);
-  if (version === 1) lead.writeUInt16LE(header.length, 8);
-  else lead.writeUInt32LE(header.length, 8);
-  return Buffer.concat([lead, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
-}
 
 /** The model's rule by hand: pad 2 with 0, then (p/255 − 0.286)/0.353, as [1,32,32]. */
 function expected(img: Uint8Array): Float32Array {
