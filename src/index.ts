@@ -66,7 +66,7 @@ export {
   COMPARE_SCHEMA, CONVENTIONS, DIFF_SCHEMA, EVAL_SCHEMA, LAB_SCHEMA, LINT_SCHEMA, PROFILE_SCHEMA, REWRITE_SCHEMA, VERIFY_SCHEMA, agreementJson, byOp,
   grouped, jsonNumber, matchNodes, ms, setColor, shapeText, type AnalyzeTableOptions, type AnalyzeJsonOptions, type DiffResult, type DiffNode,
   type DiffStatus, type DiffTotals, type LayoutBox, type LayoutInput, type LayoutOptions, type ReportData, type ReportDataOptions, type GraphView,
-  type NodeExtra, type Layer, type PageDoc, zooList, zooListJson, zooListReport, ZOO_LIST_SCHEMA, type ZooListRow
+  type NodeExtra, type Layer, type PageDoc, zooListJson, zooListReport, ZOO_LIST_SCHEMA, type ZooListRow
 } from './report/index.js';
 
 // The network builder and the reference networks.
@@ -139,7 +139,7 @@ export {
 
 // The latency model (predicted time per run on this machine and engine).
 export {
-  createLatencyModel, coldShare, lastLevelCache, cacheSize, LatencyModel, latencyCacheKey, latencyCacheDir, LATENCY_MODEL_VERSION, extractKernels, signature, sampleKernels,
+  createLatencyModel, lastLevelCache, cacheSize, LatencyModel, latencyCacheKey, latencyCacheDir, LATENCY_MODEL_VERSION, extractKernels, signature, sampleKernels,
   measureOverhead, measureResidency, type LatencyModelOptions, type LatencyPrediction, type PredictedKernel, type LatencySettings, type Kernel, type KernelInput,
   type KernelList, type KernelTime, type Overhead, type SampleOptions,
 } from './predict/index.js';

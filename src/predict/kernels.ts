@@ -52,7 +52,8 @@ export interface KernelList {
 }
 
 const BYTES: Record<string, number> = { float32: 4, float64: 8, float16: 2, int64: 8, int32: 4, int8: 1, uint8: 1, bool: 1, int16: 2, uint16: 2 };
-const bytesOf = (dtype: string, dims: readonly number[]) => (BYTES[dtype] ?? 4) * dims.reduce((a, b) => a * b, 1);
+/** Bytes of a tensor of ORT dtype `dtype` (4 per element where unknown). */
+export const bytesOf = (dtype: string, dims: readonly number[]) => (BYTES[dtype] ?? 4) * dims.reduce((a, b) => a * b, 1);
 
 /**
  * Kernels of a prepared model on `engine` (at its optimisation level). `plain` is the same engine

@@ -163,17 +163,6 @@ export class LatencyModel {
   }
 }
 
-/**
- * The first-principles guess at how far a model's kernels are from their warm-cache time (0) to
- * their cold-cache time (1): the bytes one run touches over the last-level cache, at most 1.
- * The latency model no longer uses it (it measures the share, `measureResidency`: on this
- * machine, its L3 shared with a busy core, 8 MiB stayed cached and 12 MiB mostly did not, where
- * this guess says 0.25 and 0.375); kept for the public API.
- */
-export function coldShare(footprintBytes: number, cacheBytes = lastLevelCache()): number {
-  return Math.min(1, footprintBytes / cacheBytes);
-}
-
 /** The last-level cache in bytes (32 MiB where it cannot be read). */
 export { lastLevelCache };
 

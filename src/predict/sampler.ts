@@ -20,7 +20,7 @@ import { EngineError } from '../errors.js';
 import { writeOnnx } from '../formats/onnx/index.js';
 import { nodeTimes, summarize, timeRuns, type Engine, type Feeds, type HostTensor, type Session } from '../engine/index.js';
 import { Graph, Node, Tensor, type Attribute, type DType } from '../ir/index.js';
-import type { Kernel } from './kernels.js';
+import { bytesOf, type Kernel } from './kernels.js';
 import { lastLevelCache } from './caches.js';
 
 export interface KernelTime {
@@ -71,8 +71,6 @@ export interface Overhead {
   perWeightByte: number;
 }
 
-const BYTES: Record<string, number> = { float32: 4, float64: 8, float16: 2, int64: 8, int32: 4, int8: 1, uint8: 1, bool: 1, int16: 2, uint16: 2 };
-const bytesOf = (dtype: string, dims: readonly number[]) => (BYTES[dtype] ?? 4) * dims.reduce((a, b) => a * b, 1);
 
 function weightBytes(k: Kernel): number {
   let b = 0;
