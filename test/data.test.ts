@@ -283,6 +283,12 @@ describe('every format gives the same tensors', () => {
     const offsets: number[] = [];
     for await (const b of sliceDataset(idx, 9990, 10000).batches(4)) offsets.push(b.offset);
     expect(offsets).toEqual([0, 4, 8]);
+    // A slice of a slice, and `from` on a slice: the same samples, offsets the slice's own.
+    const inner = sliceDataset(sliceDataset(idx, 9000, 10000), 990, 1000);
+    expect((await collect(inner, 4)).ids).toEqual(tail.ids);
+    const late: number[] = [];
+    for await (const b of sliceDataset(idx, 9990, 10000).batches(4, { from: 6 })) late.push(b.offset, ...b.labels!);
+    expect(late).toEqual([6, ...allLabels.subarray(9996, 10000)]);
     // A folder whose first file is not an image: reading it all fails on that file, a slice after it does not.
     const broken = path.join(tempDir(), 'broken');
     fs.mkdirSync(broken);

@@ -26,9 +26,10 @@ export function sliceDataset(d: Dataset, from: number, to: number): Dataset {
     labelled: d.labelled,
     ...(d.classes ? { classes: d.classes } : {}),
     async *batches(batchSize, o) {
-      let done = 0;
-      // The source starts at `from`: the samples before it are not decoded.
-      for await (const b of d.batches(batchSize, { from })) {
+      const start = from + firstSample(o, size);
+      let done = start - from;
+      // The source starts at `start`: the samples before it are not decoded.
+      for await (const b of d.batches(batchSize, { from: start })) {
         const n = b.input.dims[0]!;
         const a = Math.max(from, b.offset) - b.offset;
         const z = Math.min(end, b.offset + n) - b.offset;
