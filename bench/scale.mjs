@@ -26,9 +26,7 @@ function chain(blocks, c, block) {
 
 function conv(g, name, x, cIn, cOut, k) {
   g.setInitializer(`${name}.w`, f32([cOut, cIn, k, k], 0.01));
-  const n = new L.Node('Conv', name, [x, `${name}.w`], [name]);
-  n.attrs.set('pads', { type: 'ints', value: Array(4).fill((k - 1) / 2) });
-  g.addNode(n);
+  g.addNode(new L.Node('Conv', name, [x, `${name}.w`], [name], new Map([['pads', { type: 'ints', value: Array(4).fill((k - 1) / 2) }]])));
   return name;
 }
 
@@ -39,9 +37,7 @@ function bn(g, name, x, c) {
 }
 
 function op(g, type, name, inputs, attrs = {}) {
-  const n = new L.Node(type, name, inputs, [name]);
-  for (const [k, v] of Object.entries(attrs)) n.attrs.set(k, v);
-  g.addNode(n);
+  g.addNode(new L.Node(type, name, inputs, [name], new Map(Object.entries(attrs))));
   return name;
 }
 

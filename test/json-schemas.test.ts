@@ -63,7 +63,7 @@ describe('schemas are strict', () => {
         if (!s || typeof s !== 'object') return;
         const o = s as Record<string, unknown>;
         if (o['properties']) {
-          if (o['additionalProperties'] === undefined) loose.push(`${at}: no additionalProperties`);
+          if (o['additionalProperties'] !== false) loose.push(`${at}: additionalProperties is not false`);
           if (!Array.isArray(o['required'])) loose.push(`${at}: no required list`);
         }
         for (const [k, v] of Object.entries(o)) walk(v, `${at}/${k}`);

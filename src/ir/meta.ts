@@ -1,5 +1,4 @@
 /** The model-level fields of an ONNX file (beside its graph), carried from reader to writer. */
-/** Model-level fields, carried from reader to writer. */
 export interface ModelMeta {
   irVersion: number;
   producerName: string;

@@ -1,5 +1,5 @@
 /** Op definitions, the registry, and whole-graph shape inference. */
-export { registerOp, resolveOp, opOf, parsedAttrs, graphOps, knownOps, type GraphOps } from './registry.js';
+export { registerOp, resolveOp, opOf, graphOps, knownOps, type GraphOps } from './registry.js';
 export { inferShapes, inferNode, inferenceCount, type InferReport } from './infer.js';
 export { bindInputs, type BindOptions } from './bind.js';
 export { convGeometry, convKind, parseConv, type ConvAttrs, type ConvGeometry } from './conv.js';

@@ -67,8 +67,8 @@ interface NodeOps {
  * The ops' cache for one graph. A stage that asks about every node (inference, costs, weight
  * roles) takes it once with `graphOps(graph)` and asks it per node. Entries are columns indexed
  * by the node's `position` (the graph's index sets it), checked against the node: no object and
- * no map entry per node. (Entry objects in a Map per graph, itself looked up in a WeakMap on
- * every call, made analysis 5–10% slower than the fields on the node this cache replaced.)
+ * no map entry per node. (Entry objects in a Map per graph, itself in a WeakMap keyed by the
+ * graph, made analysis slower: README, `bench:analyze-ab`, 0.937 of that build after this one.)
  * After an edit and a new index shift nodes, the first miss moves every entry to its node's new
  * position (once per graph version), so parsed attributes survive edits; nodes without a
  * position (never indexed) keep entry objects in `loose`.
@@ -185,10 +185,9 @@ export class GraphOps {
   }
 }
 
-/** The key of the ops' cache among those a graph keeps; nodes asked about without their graph are kept in `loose`. */
+/** The key of the ops' cache among those a graph keeps. */
 const OWNER = {};
 const makeOps = (graph: Graph) => new GraphOps(graph);
-const loose = new WeakMap<Node, NodeOps>();
 
 /** The ops' cache of a graph (kept by the graph, see `Graph.kept`): take it once per pass over the nodes. */
 export function graphOps(graph: Graph): GraphOps {
@@ -198,15 +197,6 @@ export function graphOps(graph: Graph): GraphOps {
 /** The definition a graph's node binds to (cached beside the node until its attributes or opset change). */
 export function opOf(graph: Graph, node: Node): OpDef<unknown> | undefined {
   return graphOps(graph).def(node);
-}
-
-/** The op's typed attribute record, parsed on first use and kept beside the node (with its graph when given). */
-export function parsedAttrs<A>(node: Node, def: OpDef<A>, opset: number, graph?: Graph): A {
-  if (graph !== undefined) return graphOps(graph).attrs(node, def, opset);
-  let c = loose.get(node);
-  if (c === undefined || c.opset !== opset || c.attrs !== node.attrs) loose.set(node, (c = { node, opset, attrs: node.attrs, def, parsed: undefined }));
-  if (c.parsed === undefined) c.parsed = def.parse ? def.parse(node, opset) : {};
-  return c.parsed as A;
 }
 
 /** Every registered op as `domain::OpType` (domain empty for ai.onnx). */

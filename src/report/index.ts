@@ -22,4 +22,4 @@ export { diffModels, diffJson, matchNodes, DIFF_SCHEMA, type DiffResult, type Di
 export { compressReport } from './compress.js';
 export { compressHtml, frontChartSpec } from './compress-html.js';
 export { predictReport, predictJson, type PredictResult } from './predict.js';
-export { zooList, zooListJson, zooListReport, ZOO_LIST_SCHEMA, type ZooListRow } from './zoo.js';
+export { zooListJson, zooListReport, ZOO_LIST_SCHEMA, type ZooListRow } from './zoo.js';

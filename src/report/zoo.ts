@@ -1,6 +1,4 @@
-/** `leannet zoo list`: each built-in network with its options and its counts at the default options, as a table or a JSON document. */
-import { analyzeGraph } from '../analysis/index.js';
-import { buildNetwork, NETWORKS } from '../zoo/index.js';
+/** `leannet zoo list`: the rows (each built-in network, its options, its counts at the default options) as a table or a JSON document. */
 import { si } from './format.js';
 import { c, table } from './style.js';
 
@@ -17,17 +15,9 @@ export interface ZooListRow {
   madds: number;
 }
 
-/** Every network, built at its defaults and analysed. */
-export function zooList(): ZooListRow[] {
-  return NETWORKS.map((n) => {
-    const a = analyzeGraph(buildNetwork(n.name));
-    return { name: n.name, title: n.title, source: n.source, options: n.options.map((o) => o.name), params: a.cost.totals.params, madds: a.cost.totals.madds };
-  });
-}
-
 /** The document `zoo list --json` prints (schemas/zoo-list.schema.json). */
-export function zooListJson(rows: readonly ZooListRow[]): { schema: typeof ZOO_LIST_SCHEMA; networks: ZooListRow[] } {
-  return { schema: ZOO_LIST_SCHEMA, networks: rows.map((r) => ({ ...r, options: [...r.options] })) };
+export function zooListJson(rows: readonly ZooListRow[]): { schema: typeof ZOO_LIST_SCHEMA; networks: readonly ZooListRow[] } {
+  return { schema: ZOO_LIST_SCHEMA, networks: rows };
 }
 
 export function zooListReport(rows: readonly ZooListRow[]): string {

@@ -2,8 +2,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { buildNetwork, checkOutputFile, findNetwork, NETWORKS, saveOnnx, c, bytes, zooList, zooListJson, zooListReport } from '../../index.js';
+import { analyzeGraph, buildNetwork, checkOutputFile, findNetwork, NETWORKS, saveOnnx, c, bytes, zooListJson, zooListReport, type ZooListRow } from '../../index.js';
 import { print, printJson } from '../output.js';
+
+/** Every network, built at its defaults and analysed. */
+function zooList(): ZooListRow[] {
+  return NETWORKS.map((n) => {
+    const a = analyzeGraph(buildNetwork(n.name));
+    return { name: n.name, title: n.title, source: n.source, options: n.options.map((o) => o.name), params: a.cost.totals.params, madds: a.cost.totals.madds };
+  });
+}
 
 const OPTION_FLAGS = ['width', 'resolution', 'classes', 'groups', 'seed'] as const;
 

@@ -20,7 +20,7 @@ export function diffDoc(A: Analysis, B: Analysis, d: DiffResult): PageDoc {
     }
     return graphView(`${side.toUpperCase()}: ${source}`, x, extra, layers);
   });
-  const f = (n: number) => grouped(n);
+  const f = grouped;
   const pctOf = (a: number, b: number) => (a ? ` (${(((b - a) / a) * 100).toFixed(1)}%)` : '');
   const summary: [string, string][] = [
     ['A', `${d.a.source} · ${d.a.totals.nodes} nodes`],
