@@ -7,7 +7,6 @@
  * // refitted), then every conv_j split into G_j groups (block-diagonal weights, refitted to the original's output)
  */
 import { costModel } from '../cost/index.js';
-import { readOnnx, writeOnnx } from '../formats/onnx/index.js';
 import type { Graph } from '../ir/index.js';
 import { inferShapes, type BindOptions } from '../ops/index.js';
 import { cutGroups, finishCuts, groupOneConv, type AliveChannels, type GroupInfo } from '../rewrite/index.js';
@@ -63,8 +62,9 @@ export interface SearchContext {
   evaluate(g: Graph): Promise<Scored>;
 }
 
+/** A copy to cut (`Graph.clone`: the passes put new tensors in place, never edit shared ones), its shapes inferred under `bind`. */
 export const clone = (g: Graph, bind: BindOptions): Graph => {
-  const c = readOnnx(writeOnnx(g).model, { source: 'compress copy' });
+  const c = g.clone();
   inferShapes(c, bind);
   return c;
 };
