@@ -17,6 +17,8 @@
 // --processes: one child process per build per round (B then A, or A then B, alternating), each
 // warming up then timing every item for AB_BLOCK_MS; the ratio per round is of the two children's
 // means, so each build pays only for its own garbage.
+// AB_PART=read times only readOnnx of each model, AB_PART=analyze only analyzeGraph of a graph read
+// untimed (default: both, as `leannet analyze` does), to tell which stage moved.
 // Prints per item the median (p10–p90) over the rounds.
 //   Example: git -C .. archive 9f2ddb9 | tar -x -C /tmp/gb && (cd /tmp/gb && npx tsc -p tsconfig.json)
 //            taskset -c 0 node bench/analyze-ab.mjs /tmp/gb/dist/index.js
@@ -33,6 +35,9 @@ const processes = args[0] === '--processes';
 if (child || processes) args.shift();
 const BLOCK_MS = Number(process.env.AB_BLOCK_MS ?? (processes || child ? 300 : 60));
 const CHAIN_NODES = Number(process.env.AB_CHAIN_NODES ?? 16000);
+/** AB_PART=read|analyze: time only readOnnx, or only analyzeGraph of a graph read untimed (default both). */
+const PART = process.env.AB_PART ?? 'both';
+if (!['read', 'analyze', 'both'].includes(PART)) throw new Error(`AB_PART must be read, analyze or both, not '${PART}'`);
 
 const f32 = (L, dims, fill) => L.Tensor.fromArray('float32', dims, new Float32Array(dims.reduce((p, d) => p * d, 1)).fill(fill));
 /** conv 3x3 → BN → ReLU blocks on a [1, 16, 8, 8] input (the lists are pushed to directly: both builds run it). */
@@ -62,7 +67,10 @@ function workItems(only) {
     .sort()
     .map((f) => {
       const bytes = fs.readFileSync(path.join(shared, f));
-      return { name: f.replace(/\.onnx$/, ''), run: (L) => L.analyzeGraph(L.readOnnx(bytes)) };
+      const name = f.replace(/\.onnx$/, '');
+      if (PART === 'read') return { name, run: (L) => L.readOnnx(bytes) };
+      if (PART === 'analyze') return { name, fresh: (L) => L.readOnnx(bytes), run: (L, g) => L.analyzeGraph(g) };
+      return { name, run: (L) => L.analyzeGraph(L.readOnnx(bytes)) };
     });
   // A chain is analysed once per graph (a second analysis would find the shapes current), so each run builds its own, untimed.
   items.push({ name: `chain-${CHAIN_NODES}`, fresh: (L) => chain(L, Math.round(CHAIN_NODES / 3)), run: (L, g) => L.analyzeGraph(g) });
@@ -113,7 +121,7 @@ console.log(`before: ${beforePath}\nafter:  ${afterPath}`);
 const rows = [];
 const medians = [];
 if (processes) {
-  console.log(`CPU ms per run (read+analyze of the bytes in memory; chains: analyze only), mean over ≥ ${BLOCK_MS} ms after a warm-up, one child process per build per round, ${ROUNDS} rounds (order alternating); median (p10–p90) over the rounds\n`);
+  console.log(`CPU ms per run (${PART === "both" ? "read+analyze of the bytes in memory" : PART === "read" ? "readOnnx only" : "analyzeGraph only, of a graph read untimed"}; chains: analyze only), mean over ≥ ${BLOCK_MS} ms after a warm-up, one child process per build per round, ${ROUNDS} rounds (order alternating); median (p10–p90) over the rounds\n`);
   const runChild = (dist) => {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', path.resolve(dist), chosen.map((it) => it.name).join(',')], { encoding: 'utf8', env: { ...process.env, AB_BLOCK_MS: String(BLOCK_MS) } });
     if (r.status !== 0) throw new Error(r.stderr);
@@ -137,7 +145,7 @@ if (processes) {
     rows.push({ item: it.name, 'before ms': fmt(b), 'after ms': fmt(a), 'after/before': fmt(ratios) });
   }
 } else {
-  console.log(`CPU ms per run (read+analyze of the bytes in memory; chains: analyze only); per round the builds' runs alternate one by one (seeded random order per pair), ≥ ${BLOCK_MS} ms each; ${ROUNDS} rounds after one warm-up round; median (p10–p90) over the rounds of: each side's mean, the ratio of the means, the median of the per-pair ratios\n`);
+  console.log(`CPU ms per run (${PART === "both" ? "read+analyze of the bytes in memory" : PART === "read" ? "readOnnx only" : "analyzeGraph only, of a graph read untimed"}; chains: analyze only); per round the builds' runs alternate one by one (seeded random order per pair), ≥ ${BLOCK_MS} ms each; ${ROUNDS} rounds after one warm-up round; median (p10–p90) over the rounds of: each side's mean, the ratio of the means, the median of the per-pair ratios\n`);
   const A = await import(pathToFileURL(path.resolve(afterPath)).href);
   const B = await import(pathToFileURL(path.resolve(beforePath)).href);
   let seed = 12345;
