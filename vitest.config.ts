@@ -12,6 +12,8 @@ export default defineConfig({
     pool: 'forks',
     // One file at a time: several tests time real runs, which must not compete for this machine's two cores.
     fileParallelism: false,
+    // Tests that load onnxruntime-node themselves (references) opt out of its telemetry as leannet's engine does (src/engine/ort-node.ts).
+    env: { ORT_DISABLE_TELEMETRY: '1' },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['test/conformance/**/*.test.ts'],
     pool: 'forks',
     fileParallelism: false,
+    // The suite loads onnxruntime-node for runtime inputs: no telemetry, as leannet's engine (src/engine/ort-node.ts).
+    env: { ORT_DISABLE_TELEMETRY: '1' },
     testTimeout: 300_000,
   },
 });

@@ -2,10 +2,14 @@
  * Engines and measurement on real sessions (no mocks): bench, compare, verify, profile, and
  * the agreement of onnxruntime-node with onnxruntime-web's WebAssembly backend.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EngineError, Tensor, bench, buildNetwork, compare, createEngine, registerEngine, encodeModel, prepareGraph, prepareModel, profile, readOnnx, verifyModels, NETWORKS, type Engine } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
-import { sharedModel } from './helpers/models.js';
+import { repoRoot, sharedModel } from './helpers/models.js';
 import { valueInfo } from './helpers/tiny.js';
 
 let ortEngine: Engine;
@@ -183,6 +187,30 @@ describe('ort and ort-wasm agree', () => {
       expect(r.outputs[0]!.normRel).toBeLessThan(1e-4);
     });
   }
+});
+
+describe('onnxruntime telemetry', () => {
+  // onnxruntime-node 1.30's Linux build starts Microsoft's 1DS telemetry when loaded, and every
+  // such process leaves an empty /tmp/mat-debug-<pid>.log; leannet sets ORT_DISABLE_TELEMETRY=1
+  // unless the user set it. The control (the runtime loaded without the variable) shows the
+  // file is the sign of telemetry here, so the check can fail.
+  const logOf = (pid: number | undefined) => [...new Set(['/tmp', os.tmpdir()])].map((d) => path.join(d, `mat-debug-${pid}.log`));
+  const env = () => {
+    const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete e['ORT_DISABLE_TELEMETRY'];
+    return e;
+  };
+  it.runIf(process.platform === 'linux')('leannet opts out: a bench leaves no telemetry log, where the bare runtime leaves one', () => {
+    const model = sharedModel('light_squeezenet.onnx');
+    const control = spawnSync(process.execPath, ['--input-type=module', '-e', `const ort = (await import('onnxruntime-node')).default; const s = await ort.InferenceSession.create(${JSON.stringify(model)}); await s.release();`], { cwd: repoRoot, env: env(), encoding: 'utf8' });
+    expect(control.status, control.stderr).toBe(0);
+    const left = logOf(control.pid).filter((f) => fs.existsSync(f));
+    for (const f of left) fs.rmSync(f);
+    expect(left, 'the bare runtime left no mat-debug log: this check no longer tells anything (onnxruntime changed)').toHaveLength(1);
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/leannet.js'), 'bench', model, '--time', '0.2', '--warmup', '1', '--min-runs', '2', '--threads', '1'], { env: env(), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(logOf(r.pid).filter((f) => fs.existsSync(f))).toEqual([]);
+  });
 });
 
 describe('engine errors', () => {

@@ -13,8 +13,16 @@ export function ortNodeVersion(): string {
   return (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
 }
 
-/** onnxruntime-node, loaded on first use: analysing a model never pays for the native runtime. */
+/**
+ * onnxruntime-node, loaded on first use: analysing a model never pays for the native runtime.
+ * Its Linux and macOS builds (1.30) start Microsoft's 1DS telemetry when loaded: a device id
+ * under ~/.cache/Microsoft, an offline event store, uploads where the network allows, and an
+ * empty /tmp/mat-debug-<pid>.log left behind by every process. leannet measures the user's own
+ * models on their machine and reports nothing anywhere, so it opts out (ORT_DISABLE_TELEMETRY=1,
+ * read once when the runtime starts) unless the user set that variable themselves.
+ */
 async function runtime() {
+  if (process.env.ORT_DISABLE_TELEMETRY === undefined) process.env.ORT_DISABLE_TELEMETRY = '1';
   return (await import('onnxruntime-node')).default;
 }
 
