@@ -87,7 +87,7 @@ export {
 
 // Measurements on real data: accuracy, agreement, eval.
 export {
-  AccuracyAccumulator, AgreementAccumulator, IoUAccumulator, SignalAccumulator, checkBatchFits, evaluate, firstBatchFeeds, klDivergence, planBatches,
+  AccuracyAccumulator, AgreementAccumulator, IoUAccumulator, SignalAccumulator, checkBatchFits, evaluate, ReferenceRuns, firstBatchFeeds, klDivergence, planBatches,
   verifyOnData, wilson, type Proportion, type ClassRow, type AccuracyResult, type ClassAgreement, type SignalResult, type IoUResult,
   type NumericArray, type BatchPlan, type BatchLike, type DatasetLike, type DataTensorLike, type OutputAgreement, type EvalOptions, type EvalResult,
   type EvalTiming, type DataVerifyResult

@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  AccuracyAccumulator, AgreementAccumulator, IoUAccumulator, SignalAccumulator, createEngine, evaluate, klDivergence, openModel, prepareModel, saveOnnx, wilson,
+  AccuracyAccumulator, AgreementAccumulator, IoUAccumulator, ReferenceRuns, SignalAccumulator, createEngine, evaluate, klDivergence, openModel, parsePassSpecs, prepareGraph, prepareModel, runPasses, saveOnnx, wilson,
   type BatchLike, type DatasetLike,
 } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
@@ -155,6 +155,33 @@ describe('evaluate', () => {
     expect(ag.classes!.top1.value).toBe(1);
     expect(ag.classes!.meanKL).toBe(0);
     expect(ag.cosine).toBeCloseTo(1, 12);
+  });
+});
+
+describe('evaluate with kept reference outputs', () => {
+  it('replays the reference outputs of its first evaluation: the same agreement, the reference not run again; another batch size is refused', async () => {
+    const engine = await createEngine('ort', { threads: 1 });
+    const reference = prepareModel(fmnistModel);
+    const g = openModel(fmnistModel);
+    await runPasses(g, parsePassSpecs(['prune:ratio=0.3']));
+    const candidate = prepareGraph(g, 'pruned');
+    const ds = handDataset(20);
+    const plain = await evaluate(candidate, ds, engine, { batchSize: 8, reference });
+    const ag = plain.agreement![0]!.classes!;
+    expect(ag.meanKL).toBeGreaterThan(0); // a real difference to agree on
+    const referenceRuns = new ReferenceRuns();
+    const first = await evaluate(candidate, ds, engine, { batchSize: 8, reference, referenceRuns });
+    expect(first.timing.referenceMs).toBeGreaterThan(0);
+    expect(referenceRuns.outputs).toHaveLength(3);
+    const again = await evaluate(candidate, ds, engine, { batchSize: 8, reference, referenceRuns });
+    expect(again.timing.referenceMs).toBe(0);
+    for (const r of [first, again]) expect(r.agreement).toEqual(plain.agreement);
+    // What is replayed is what was kept: zeroed logits in one batch change the agreement.
+    const kept = referenceRuns.outputs[0]!;
+    referenceRuns.outputs[0] = Object.fromEntries(Object.entries(kept).map(([k, t]) => [k, { ...t, data: new Float32Array((t.data as Float32Array).length) }]));
+    const tampered = await evaluate(candidate, ds, engine, { batchSize: 8, reference, referenceRuns });
+    expect(tampered.agreement![0]!.classes!.meanKL).not.toBeCloseTo(ag.meanKL, 6);
+    await expect(evaluate(candidate, ds, engine, { batchSize: 4, reference, referenceRuns })).rejects.toThrow(/kept reference outputs are of .* in batches of 8, not of .* in batches of 4/);
   });
 });
 

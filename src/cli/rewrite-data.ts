@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import {
-  calibrationBatches, evaluate, openDataset, openModel, prepareModel, sliceDataset,
+  calibrationBatches, evaluate, ReferenceRuns, openDataset, openModel, prepareModel, sliceDataset,
   type BindOptions, type Dataset, type Engine, type Feeds, type Graph, type KeepOptions, type Score,
 } from '../index.js';
 import { dataOptions } from './data-options.js';
@@ -79,8 +79,10 @@ export async function rewriteData(model: string, opts: Record<string, unknown>, 
 /** Scores a model on the held-out samples: its top-1 (with labels) and its agreement with the original's predictions. */
 export function heldOutScorer(model: string, data: RewriteData, engine: Engine, bind: BindOptions, graph?: Graph): KeepOptions['score'] {
   const original = prepareModel(model, bind, 1, graph);
+  // The original's outputs on the held-out split, computed on the first score and replayed on the others.
+  const referenceRuns = new ReferenceRuns();
   return async (candidate): Promise<Score> => {
-    const r = await evaluate(candidate, data.heldOut!, engine, { reference: original, batchSize: data.batchSize });
+    const r = await evaluate(candidate, data.heldOut!, engine, { reference: original, referenceRuns, batchSize: data.batchSize });
     const agreement = r.agreement?.find((a) => a.classes)?.classes?.top1.value;
     if (agreement === undefined) throw new UsageError('the accuracy budget needs a [N, classes] output to compare predictions on');
     return { ...(r.accuracy ? { top1: r.accuracy.top1.value } : {}), agreement };

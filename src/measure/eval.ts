@@ -17,6 +17,8 @@ import { AccuracyAccumulator, type AccuracyResult, type NumericArray } from './m
 export interface EvalOptions {
   /** A model whose outputs the evaluated model's are compared with, on the same inputs. */
   reference?: PreparedModel;
+  /** The reference's outputs kept from an earlier evaluation over the same dataset and batches: replayed instead of running the reference again (filled on first use). */
+  referenceRuns?: ReferenceRuns;
   /** Samples per run when the model's batch dim is symbolic (default 32). */
   batchSize?: number;
   /** Class names (default: the dataset's). */
@@ -61,6 +63,26 @@ export interface EvalResult {
 
 const now = () => performance.now();
 
+/**
+ * A reference's outputs, batch by batch, for evaluations that compare many models with one
+ * reference over the same dataset (a search scoring its candidates): the first evaluation runs
+ * the reference and keeps its outputs, later ones replay them. Bound to the first dataset and
+ * run batch it sees; another is refused (its batches would not line up).
+ */
+export class ReferenceRuns {
+  outputNames: readonly string[] | undefined;
+  readonly outputs: Record<string, HostTensor>[] = [];
+  private bound: { dataset: DatasetLike; runBatch: number } | undefined;
+
+  /** Check (or record) that this evaluation runs the same dataset in the same batches. */
+  bind(dataset: DatasetLike, runBatch: number): void {
+    if (!this.bound) this.bound = { dataset, runBatch };
+    else if (this.bound.dataset !== dataset || this.bound.runBatch !== runBatch) {
+      throw new EngineError(`kept reference outputs are of ${this.bound.dataset.description} in batches of ${this.bound.runBatch}, not of ${dataset.description} in batches of ${runBatch}`);
+    }
+  }
+}
+
 /** Run `model` over every batch of `dataset` on `engine`. */
 export async function evaluate(model: PreparedModel, dataset: DatasetLike, engine: Engine, o: EvalOptions = {}): Promise<EvalResult> {
   const batchSize = o.batchSize ?? 32;
@@ -75,11 +97,14 @@ export async function evaluate(model: PreparedModel, dataset: DatasetLike, engin
   const runPlan = refPlan?.mode === 'fixed' && plan.mode === 'symbolic' ? refPlan : plan;
   if (runPlan === refPlan && refPlan.note) notes.push(refPlan.note);
   const iouThreshold = o.iouThreshold ?? 0.5;
+  const kept = o.reference ? o.referenceRuns : undefined;
+  kept?.bind(dataset, runPlan.runBatch);
 
   const session = await engine.load(model.model);
   let refSession: Session | undefined;
   try {
-    refSession = o.reference ? await engine.load(o.reference.model) : undefined;
+    // Loaded unless every batch's reference outputs are kept (checked again per batch).
+    refSession = o.reference && !(kept && kept.outputs.length > 0) ? await engine.load(o.reference.model) : undefined;
     let accuracy: AccuracyAccumulator | undefined;
     let accuracyOutput: string | undefined;
     let outputs: OutputState[] | undefined;
@@ -114,12 +139,18 @@ export async function evaluate(model: PreparedModel, dataset: DatasetLike, engin
         t = now();
         const out = await session.run(feeds);
         engineMs += now() - t;
-        let ref: Record<string, HostTensor> | undefined;
-        if (refSession) {
+        let ref: Record<string, HostTensor> | undefined = kept?.outputs[batches];
+        if (o.reference && !ref) {
           t = now();
+          refSession ??= await engine.load(o.reference.model);
           ref = await refSession.run(feeds);
           referenceMs += now() - t;
+          if (kept) {
+            kept.outputs[batches] = ref;
+            kept.outputNames ??= refSession.outputNames;
+          }
         }
+        const refNames = kept?.outputNames ?? refSession?.outputNames;
 
         // Samples in this run: n, or the fixed batch dim when padded; outputs lead with it.
         const fed = feeds[runPlan.input]!.dims[0]!;
@@ -129,7 +160,7 @@ export async function evaluate(model: PreparedModel, dataset: DatasetLike, engin
             accuracyOutput = picked.name;
             accuracy = new AccuracyAccumulator(picked.classes);
           }
-          if (refSession && ref) outputs = pairOutputs(refSession.outputNames, session.outputNames).map(([nr, nx]) => outputState(nx, nr, out[nx]!, ref![nr]!, fed, iouThreshold));
+          if (refNames && ref) outputs = pairOutputs(refNames, session.outputNames).map(([nr, nx]) => outputState(nx, nr, out[nx]!, ref![nr]!, fed, iouThreshold));
         }
         if (accuracy && accuracyOutput) {
           if (batch.labels) accuracy.add(out[accuracyOutput]!.data as unknown as NumericArray, batch.labels.subarray(0, n));

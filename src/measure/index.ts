@@ -5,5 +5,5 @@ export {
 } from './metrics.js';
 export { planBatches, checkBatchFits, feedsFor, firstBatchFeeds, type BatchPlan, type BatchLike, type DatasetLike, type DataTensorLike } from './batching.js';
 export { type OutputAgreement } from './agreement.js';
-export { evaluate, type EvalOptions, type EvalResult, type EvalTiming } from './eval.js';
+export { evaluate, ReferenceRuns, type EvalOptions, type EvalResult, type EvalTiming } from './eval.js';
 export { verifyOnData, type DataVerifyResult } from './verify-data.js';

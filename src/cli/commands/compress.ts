@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import {
-  Calibration, checkOutputFile, checkOutputPath, compress, compressHtml, compressReport, createEngine, createLatencyModel, predictedLatency, evaluate, openDataset, openModel, parseTarget,
+  Calibration, checkOutputFile, checkOutputPath, compress, compressHtml, compressReport, createEngine, createLatencyModel, predictedLatency, evaluate, ReferenceRuns, openDataset, openModel, parseTarget,
   prepareGraph, prepareModel, writeFilesAtomic, writeRewritten, maddsLatency, measuredLatency, type Graph,
 } from '../../index.js';
 import { dataOptions, withDataOptions } from '../data-options.js';
@@ -105,8 +105,9 @@ export function compressCommand(): Command {
     const score = heldOutScorer(model, data!, engine, bind, graph.clone())!;
     const reference = prepareModel(model, bind, 1, graph.clone());
     // One pass over the held-out split: top-1 (agreement without labels) and the mean KL from the original.
+    const referenceRuns = new ReferenceRuns();
     const evaluateHeld = async (g: Graph) => {
-      const e = await evaluate(prepareGraph(g, 'candidate', bind), data!.heldOut!, engine, { reference, batchSize: data!.batchSize });
+      const e = await evaluate(prepareGraph(g, 'candidate', bind), data!.heldOut!, engine, { reference, referenceRuns, batchSize: data!.batchSize });
       const classes = e.agreement?.find((a) => a.classes)?.classes;
       if (!classes) throw new UsageError('compress ranks proposals on a [N, classes] output: this model has none (try --select-by top1)');
       return { accuracy: e.accuracy?.top1.value ?? classes.top1.value, selection: -classes.meanKL };
