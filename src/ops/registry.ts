@@ -65,20 +65,19 @@ interface NodeOps {
 
 /**
  * The ops' cache for one graph. A stage that asks about every node (inference, costs, weight
- * roles) takes it once with `graphOps(graph)` and asks it per node. Entries are columns indexed
- * by the node's `position` (the graph's index sets it), checked against the node: no object and
- * no map entry per node. (Entry objects in a Map per graph, itself in a WeakMap keyed by the
- * graph, made analysis slower: README, `bench:analyze-ab`, 0.937 of that build after this one.)
- * After an edit and a new index shift nodes, the first miss moves every entry to its node's new
- * position (once per graph version), so parsed attributes survive edits; nodes without a
- * position (never indexed) keep entry objects in `loose`.
+ * roles) takes it once with `graphOps(graph)` and asks it per node. Entries sit in an array
+ * indexed by the node's `position` (the graph's index sets it), each checked against the node,
+ * its attribute map and the opset. Measured with `bench:analyze-ab` (AB_PART=analyze, CPU time
+ * of analyzeGraph): entries in a Map per graph held in a WeakMap keyed by the graph made it
+ * 1.28× as slow; five parallel columns by position instead of entry objects, 1.015× this; the
+ * same fields kept on the Node (what the architecture issue moved off the IR), 0.94× the
+ * columns. After an edit and a new index shift nodes, the first miss moves every
+ * entry to its node's new position (once per graph version), so parsed attributes survive
+ * edits; nodes without a position (never indexed) keep their entries in `loose`.
  */
 export class GraphOps {
-  private nodes: (Node | undefined)[] = [];
-  private opsets: number[] = [];
-  private attrMaps: (ReadonlyMap<string, Attribute> | undefined)[] = [];
-  private defs: (OpDef<unknown> | undefined)[] = [];
-  private parsed: unknown[] = [];
+  /** Entries by node position. */
+  private entries: (NodeOps | undefined)[] = [];
   /** Entries of nodes without a position. */
   private loose: Map<Node, NodeOps> | undefined;
   /** The graph's version when entries were last moved to their nodes' positions. */
@@ -93,85 +92,64 @@ export class GraphOps {
 
   /** The definition the node binds to at the graph's opset (or at `opset`), or undefined when leannet does not know its op. */
   def(node: Node, opset = this.opset(node)): OpDef<unknown> | undefined {
-    const p = this.slot(node, opset);
-    return p >= 0 ? this.defs[p] : this.looseEntry(node, opset).def;
+    return this.entry(node, opset).def;
   }
 
   /** The op's typed attribute record for `def` at `opset`, parsed on first use. */
   attrs<A>(node: Node, def: OpDef<A>, opset: number): A {
-    const p = this.slot(node, opset);
-    if (p < 0) {
-      const c = this.looseEntry(node, opset);
-      if (c.parsed === undefined) c.parsed = def.parse ? def.parse(node, opset) : {};
-      return c.parsed as A;
-    }
-    let a = this.parsed[p];
-    if (a === undefined) this.parsed[p] = a = def.parse ? def.parse(node, opset) : {};
+    const c = this.entry(node, opset);
+    let a = c.parsed;
+    if (a === undefined) c.parsed = a = def.parse ? def.parse(node, opset) : {};
     return a as A;
   }
 
-  /** The node's column index, its entry made (or remade, after its attributes or the opset changed) on a miss; -1 for a node without a position. */
-  private slot(node: Node, opset: number): number {
+  /** The node's entry, made (or remade, after its attributes or the opset changed) on a miss. */
+  private entry(node: Node, opset: number): NodeOps {
     const p = node.position;
-    if (p < 0) return -1;
-    if (this.nodes[p] === node && this.opsets[p] === opset && this.attrMaps[p] === node.attrs) return p;
-    if (this.nodes[p] !== node && this.movedAt !== this.graph.version && (this.nodes.length !== 0 || this.loose !== undefined)) {
-      this.moveToPositions();
-      if (this.nodes[p] === node && this.opsets[p] === opset && this.attrMaps[p] === node.attrs) return p;
+    if (p >= 0) {
+      const c = this.entries[p];
+      if (c !== undefined && c.node === node && c.opset === opset && c.attrs === node.attrs) return c;
+      return this.miss(node, opset, p);
     }
-    if (this.nodes[p] !== node || this.opsets[p] !== opset || this.attrMaps[p] !== node.attrs) {
-      this.set(p, node, opset, node.attrs, resolveOp(node.domain, node.opType, opset), undefined);
-    }
-    return p;
+    return this.looseEntry(node, opset);
   }
 
-  private set(p: number, node: Node, opset: number, attrs: ReadonlyMap<string, Attribute> | undefined, def: OpDef<unknown> | undefined, parsed: unknown): void {
-    const n = this.nodes.length === 0 ? Math.max(p + 1, this.graph.nodes.length) : 0;
+  private miss(node: Node, opset: number, p: number): NodeOps {
+    let c = this.entries[p];
+    if ((c === undefined || c.node !== node) && this.movedAt !== this.graph.version && (this.entries.length !== 0 || this.loose !== undefined)) {
+      this.moveToPositions();
+      c = this.entries[p];
+      if (c !== undefined && c.node === node && c.opset === opset && c.attrs === node.attrs) return c;
+    }
+    c = { node, opset, attrs: node.attrs, def: resolveOp(node.domain, node.opType, opset), parsed: undefined };
+    this.put(p, c);
+    return c;
+  }
+
+  private put(p: number, c: NodeOps): void {
     // Sized to the graph at once, up to the length V8 still allocates as a plain array (a write
-    // far past the end, or a huge `new Array(n)`, would make a column a dictionary).
-    if (n !== 0 && n <= 65536) {
-      this.nodes = new Array(n);
-      this.opsets = new Array(n);
-      this.attrMaps = new Array(n);
-      this.defs = new Array(n);
-      this.parsed = new Array(n);
+    // far past the end, or a huge `new Array(n)`, would make it a dictionary); grown by pushes.
+    if (this.entries.length === 0) {
+      const n = Math.max(p + 1, this.graph.nodes.length);
+      if (n <= 65536) this.entries = new Array(n);
     }
-    // Nodes added since: grown by pushes.
-    while (this.nodes.length <= p) {
-      this.nodes.push(undefined);
-      this.opsets.push(0);
-      this.attrMaps.push(undefined);
-      this.defs.push(undefined);
-      this.parsed.push(undefined);
-    }
-    this.nodes[p] = node;
-    this.opsets[p] = opset;
-    this.attrMaps[p] = attrs;
-    this.defs[p] = def;
-    this.parsed[p] = parsed;
+    while (this.entries.length <= p) this.entries.push(undefined);
+    this.entries[p] = c;
   }
 
   /** Put every entry at its node's current position (the graph was re-indexed since they were made). */
   private moveToPositions(): void {
     this.movedAt = this.graph.version;
-    const entries: NodeOps[] = [];
-    for (let i = 0; i < this.nodes.length; i++) {
-      const node = this.nodes[i];
-      if (node !== undefined) entries.push({ node, opset: this.opsets[i]!, attrs: this.attrMaps[i]!, def: this.defs[i], parsed: this.parsed[i] });
-    }
-    this.loose?.forEach((c) => entries.push(c));
+    const all: NodeOps[] = [];
+    for (const c of this.entries) if (c !== undefined) all.push(c);
+    this.loose?.forEach((c) => all.push(c));
     this.loose = undefined;
-    this.nodes = [];
-    this.opsets = [];
-    this.attrMaps = [];
-    this.defs = [];
-    this.parsed = [];
-    for (let i = 0; i < entries.length; i++) {
-      const c = entries[i]!;
+    this.entries = [];
+    for (const c of all) {
       const p = c.node.position;
       // A node removed from the graph keeps its last position: the node indexed there now wins.
       if (p < 0) (this.loose ??= new Map()).set(c.node, c);
-      else if (this.nodes[p] === undefined || c.node === this.graph.nodes[p]) this.set(p, c.node, c.opset, c.attrs, c.def, c.parsed);
+      else if (this.entries[p] === undefined || c.node === this.graph.nodes[p]) this.put(p, c);
     }
   }
 
