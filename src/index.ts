@@ -131,7 +131,7 @@ export {
 
 // compress: NetAdapt-style search to a latency / madds / params budget.
 export {
-  compress, describeTarget, explainChange, goalOf, maddsLatency, measuredLatency, paretoFront, parseTarget, predictedLatency, stepTarget,
+  compress, describeTarget, explainChange, goalOf, maddsLatency, measuredLatency, paretoFront, parseTarget, predictedLatency, SCHEDULE_DEFAULTS, stepTarget,
   type CompressLog, type CompressOptions, type CompressProgress, type CompressResult, type Explanation, type FrontPoint,
   type LatencyEstimator, type LayerChange, type MeasuredLatencyOptions, type Proposal, type ScheduleOptions, type StepLog,
   type Target, type TargetMetric,

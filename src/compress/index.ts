@@ -1,7 +1,7 @@
 /** `compress`: NetAdapt-style search to a latency, madds or params budget on real data. */
 export { parseTarget, goalOf, describeTarget, type Target, type TargetMetric } from './targets.js';
 export { measuredLatency, maddsLatency, type LatencyEstimator, type MeasuredLatencyOptions } from './estimator.js';
-export { stepTarget, type ScheduleOptions } from './schedule.js';
+export { SCHEDULE_DEFAULTS, stepTarget, type ScheduleOptions } from './schedule.js';
 export { paretoFront, type FrontPoint } from './front.js';
 export { explainChange, type Explanation, type LayerChange } from './explain.js';
 export { compress } from './search.js';

@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import {
-  Calibration, checkOutputFile, checkOutputPath, compress, compressHtml, compressReport, createEngine, createLatencyModel, predictedLatency, evaluate, ReferenceRuns, openDataset, openModel, parseTarget,
+  Calibration, checkOutputFile, checkOutputPath, compress, compressHtml, compressReport, createEngine, createLatencyModel, predictedLatency, evaluate, ReferenceRuns, SCHEDULE_DEFAULTS, openDataset, openModel, parseTarget,
   prepareGraph, prepareModel, writeFilesAtomic, writeRewritten, maddsLatency, measuredLatency, type Graph,
 } from '../../index.js';
 import { dataOptions, withDataOptions } from '../data-options.js';
@@ -43,8 +43,8 @@ export function compressCommand(): Command {
     .option('--max-cut <share>', "with --select ratio: the largest share of a group's width one step removes", '0.25')
     .option('--select-by <score>', 'what proposals are ranked by on the held-out split: kl (mean KL divergence from the original’s outputs, smoother than a count) or top1 (top-1, or agreement without labels)', 'kl')
     .option('--max-steps <n>', 'steps at most', '40')
-    .option('--step <share>', "first step's reduction, a share of the original (NetAdapt's schedule)", '0.1')
-    .option('--decay <factor>', "each step's reduction is the previous one's times this", '0.96')
+    .option('--step <share>', "first step's reduction, a share of the original (NetAdapt's schedule)", String(SCHEDULE_DEFAULTS.first))
+    .option('--decay <factor>', "each step's reduction is the previous one's times this", String(SCHEDULE_DEFAULTS.decay))
     .option('--step-time <seconds>', "each step's interleaved re-measurement against the original", '3')
     .option('--estimator <kind>', "how each proposal's latency is predicted: measured (time it on the engine), predicted (the latency model: kernels timed alone on this machine and cached, as `leannet predict`), or madds (the cost model's proxy); each is corrected by the measured speed-up each step", 'measured')
     .option('--estimate-time <ms>', 'budget of one latency estimate (the default estimator times each candidate)', '400')
