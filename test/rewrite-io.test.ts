@@ -95,4 +95,27 @@ describe('rewrite I/O', () => {
     expect(analyzeGraph(g).cost.totals).toEqual(a.cost.totals);
     expect(inferenceCount()).toBe(before);
   });
+
+  it('shapes are inferred again after a write the graph does not count: an input declared anew, an opset changed', () => {
+    const g = loadOnnx(model);
+    const input = g.inputs[0]!;
+    const declared = g.value(input).declared!;
+    inferShapes(g);
+    const out = g.outputs[0]!;
+    const batch1 = g.value(out).shape!;
+    let count = inferenceCount();
+    inferShapes(g);
+    expect(inferenceCount()).toBe(count); // nothing changed: not walked again
+    // A new declared type for the input (batch 3): the output follows it.
+    g.value(input).declared = { ...declared, shape: [3, ...declared.shape!.slice(1)] };
+    inferShapes(g);
+    expect(inferenceCount()).toBe(++count);
+    expect(g.value(out).shape).toEqual([3, ...batch1.slice(1)]);
+    inferShapes(g);
+    expect(inferenceCount()).toBe(count);
+    // Another opset: the definitions may differ, so the walk is redone.
+    g.opsets.set('', (g.opset('') ?? 13) + 1);
+    inferShapes(g);
+    expect(inferenceCount()).toBe(++count);
+  });
 });

@@ -244,7 +244,7 @@ export class Graph {
     const mark = this.shapesMark;
     if (mark) {
       const map = (ns: readonly Node[]) => ns.map((n) => copies.get(n)!);
-      g.markShapes({ key: mark.key, unknownOps: map(mark.unknownOps), unresolved: map(mark.unresolved) });
+      g.markShapes({ key: mark.key, basis: mark.basis, unknownOps: map(mark.unknownOps), unresolved: map(mark.unresolved) });
     }
     return g;
   }
@@ -442,6 +442,8 @@ export class Graph {
  */
 export interface ShapesMark {
   readonly key: string;
+  /** What else the inference read that edits through the Graph do not count (the opsets, the inputs' declared types: plain fields), compared item by item. */
+  readonly basis: readonly unknown[];
   readonly unknownOps: readonly Node[];
   readonly unresolved: readonly Node[];
 }

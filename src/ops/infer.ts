@@ -41,7 +41,8 @@ export function inferenceCount(): number {
 export function inferShapes(graph: Graph, options: BindOptions = {}, outer?: ReadonlyMap<string, Value>): InferReport {
   const key = outer ? undefined : JSON.stringify(options);
   const mark = graph.shapesMark;
-  if (key !== undefined && mark !== undefined && mark.key === key) return { unknownOps: mark.unknownOps.slice(), unresolved: mark.unresolved.slice() };
+  const basis = key !== undefined ? basisOf(graph) : undefined;
+  if (basis !== undefined && mark !== undefined && mark.key === key && sameItems(mark.basis, basis)) return { unknownOps: mark.unknownOps.slice(), unresolved: mark.unresolved.slice() };
   walks++;
   const bound = bindInputs(graph, options);
   // forEach, not for…of: no iterator result per entry in code V8 has not optimised yet.
@@ -75,8 +76,29 @@ export function inferShapes(graph: Graph, options: BindOptions = {}, outer?: Rea
     if (result === 'unknown op') report.unknownOps.push(node);
     else if (result === 'unresolved') report.unresolved.push(node);
   }
-  if (key !== undefined) graph.markShapes({ key, unknownOps: report.unknownOps.slice(), unresolved: report.unresolved.slice() });
+  if (key !== undefined) graph.markShapes({ key, basis: basis!, unknownOps: report.unknownOps.slice(), unresolved: report.unresolved.slice() });
   return report;
+}
+
+/**
+ * What inference reads besides the nodes, initializers and attributes the graph's version
+ * counts: the opsets and each graph input's declared type, fields anyone may set directly.
+ * Declared types are replaced, not changed in place, so identity tells a new one.
+ */
+function basisOf(graph: Graph): unknown[] {
+  const b: unknown[] = [];
+  graph.opsets.forEach((version, domain) => b.push(domain, version));
+  for (const name of graph.inputs) {
+    const d = graph.values.get(name)?.declared;
+    b.push(d, d?.dtype, d?.shape);
+  }
+  return b;
+}
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Values a subgraph reads from outside itself take the outer values' types and contents. */
