@@ -5,7 +5,7 @@
  * G4 (the element-wise share of memory access), and the madds speed-up against the measured one.
  * // predicted speed-up = madds_orig / madds_final; efficiency = measured / predicted
  */
-import { costModel } from '../cost/index.js';
+import { costModel, type ModelCost } from '../cost/index.js';
 import type { Graph } from '../ir/index.js';
 import { attrInt } from '../ir/index.js';
 
@@ -35,8 +35,7 @@ export interface Explanation {
   lines: string[];
 }
 
-function convShapes(graph: Graph): Map<string, { kernel: string; cin: number; cout: number; madds: number; groups: number }> {
-  const cost = costModel(graph);
+function convShapes(graph: Graph, cost: ModelCost): Map<string, { kernel: string; cin: number; cout: number; madds: number; groups: number }> {
   const out = new Map<string, { kernel: string; cin: number; cout: number; madds: number; groups: number }>();
   cost.nodes.forEach((c) => {
     const n = c.node;
@@ -50,10 +49,12 @@ function convShapes(graph: Graph): Map<string, { kernel: string; cin: number; co
 
 /** Compare `original` and `final` (shapes inferred at the same batch), given the measured speed-up. */
 export function explainChange(original: Graph, final: Graph, measuredSpeedup: number): Explanation {
-  const a = convShapes(original);
-  const b = convShapes(final);
-  const ca = costModel(original).totals;
-  const cb = costModel(final).totals;
+  const costA = costModel(original);
+  const costB = costModel(final);
+  const a = convShapes(original, costA);
+  const b = convShapes(final, costB);
+  const ca = costA.totals;
+  const cb = costB.totals;
   const layers: LayerChange[] = [];
   for (const [name, x] of a) {
     const y = b.get(name);

@@ -18,7 +18,7 @@
  */
 import { environment } from '../engine/index.js';
 import type { Graph } from '../ir/index.js';
-import type { BindOptions } from '../ops/index.js';
+import { inferShapes, type BindOptions } from '../ops/index.js';
 import { PASSES, keptWidth, prunableGroups, prunableGroupsByEnergy, runPasses } from '../rewrite/index.js';
 import { UsageError } from '../errors.js';
 import { measuredLatency } from './estimator.js';
@@ -163,8 +163,8 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
     progress({ step: steps.length, fraction: 1, speedup: lastMeasured.speedup, accuracy: final.accuracy, what: 'refitting the final widths from the start' });
     final = await finalRefit(ctx, start, cur, final);
   }
-  costs(final.graph, bind);
-  costs(start, bind);
+  // explainChange compares both at the same (per-image) binding.
+  inferShapes(start, bind);
   const cf = costs(final.graph, bind);
   const explanation = explainChange(start, final.graph, lastMeasured.speedup);
   const widths: CompressLog['final']['widths'] = {};
