@@ -7,6 +7,7 @@
 import { GraphError } from '../errors.js';
 import type { Tensor } from './tensor.js';
 import { defaultMeta, type ModelMeta } from './meta.js';
+import { Opsets } from './opsets.js';
 import { lists, NO_OUTER, Value, type Attribute, type Node } from './node.js';
 
 interface PendingEdits {
@@ -54,7 +55,7 @@ export class Graph {
   /** Every value the graph names. */
   values = new Map<string, Value>();
   /** Opset version by domain ('' is ai.onnx), in file order. */
-  opsets = new Map<string, number>();
+  readonly opsets = new Opsets();
   meta: ModelMeta = defaultMeta();
   /** Things the reader fixed or noticed (renamed nodes, …), shown by analyze. */
   notes: string[] = [];
@@ -237,7 +238,7 @@ export class Graph {
     g.outputList = this.outputList.slice();
     g.initializers = new Map(this.initializers);
     this.values.forEach((v, name) => g.values.set(name, v.copy()));
-    g.opsets = new Map(this.opsets);
+    this.opsets.forEach((version, domain) => g.opsets.set(domain, version));
     g.meta = { ...this.meta, metadata: this.meta.metadata.map((m) => ({ ...m })), extra: { ...this.meta.extra }, graphExtra: { ...this.meta.graphExtra } };
     g.notes = this.notes.slice();
     if (this.namesKnownUnique) g.markNamesUnique();

@@ -6,6 +6,7 @@ export { float16ToFloat32, float32ToFloat16, halfToFloat, floatToHalf } from './
 export { Node, Value, type Attribute, type TypeInfo } from './node.js';
 export { Graph, type ShapesMark } from './graph.js';
 export { defaultMeta, type ModelMeta } from './meta.js';
+export type { Opsets } from './opsets.js';
 export { outerReads, subgraphNodeNames } from './subgraph.js';
 export { topoOrder, sortGraph } from './topo.js';
 export { findProblems, validate } from './validate.js';

@@ -82,12 +82,22 @@ export class GraphOps {
   private loose: Map<Node, NodeOps> | undefined;
   /** The graph's version when entries were last moved to their nodes' positions. */
   private movedAt = -1;
+  /** The ai.onnx opset, as of the opsets' `changes` count `defaultAt`. */
+  private defaultOpset = 1;
+  private defaultAt = -1;
 
   constructor(private readonly graph: Graph) {}
 
   /** The opset the graph gives the node's domain (1 when it names none). */
   opset(node: Node): number {
-    return this.graph.opset(node.domain) ?? 1;
+    if (node.domain !== '') return this.graph.opset(node.domain) ?? 1;
+    // ai.onnx, asked for every node by every stage: looked up again only after the opsets change.
+    const opsets = this.graph.opsets;
+    if (this.defaultAt !== opsets.changes) {
+      this.defaultAt = opsets.changes;
+      this.defaultOpset = opsets.get('') ?? 1;
+    }
+    return this.defaultOpset;
   }
 
   /** The definition the node binds to at the graph's opset (or at `opset`), or undefined when leannet does not know its op. */
