@@ -103,7 +103,7 @@ export async function evaluate(model: PreparedModel, dataset: DatasetLike, engin
   const session = await engine.load(model.model);
   let refSession: Session | undefined;
   try {
-    // Loaded unless every batch's reference outputs are kept (checked again per batch).
+    // Not loaded when outputs are kept; a batch whose outputs are missing loads it then.
     refSession = o.reference && !(kept && kept.outputs.length > 0) ? await engine.load(o.reference.model) : undefined;
     let accuracy: AccuracyAccumulator | undefined;
     let accuracyOutput: string | undefined;
