@@ -161,7 +161,7 @@ describe('latency model', () => {
     // How close it comes to the measured median is bench:predict's question, not a test's.
   }, 60_000);
 
-  it('times a weighted kernel cold too: copies with weights of their own, together as big as the last-level cache; a conv that uses each weight few times pays for it', async () => {
+  it('times a weighted kernel cold too: copies with weights of their own, together a quarter of the last-level cache; a conv that uses each weight few times pays for it', async () => {
     // A 3×3 conv 256→256 on a 4×4 image uses each of its 2.25 MiB of weights 16 times (their
     // reads dominate: ResNet-18's last stage, which ran 1.7–2.6× its warm time in a model's
     // profile); a 1×1 conv 128→128 on 64×64 uses each weight 4096 times (compute-bound). Warm,
@@ -187,7 +187,7 @@ describe('latency model', () => {
     const timeOf = (node: string) => times.get(list.kernels.find((k) => k.nodes.includes(node))!.signature)!;
     const late = timeOf('late');
     expect(late.weightBytes).toBe(256 * 256 * 9 * 4);
-    expect(late.coldCopies! * late.weightBytes).toBeGreaterThanOrEqual(lastLevelCache());
+    expect(late.coldCopies! * late.weightBytes).toBeGreaterThanOrEqual(lastLevelCache() / 4);
     expect(late.coldMs!).toBeGreaterThan(1.3 * late.ms);
     const early = timeOf('early');
     expect(early.coldMs!).toBeGreaterThanOrEqual(early.ms);

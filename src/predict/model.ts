@@ -34,6 +34,8 @@ export interface PredictedKernel {
   /** Its time alone with its weights in cache (wall-clock, dispatch included), and with them evicted (timed so for ≥ 32 KiB of weights, else plus its weight bytes at the engine's measured cost per byte). */
   warmMs: number;
   coldMs: number;
+  /** Its constant inputs' bytes. */
+  weightBytes: number;
   /** Its time alone under ORT's profiler (the profiler's own cost included), for comparison with a profile of the model. */
   profiledMs: number;
   /** Whether its time came from the cache (false: sampled by this call). */
@@ -138,7 +140,7 @@ export class LatencyModel {
       // the cost of a byte from memory, by the residency at the model's footprint.
       const coldMs = t.coldMs ?? t.ms + t.weightBytes * o.perWeightByte;
       const ms = t.coldMs !== undefined ? t.coldMs : t.ms + cold * (coldMs - t.ms);
-      return { name: k.name, op: k.op, nodes: k.nodes, ms, warmMs: t.ms, coldMs, profiledMs: t.profiledMs, cached: !fresh.has(k.signature) };
+      return { name: k.name, op: k.op, nodes: k.nodes, ms, warmMs: t.ms, coldMs, weightBytes: t.weightBytes, profiledMs: t.profiledMs, cached: !fresh.has(k.signature) };
     });
     const overheadMs = o.perRun + o.perKernel * kernels.length + o.perByteIn * ex.inputBytes + o.perByteOut * ex.outputBytes;
     let sum = overheadMs;

@@ -35,11 +35,14 @@ export interface KernelTime {
   weightBytes: number;
   /**
    * What it adds with its weights out of cache (ms), for kernels with ≥ 32 KiB of weights: copies
-   * of it each reading weights of its own, together 1.5× the last-level cache where at most 512
-   * copies and 20 ms a run allow, so that each finds its weights evicted by the others', as in a
-   * model, where every other kernel's weights and activations pass through the cache between
-   * two runs of it. Timed interleaved with the warm copies and the baseline. Absent for lighter
-   * kernels (their weights at `overhead.perWeightByte` stand in).
+   * of it each reading weights of its own, together a quarter of the last-level cache where at
+   * most 512 copies and 5 ms a run allow, so that each finds its weights evicted by the others',
+   * as in a model, where every other kernel's weights and activations pass through the cache
+   * between two runs of it. Timed interleaved with the warm copies and the baseline, in the
+   * same budget. A quarter is enough here: on a calibration net's 20 kernels (ResNet-18 w0.35 at
+   * 112 px) Σcold/Σwarm was 1.07–1.11 at 8 MiB, 1.12–1.13 at 16 and 1.08–1.09 at 32, the
+   * sampling 6.6, 7.3 and 9.1 s (3.7 s warm only). Absent for lighter kernels (their weights at
+   * `overhead.perWeightByte` stand in).
    */
   coldMs?: number;
   /** Copies in the cold sample. */
@@ -66,6 +69,8 @@ export interface SampleOptions {
    */
   maxKernels?: number;
   maxBytes?: number;
+  /** Weight bytes the copies of a cold sample hold together (default half the last-level cache; 0: no cold samples). */
+  coldBytes?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -215,9 +220,9 @@ const MAX_COPIES = 16;
 const COPIES_MS = 0.25;
 /** The cold sample: for kernels with this many weight bytes or more, copies with weights of their own adding up to this many last-level caches, at most this many copies and (by a first estimate) ms per run. */
 const COLD_MIN_BYTES = 32 * 2 ** 10;
-const COLD_FOOTPRINT = 1;
+const COLD_FOOTPRINT = 0.25;
 const MAX_COLD_COPIES = 512;
-const COLD_RUN_MS = 20;
+const COLD_RUN_MS = 5;
 
 /**
  * A kernel's wall-clock time as a model sees it: a model with `copies` copies of it (enough for
@@ -245,11 +250,12 @@ async function wallTime(plain: Engine, k: Kernel, o: SampleOptions): Promise<{ m
     }
     const wb = weightBytes(k);
     let coldCopies = 0;
-    if (wb >= COLD_MIN_BYTES) {
-      coldCopies = Math.max(copies, Math.min(MAX_COLD_COPIES, Math.ceil((COLD_FOOTPRINT * lastLevelCache()) / wb), Math.floor(COLD_RUN_MS / Math.max(est, 0.001))));
+    const coldBytes = o.coldBytes ?? COLD_FOOTPRINT * lastLevelCache();
+    if (wb >= COLD_MIN_BYTES && coldBytes > 0) {
+      coldCopies = Math.max(copies, Math.min(MAX_COLD_COPIES, Math.ceil(coldBytes / wb), Math.floor(COLD_RUN_MS / Math.max(est, 0.001))));
       loaded.push(await plain.load({ bytes: batchModel([k], coldCopies, true).bytes }));
     }
-    const [a, b, c] = await interleaved(coldCopies ? [s0, sk, loaded.at(-1)!] : [s0, sk], base.feeds, coldCopies ? (budget * 5) / 4 : budget, 4);
+    const [a, b, c] = await interleaved(coldCopies ? [s0, sk, loaded.at(-1)!] : [s0, sk], base.feeds, budget, 4);
     const m0 = summarize(a!).median;
     const s = summarize(b!);
     // A marginal time within noise of zero (a Flatten takes well under a µs) is kept at 0.1 µs.
