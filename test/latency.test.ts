@@ -132,6 +132,11 @@ describe('latency model', () => {
     expect(flatten.warmMs).toBeLessThan(flatten.profiledMs);
     // Weights read from memory cost time: strictly for a conv with weights.
     expect(p.kernels.some((k) => k.op.endsWith('Conv') && k.coldMs > k.warmMs)).toBe(true);
+    // The classifier (a matrix-vector product) pays its weight bytes at the cost of a byte from memory, in full.
+    const fc = p.kernels.find((k) => k.op === 'Gemm')!;
+    expect(fc.weightBytes).toBe(4 * (1000 * 128 + 1000));
+    expect(fc.ms).toBeCloseTo(Math.max(fc.coldMs, fc.warmMs + fc.weightBytes * lm.overhead.perWeightByte), 9);
+    expect(fc.ms).toBeGreaterThan(fc.warmMs);
   }, 60_000);
 
   it('a chain of 48 small convs + ReLU (µs each): one fused kernel per pair, each covering its two nodes', async () => {
