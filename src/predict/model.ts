@@ -143,9 +143,11 @@ export class LatencyModel {
       // other kernels' weights and activations evict its weights between two of its runs, even
       // at footprints where a plain reduction stays cached. Chosen on the calibration set
       // (bench:predict LEANNET_BENCH_SET=calibration: zoo nets at widths and resolutions the
-      // scored set does not hold): RMSE 9.3% charging cold times in full against 13.7% charging
-      // them by the measured residency; nothing fitted. Lighter kernels: their weight bytes at
-      // the cost of a byte from memory, by the residency at the model's footprint.
+      // scored set does not hold), same samples: RMSE 9.3% charging cold times in full against
+      // 13.7% charging them by the measured residency (8 nets, cold copies holding 1.5× the
+      // LLC); 18.9% against 19.7% (12 nets, a quarter of the LLC, a noisier hour); nothing
+      // fitted. Lighter kernels: their weight bytes at the cost of a byte from memory, by the
+      // residency at the model's footprint.
       const byBytes = t.ms + t.weightBytes * o.perWeightByte;
       // A matrix-vector product (Gemm / MatMul with one row) reads each weight once: its time in
       // a model is its weights' stream from memory. Copies with weights of their own do not show
