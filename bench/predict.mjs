@@ -2,12 +2,18 @@
 // on the zoo networks at two widths and two resolutions, rewritten variants of them, and the
 // shared third-party models, at 1 and 2 threads (ORT, opt all). Each model: predicted (kernels
 // timed alone, cached, plus the engine's overhead) beside its measured median with p10–p90; then
-// per thread count the RMSE of the % error and the share within ±5% and ±10%; and the noise
-// floor: each model measured again after its prediction, the first median scored against the
-// second as if it were a prediction (what a perfect predictor could score on this machine now).
-// Nothing in the predictor is fitted to these models (no correction factor at all).
-// Knobs: LEANNET_BENCH_QUICK=1 (a few models, 1 s each), LEANNET_BENCH_THREADS=1,2,
-// LEANNET_BENCH_SECONDS (measuring budget per model and per re-measure, default 2), LEANNET_CACHE_DIR (reuse a
+// per thread count the RMSE of the % error and the share within ±5% and ±10%.
+// The reference: every model is predicted first, then measured in ROUNDS interleaved rounds (each
+// model TIME / ROUNDS per round, a fresh session each time), its median that of all its runs, so
+// that slow drift of a shared machine spreads over all models instead of landing on one. The
+// noise floor is scored the same way: each round's median against the median of the same model's
+// other rounds, as if it were a prediction (what a perfect predictor could score here now).
+// Nothing in the predictor is fitted to these models (no correction factor at all);
+// LEANNET_BENCH_SET=calibration runs a disjoint set (other widths and resolutions, no variants
+// or shared models) to try a change of the predictor on before scoring it here.
+// Knobs: LEANNET_BENCH_QUICK=1 (a few models, 1.5 s each), LEANNET_BENCH_THREADS=1,2,
+// LEANNET_BENCH_SECONDS (measuring budget per model over all rounds, default 3), LEANNET_BENCH_ROUNDS
+// (default 3), LEANNET_BENCH_ONLY=regex (only the models whose label matches), LEANNET_CACHE_DIR (reuse a
 // cache; by default a fresh one in a temporary folder, so every kernel is timed in this run),
 // LEANNET_BENCH_ALL=1 (also light_densenet121, 557 kernels), LEANNET_BENCH_PROFILE=1 (also ORT's profile of each model, to split the error: (a) kernels
 // timed alone under the profiler against the same kernels in the model's profile, (b) the
@@ -21,7 +27,8 @@ import * as L from '../dist/index.js';
 const QUICK = process.env.LEANNET_BENCH_QUICK === '1';
 const THREADS = (process.env.LEANNET_BENCH_THREADS ?? '1,2').split(',').map(Number);
 const PROFILE = process.env.LEANNET_BENCH_PROFILE === '1';
-const TIME = Number(process.env.LEANNET_BENCH_SECONDS ?? (QUICK ? 1 : 2)) * 1000;
+const TIME = Number(process.env.LEANNET_BENCH_SECONDS ?? (QUICK ? 1.5 : 3)) * 1000;
+const ROUNDS = Number(process.env.LEANNET_BENCH_ROUNDS ?? 3);
 const cacheDir = process.env.LEANNET_CACHE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'leannet-bench-predict-'));
 const shared = path.resolve(import.meta.dirname, '../../shared/models');
 const env = L.environment();
@@ -31,10 +38,16 @@ console.log(`measuring ${TIME / 1000} s per model (median, p10–p90) · latency
 /** [label, () => PreparedModel] */
 const models = [];
 const nets = ['resnet18', 'mobilenet_v2', 'shufflenet_v2'];
+// LEANNET_BENCH_SET=calibration: a disjoint set to try a change of the predictor on (other widths
+// and resolutions than the scored grid's, no variants, no shared models), so that what is scored
+// below is never what a choice was made on.
+const CALIBRATION = process.env.LEANNET_BENCH_SET === 'calibration';
 const grid = QUICK ? [[0.5, 96]] : [[0.5, 96], [0.5, 160], [1, 96], [1, 160]];
-for (const net of nets) for (const [w, r] of grid) models.push([`${net} w${w} ${r}px`, () => L.prepareModel(`zoo:${net}?width=${w}&resolution=${r}`)]);
+// ShuffleNet V2 comes at widths 0.5, 1, 1.5 and 2 only: its calibration points differ by resolution.
+const calibration = (net) => (net === 'shufflenet_v2' ? [[0.5, 112], [0.5, 192], [1, 192], [1.5, 112]] : [[0.35, 112], [0.75, 112], [0.75, 192], [1.25, 128]]);
+for (const net of nets) for (const [w, r] of CALIBRATION ? calibration(net) : grid) models.push([`${net} w${w} ${r}px`, () => L.prepareModel(`zoo:${net}?width=${w}&resolution=${r}`)]);
 
-const variants = QUICK ? [['resnet18', 'prune:ratio=0.5'], ['resnet18', 'dwsep:rank=2']] : [
+const variants = CALIBRATION ? [] : QUICK ? [['resnet18', 'prune:ratio=0.5'], ['resnet18', 'dwsep:rank=2']] : [
   ['resnet18', 'fold-bn'], ['resnet18', 'prune:ratio=0.3'], ['resnet18', 'prune:ratio=0.5'], ['resnet18', 'dwsep:rank=2'], ['resnet18', 'group:g=2'],
   ['mobilenet_v2', 'prune:ratio=0.3'], ['mobilenet_v2', 'prune:ratio=0.5'], ['shufflenet_v2', 'prune:ratio=0.5'],
 ];
@@ -45,7 +58,7 @@ for (const [net, pass] of variants) {
     return L.prepareGraph(g, `${net}+${pass}`);
   }]);
 }
-const files = QUICK ? [['fmnist_resnet.onnx', 32]] : [
+const files = CALIBRATION ? [] : QUICK ? [['fmnist_resnet.onnx', 32]] : [
   ['fmnist_resnet.onnx', 32], ['fmnist_resnet_bn.onnx', 32], ['version-slim-320.onnx', 1], ['version-RFB-320.onnx', 1],
   ['light_squeezenet.onnx', 1], ['light_shufflenet.onnx', 1], ['light_inception_v1.onnx', 1], ['light_resnet50.onnx', 1],
   // DenseNet-121's 557 kernels take 2 minutes to sample per thread count: only when asked.
@@ -64,6 +77,10 @@ function figures(errors) {
   return `${n} models · RMSE ${rmse.toFixed(1)}% · within ±5%: ${within(5)}/${n} (${((100 * within(5)) / n).toFixed(0)}%) · within ±10%: ${within(10)}/${n} (${((100 * within(10)) / n).toFixed(0)}%) · mean error ${(errors.reduce((a, b) => a + b, 0) / n).toFixed(1)}%`;
 }
 
+if (process.env.LEANNET_BENCH_ONLY) {
+  const only = new RegExp(process.env.LEANNET_BENCH_ONLY);
+  models.splice(0, models.length, ...models.filter(([label]) => only.test(label)));
+}
 const summary = [];
 const kernelDump = [];
 for (const threads of THREADS) {
@@ -75,8 +92,14 @@ for (const threads of THREADS) {
   const rows = [];
   const errors = [];
   const errorsP10 = [];
+  const errorsWarmRule = [];
   const repeats = [];
   const profileRows = [];
+  // First every model's prediction (sampling what is new), then the reference: ROUNDS rounds
+  // over all models, each model TIME / ROUNDS per round, so that slow drift of the machine
+  // spreads over every model instead of landing on one; a model's reference is the median of
+  // all its runs.
+  const done = [];
   for (const [label, make] of models) {
     let prepared;
     try {
@@ -91,12 +114,23 @@ for (const threads of THREADS) {
     const th = performance.now();
     await lm.predictPrepared(prepared);
     const hitMs = performance.now() - th;
-    const m = await L.bench(prepared, engine, { warmup: 3, minRuns: 10, budgetMs: TIME });
+    done.push({ label, prepared, p, predictS, hitMs, rounds: [] });
+    process.stderr.write(`  ${label}: predicted ${p.ms.toFixed(3)} ms (${predictS.toFixed(1)} s)\n`);
+  }
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const d of done) d.rounds.push((await L.bench(d.prepared, engine, { warmup: 3, minRuns: 10, budgetMs: TIME / ROUNDS })).times);
+  }
+  for (const { label, prepared, p, predictS, hitMs, rounds } of done) {
+    const m = { stats: L.summarize(rounds.flat()) };
+    // The machine's own noise floor: each round's median scored against the median of the other
+    // rounds' runs, as if it were a prediction (what a perfect predictor could score here now).
+    const roundErrors = rounds.map((t, i) => (L.summarize(t).median / L.summarize(rounds.filter((_, j) => j !== i).flat()).median - 1) * 100);
+    repeats.push(...roundErrors);
     if (PROFILE) {
       // Where the error comes from: each kernel alone (under the profiler, warm and cold; and
       // wall-clock) against ORT's profile of the whole model, and the profiled node sum against
-      // the end-to-end median with the profiler off (the bench above).
-      const pr = await L.profile(prepared, engine, { budgetMs: TIME });
+      // the end-to-end median with the profiler off (the rounds above).
+      const pr = await L.profile(prepared, engine, { budgetMs: TIME / ROUNDS });
       const inModel = new Map(pr.rows.map((r) => [r.name, r.ms]));
       const sum = (f) => p.kernels.reduce((a, k) => a + f(k), 0);
       const E = m.stats.median;
@@ -117,38 +151,40 @@ for (const threads of THREADS) {
         'cold term %': pct(sum((k) => k.ms - k.warmMs)),
       });
       if (process.env.LEANNET_BENCH_PROFILE_JSON) {
-        kernelDump.push({ model: label, threads, e2e: E, nodeTotal: pr.nodeTotal, e2eProfiled: pr.endToEnd.median, coldShare: p.coldShare, footprint: p.footprintBytes, overheadMs: p.overheadMs,
+        kernelDump.push({ model: label, threads, e2e: E, nodeTotal: pr.nodeTotal, e2eProfiled: pr.endToEnd.median, coldShare: p.coldShare, footprint: p.footprintBytes, overheadMs: p.overheadMs, predicted: p.ms,
           kernels: p.kernels.map((k) => ({ name: k.name, op: k.op, inModel: inModel.get(k.name) ?? null, profiledMs: k.profiledMs, warmMs: k.warmMs, coldMs: k.coldMs, ms: k.ms })) });
       }
     }
     const err = (p.ms / m.stats.median - 1) * 100;
     errors.push(err);
+    // The previous rule from the same samples (no cold times: each kernel's weight bytes at the
+    // cost of a byte from memory, by the residency at the model's footprint): a paired
+    // comparison, free of the drift between two runs of this bench.
+    const warmRule = p.overheadMs + p.kernels.reduce((a, k) => a + k.warmMs + p.coldShare * k.weightBytes * o.perWeightByte, 0);
+    errorsWarmRule.push((warmRule / m.stats.median - 1) * 100);
     errorsP10.push((p.ms / m.stats.p10 - 1) * 100);
-    // The machine's own noise floor: the same model measured again after a while, scored as if
-    // the first median were a prediction (what a perfect predictor could score here).
-    const again = await L.bench(prepared, engine, { warmup: 3, minRuns: 10, budgetMs: TIME });
-    repeats.push((m.stats.median / again.stats.median - 1) * 100);
     rows.push({
       model: label,
       'predicted ms': +p.ms.toFixed(3),
       'measured median ms': +m.stats.median.toFixed(3),
       'p10–p90 ms': `${m.stats.p10.toFixed(2)}–${m.stats.p90.toFixed(2)}`,
       'error %': +err.toFixed(1),
-      'remeasured ms': +again.stats.median.toFixed(3),
+      'no cold times %': +errorsWarmRule.at(-1).toFixed(1),
+      'round medians ms': rounds.map((t) => L.summarize(t).median.toFixed(2)).join(' '),
       'vs p10 %': +((p.ms / m.stats.p10 - 1) * 100).toFixed(1),
       kernels: p.kernels.length,
       'timed now': p.sampled,
       'predict s (cold / hit ms)': `${predictS.toFixed(1)} / ${hitMs.toFixed(0)}`,
     });
-    // A line as each model finishes (the table comes at the end of the pass).
     process.stderr.write(`  ${label}: predicted ${p.ms.toFixed(3)} ms, measured ${m.stats.median.toFixed(3)} ms, error ${err.toFixed(1)}%\n`);
   }
   console.table(rows);
   if (PROFILE) console.table(profileRows);
   const line = `${threads} thread${threads > 1 ? 's' : ''}: ${figures(errors)}`;
   summary.push(line, `  (against the measured p10 instead of the median, a reference for a loaded machine: ${figures(errorsP10)})`);
-  summary.push(`  (noise floor: each model's first median against its median measured again later in the run, as if it were a prediction: ${figures(repeats)})`);
-  console.log(summary.slice(-3).join('\n'));
+  summary.push(`  (the same samples without cold times, weights at memory cost by the residency at the footprint, as sampler 3 did: ${figures(errorsWarmRule)})`);
+  summary.push(`  (noise floor: each round's median against the median of the model's other rounds, as if it were a prediction, ${ROUNDS} per model: ${figures(repeats)})`);
+  console.log(summary.slice(-4).join('\n'));
 }
 console.log('\nsummary (target: ≥ 95% of models within ±10% of the measured median)');
 for (const l of summary) console.log(`  ${l}`);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { createEngine, createLatencyModel, Graph, LATENCY_MODEL_VERSION, lastLevelCache, latencyCacheKey, loadOnnx, measureResidency, Node, prepareGraph, prepareModel, Tensor, type EngineInfo, type Machine } from '../src/index.js';
+import { createEngine, createLatencyModel, extractKernels, Graph, LATENCY_MODEL_VERSION, lastLevelCache, latencyCacheKey, loadOnnx, measureResidency, Node, prepareGraph, prepareModel, sampleKernels, Tensor, type EngineInfo, type Machine } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
 import { repoRoot, tempDir } from './helpers/models.js';
 
@@ -132,6 +132,11 @@ describe('latency model', () => {
     expect(flatten.warmMs).toBeLessThan(flatten.profiledMs);
     // Weights read from memory cost time: strictly for a conv with weights.
     expect(p.kernels.some((k) => k.op.endsWith('Conv') && k.coldMs > k.warmMs)).toBe(true);
+    // The classifier (a matrix-vector product) pays its weight bytes at the cost of a byte from memory, in full.
+    const fc = p.kernels.find((k) => k.op === 'Gemm')!;
+    expect(fc.weightBytes).toBe(4 * (1000 * 128 + 1000));
+    expect(fc.ms).toBeCloseTo(Math.max(fc.coldMs, fc.warmMs + fc.weightBytes * lm.overhead.perWeightByte), 9);
+    expect(fc.ms).toBeGreaterThan(fc.warmMs);
   }, 60_000);
 
   it('a chain of 48 small convs + ReLU (µs each): one fused kernel per pair, each covering its two nodes', async () => {
@@ -159,6 +164,39 @@ describe('latency model', () => {
     expect(convs).toHaveLength(48);
     for (const k of convs) expect(k.nodes).toHaveLength(2);
     // How close it comes to the measured median is bench:predict's question, not a test's.
+  }, 60_000);
+
+  it('times a weighted kernel cold too: copies with weights of their own, together a quarter of the last-level cache; a conv that uses each weight few times pays for it', async () => {
+    // A 3×3 conv 256→256 on a 4×4 image uses each of its 2.25 MiB of weights 16 times (their
+    // reads dominate: ResNet-18's last stage, which ran 1.7–2.6× its warm time in a model's
+    // profile); a 1×1 conv 128→128 on 64×64 uses each weight 4096 times (compute-bound). Warm,
+    // cold and the baseline are timed in one interleaved run, so the machine's drift hits all alike.
+    const g = new Graph();
+    g.name = 'two-convs';
+    g.opsets.set('', 13);
+    const conv = (name: string, c: number, hw: number, k: number) => {
+      g.addGraphInput(`${name}_x`);
+      g.value(`${name}_x`).declared = { dtype: 'float32', shape: [1, c, hw, hw] };
+      g.setInitializer(`${name}_w`, Tensor.fromArray('float32', [c, c, k, k], new Float32Array(c * c * k * k).map((_, i) => ((i % 17) - 8) / 100)));
+      const pads = new Map([['pads', { type: 'ints' as const, value: [k >> 1, k >> 1, k >> 1, k >> 1] }]]);
+      g.addNode(new Node('Conv', name, [`${name}_x`, `${name}_w`], [`${name}_y`], pads));
+      g.addGraphOutput(`${name}_y`);
+    };
+    conv('late', 256, 4, 3);
+    conv('early', 128, 64, 1);
+    const prepared = prepareGraph(g, 'two-convs');
+    const engine = await createEngine('ort', { threads: 1 });
+    const plain = await createEngine('ort', { threads: 1, optLevel: 'disabled' });
+    const list = await extractKernels(prepared, engine, plain);
+    const times = await sampleKernels(plain, list.kernels, { budgetMs: 150 });
+    const timeOf = (node: string) => times.get(list.kernels.find((k) => k.nodes.includes(node))!.signature)!;
+    const late = timeOf('late');
+    expect(late.weightBytes).toBe(256 * 256 * 9 * 4);
+    expect(late.coldCopies! * late.weightBytes).toBeGreaterThanOrEqual(lastLevelCache() / 4);
+    expect(late.coldMs!).toBeGreaterThan(1.3 * late.ms);
+    const early = timeOf('early');
+    expect(early.coldMs!).toBeGreaterThanOrEqual(early.ms);
+    expect(early.coldMs!).toBeLessThan(1.3 * early.ms);
   }, 60_000);
 
   it('measures the share of a footprint read from memory: most for twice the last-level cache', async () => {

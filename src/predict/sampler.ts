@@ -33,6 +33,20 @@ export interface KernelTime {
   ms: number;
   /** Its constant inputs' bytes (weights): what it reads from memory when they are not cached. */
   weightBytes: number;
+  /**
+   * What it adds with its weights out of cache (ms), for kernels with ≥ 32 KiB of weights: copies
+   * of it each reading weights of its own, together a quarter of the last-level cache where at
+   * most 512 copies and 5 ms a run allow, so that each finds its weights evicted by the others',
+   * as in a model, where every other kernel's weights and activations pass through the cache
+   * between two runs of it. Timed interleaved with the warm copies and the baseline, in the
+   * same budget. A quarter is enough here: on a calibration net's 20 kernels (ResNet-18 w0.35 at
+   * 112 px) Σcold/Σwarm was 1.07–1.11 at 8 MiB, 1.12–1.13 at 16 and 1.08–1.09 at 32, the
+   * sampling 6.6, 7.3 and 9.1 s (3.7 s warm only). Absent for lighter kernels (their weights at
+   * `overhead.perWeightByte` stand in).
+   */
+  coldMs?: number;
+  /** Copies in the cold sample. */
+  coldCopies?: number;
   /** Its time under ORT's profiler (ms, the profiler's own cost included): to compare with a profile of a model. */
   profiledMs: number;
   /** Copies of the kernel in the timed model, and the p10 / p90 of the marginal time (ms). */
@@ -55,6 +69,8 @@ export interface SampleOptions {
    */
   maxKernels?: number;
   maxBytes?: number;
+  /** Weight bytes the copies of a cold sample hold together (default half the last-level cache; 0: no cold samples). */
+  coldBytes?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -124,7 +140,7 @@ export async function sampleKernels(plain: Engine, kernels: readonly Kernel[], o
  * each kernel `copies` times (copy c > 0 is node `k<i>_<c>`, reading the same inputs; 0: only
  * the inputs' copies, the baseline of a wall-clock sample).
  */
-function batchModel(batch: readonly Kernel[], copies = 1): { bytes: Uint8Array; feeds: Feeds } {
+function batchModel(batch: readonly Kernel[], copies = 1, distinct = false): { bytes: Uint8Array; feeds: Feeds } {
   const g = new Graph();
   g.name = 'leannet-kernel-sample';
   for (const k of batch) for (const [d, v] of k.opsets) g.opsets.set(d, Math.max(v, g.opsets.get(d) ?? 0));
@@ -156,7 +172,15 @@ function batchModel(batch: readonly Kernel[], copies = 1): { bytes: Uint8Array; 
     // where its output reuses the arena. ORT keeps nodes whose outputs nobody reads.
     for (let c = 0; c < copies; c++) {
       const outs = k.outputs.map((out, j) => (out.name ? `k${i}_out${j}${c ? `_${c}` : ''}` : ''));
-      leaves.push(new Node(k.node.opType, c ? `k${i}_${c}` : `k${i}`, ins, outs, k.node.attrs, k.node.domain));
+      // `distinct`: each copy reads weights of its own (the same values under another name), so
+      // that copies do not find each other's weights in cache, as a model's kernels do not.
+      const cins = distinct && c ? ins.map((name, j) => {
+        const x = k.inputs[j];
+        if (!x?.constant || !x.dtype.startsWith('float')) return name;
+        g.setInitializer(`${name}_w${c}`, x.constant);
+        return `${name}_w${c}`;
+      }) : ins;
+      leaves.push(new Node(k.node.opType, c ? `k${i}_${c}` : `k${i}`, cins, outs, k.node.attrs, k.node.domain));
     }
   });
   // The graph needs an output: a one-element Identity of its own input.
@@ -175,7 +199,7 @@ async function sampleBatch(plain: Engine, batch: readonly Kernel[], o: SampleOpt
   const wall = batch.length === 1 ? [await wallTime(plain, batch[0]!, o)] : batch.map(() => null);
   return profiled.map((w, i) => {
     // Several kernels per model (a coarse, faster sample): their profiled times stand in.
-    const x = wall[i] ?? { ms: w.ms, p10: w.p10, p90: w.p90, runs: w.runs, copies: 1 };
+    const x: Omit<KernelTime, 'weightBytes' | 'profiledMs'> = wall[i] ?? { ms: w.ms, p10: w.p10, p90: w.p90, runs: w.runs, copies: 1 };
     return { ...x, weightBytes: weightBytes(batch[i]!), profiledMs: w.ms };
   });
 }
@@ -194,6 +218,11 @@ async function interleaved(sessions: readonly Session[], feeds: Feeds, budgetMs:
 /** Copies in a wall-clock sample at most, and the time they should add up to at least (ms). */
 const MAX_COPIES = 16;
 const COPIES_MS = 0.25;
+/** The cold sample: for kernels with this many weight bytes or more, copies with weights of their own adding up to this many last-level caches, at most this many copies and (by a first estimate) ms per run. */
+const COLD_MIN_BYTES = 32 * 2 ** 10;
+const COLD_FOOTPRINT = 0.25;
+const MAX_COLD_COPIES = 512;
+const COLD_RUN_MS = 5;
 
 /**
  * A kernel's wall-clock time as a model sees it: a model with `copies` copies of it (enough for
@@ -202,7 +231,7 @@ const COPIES_MS = 0.25;
  * (dispatch, the output's allocation from the arena, the kernel's set-up) is in it, and the
  * profiler's cost is not.
  */
-async function wallTime(plain: Engine, k: Kernel, o: SampleOptions): Promise<{ ms: number; p10: number; p90: number; runs: number; copies: number }> {
+async function wallTime(plain: Engine, k: Kernel, o: SampleOptions): Promise<{ ms: number; p10: number; p90: number; runs: number; copies: number; coldMs?: number; coldCopies?: number }> {
   const budget = o.budgetMs ?? 100;
   const base = batchModel([k], 0);
   const loaded: Session[] = [];
@@ -219,12 +248,20 @@ async function wallTime(plain: Engine, k: Kernel, o: SampleOptions): Promise<{ m
       sk = await plain.load({ bytes: batchModel([k], copies).bytes });
       loaded.push(sk);
     }
-    const [a, b] = await interleaved([s0, sk], base.feeds, budget, 4);
+    const wb = weightBytes(k);
+    let coldCopies = 0;
+    const coldBytes = o.coldBytes ?? COLD_FOOTPRINT * lastLevelCache();
+    if (wb >= COLD_MIN_BYTES && coldBytes > 0) {
+      coldCopies = Math.max(copies, Math.min(MAX_COLD_COPIES, Math.ceil(coldBytes / wb), Math.floor(COLD_RUN_MS / Math.max(est, 0.001))));
+      loaded.push(await plain.load({ bytes: batchModel([k], coldCopies, true).bytes }));
+    }
+    const [a, b, c] = await interleaved(coldCopies ? [s0, sk, loaded.at(-1)!] : [s0, sk], base.feeds, budget, 4);
     const m0 = summarize(a!).median;
     const s = summarize(b!);
     // A marginal time within noise of zero (a Flatten takes well under a µs) is kept at 0.1 µs.
-    const per = (t: number) => Math.max(1e-4, (t - m0) / copies);
-    return { ms: per(s.median), p10: per(s.p10), p90: per(s.p90), runs: s.runs, copies };
+    const per = (t: number, n = copies) => Math.max(1e-4, (t - m0) / n);
+    const warm = { ms: per(s.median), p10: per(s.p10), p90: per(s.p90), runs: s.runs, copies };
+    return c ? { ...warm, coldMs: Math.max(warm.ms, per(summarize(c).median, coldCopies)), coldCopies } : warm;
   } finally {
     for (const s of loaded) await s.release();
   }

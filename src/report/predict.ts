@@ -47,7 +47,7 @@ export function predictReport(r: PredictResult, top = 10): string {
     t.toString(),
     p.kernels.length > top ? c.dim(`(top ${top} of ${p.kernels.length} kernels by predicted time)`) : '',
     `predicted ${ms(p.ms)} ms per run (batch ${r.batch}): kernels ${ms(kernelMs)} ms (wall-clock, dispatch included) + engine overhead ${ms(p.overheadMs)} ms; ${p.kernels.length} kernels, ${p.sampled} timed now, the rest from the cache`,
-    c.dim(`one run touches ${bytes(p.footprintBytes)}; at that footprint this machine reads ${pct(p.coldShare, 0)} of it from memory (measured): the share of each kernel's weights charged at memory speed`),
+    c.dim(`one run touches ${bytes(p.footprintBytes)}; at that footprint this machine reads ${pct(p.coldShare, 0)} of it from memory (measured): the share of each light kernel's weights charged at memory speed (kernels with ≥ 32 KiB of weights pay their time timed cold)`),
   ];
   if (r.check) {
     const m = r.check.measured;
