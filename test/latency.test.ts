@@ -193,10 +193,12 @@ describe('latency model', () => {
     const late = timeOf('late');
     expect(late.weightBytes).toBe(256 * 256 * 9 * 4);
     expect(late.coldCopies! * late.weightBytes).toBeGreaterThanOrEqual(lastLevelCache() / 4);
-    expect(late.coldMs!).toBeGreaterThan(1.3 * late.ms);
     const early = timeOf('early');
-    expect(early.coldMs!).toBeGreaterThanOrEqual(early.ms);
-    expect(early.coldMs!).toBeLessThan(1.3 * early.ms);
+    expect(early.weightBytes).toBe(128 * 128 * 4);
+    expect(early.coldCopies).toBeGreaterThanOrEqual(1); // timed cold too (fewer copies: ≤ 5 ms a run)
+    // Seen here: late 1.8–2.0× cold over warm, early about 1.0×; the margins leave room for a loaded machine.
+    expect(late.coldMs!).toBeGreaterThan(1.3 * late.ms);
+    expect(late.coldMs! / late.ms).toBeGreaterThan(early.coldMs! / early.ms);
   }, 60_000);
 
   it('measures the share of a footprint read from memory: most for twice the last-level cache', async () => {
