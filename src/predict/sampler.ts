@@ -69,7 +69,7 @@ export interface SampleOptions {
    */
   maxKernels?: number;
   maxBytes?: number;
-  /** Weight bytes the copies of a cold sample hold together (default half the last-level cache; 0: no cold samples). */
+  /** Weight bytes the copies of a cold sample hold together (default a quarter of the last-level cache; 0: no cold samples). */
   coldBytes?: number;
   onProgress?: (done: number, total: number) => void;
 }
