@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EngineError, Tensor, bench, buildNetwork, compare, createEngine, registerEngine, encodeModel, prepareGraph, prepareModel, profile, readOnnx, verifyModels, NETWORKS, type Engine } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
-import { repoRoot, sharedModel } from './helpers/models.js';
+import { repoRoot, sharedModel, tempDir } from './helpers/models.js';
 import { valueInfo } from './helpers/tiny.js';
 
 let ortEngine: Engine;
@@ -199,9 +199,14 @@ describe('onnxruntime telemetry', () => {
   // binary beside the telemetry code; `CI=true` alone suppresses it). Both runs go without them,
   // so that what is tested is leannet's opt-out, not the CI's.
   const CI_VARS = ['CI', 'TF_BUILD', 'GITHUB_ACTIONS', 'GITLAB_CI', 'CIRCLECI', 'TRAVIS', 'JENKINS_URL', 'CODEBUILD_BUILD_ID', 'BUILDKITE', 'TEAMCITY_VERSION', 'APPVEYOR', 'BITBUCKET_BUILD_NUMBER'];
+  // And neither run may phone home or leave a device id in the user's home: the telemetry's
+  // cache goes to a temporary home, its uploads to a closed local port (it uploads with libcurl,
+  // which takes the proxy variables).
   const env = () => {
-    const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    for (const k of ['ORT_DISABLE_TELEMETRY', ...CI_VARS]) delete e[k];
+    const home = tempDir();
+    const closed = 'http://127.0.0.1:9';
+    const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: home, XDG_CACHE_HOME: home, HTTPS_PROXY: closed, https_proxy: closed, ALL_PROXY: closed, all_proxy: closed };
+    for (const k of ['ORT_DISABLE_TELEMETRY', 'NO_PROXY', 'no_proxy', ...CI_VARS]) delete e[k];
     return e;
   };
   it.runIf(process.platform === 'linux')('leannet opts out: a bench leaves no telemetry log, where the bare runtime leaves one', () => {
