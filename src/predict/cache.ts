@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EngineInfo } from '../engine/index.js';
 import type { Machine } from '../host.js';
-import type { KernelTime, Overhead } from './sampler.js';
+import type { Overhead } from './engine-costs.js';
+import type { KernelTime } from './sampler.js';
 
 /**
  * The version of how kernel times are measured and stored, part of every key: times sampled by

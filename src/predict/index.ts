@@ -3,4 +3,5 @@ export { createLatencyModel, lastLevelCache, LatencyModel, type LatencyModelOpti
 export { cacheSize } from './caches.js';
 export { latencyCacheKey, latencyCacheDir, LATENCY_MODEL_VERSION, type LatencySettings } from './cache.js';
 export { extractKernels, signature, type Kernel, type KernelInput, type KernelList } from './kernels.js';
-export { sampleKernels, measureOverhead, measureResidency, type KernelTime, type Overhead, type SampleOptions } from './sampler.js';
+export { sampleKernels, type KernelTime, type SampleOptions } from './sampler.js';
+export { measureOverhead, measureResidency, type Overhead } from './engine-costs.js';

@@ -22,7 +22,8 @@ import { host } from '../host.js';
 import { latencyCacheDir, latencyCacheKey, readCacheEntry, writeCacheEntry, type CacheEntry } from './cache.js';
 import { lastLevelCache } from './caches.js';
 import { extractKernels, type Kernel, type KernelList } from './kernels.js';
-import { measureOverhead, measureResidency, sampleKernels, type Overhead, type SampleOptions } from './sampler.js';
+import { measureOverhead, measureResidency, type Overhead } from './engine-costs.js';
+import { sampleKernels, type SampleOptions } from './sampler.js';
 
 export interface PredictedKernel {
   /** The kernel (ORT's optimised node) name. */
