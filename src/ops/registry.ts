@@ -140,6 +140,8 @@ export class GraphOps {
     // Sized to the graph at once, up to the length V8 still allocates as a plain array (a write
     // far past the end, or a huge `new Array(n)`, would make it a dictionary); grown by pushes.
     if (this.entries.length === 0) {
+      // Nothing to move yet: entries made from here on sit at current positions.
+      if (this.loose === undefined) this.movedAt = this.graph.version;
       const n = Math.max(p + 1, this.graph.nodes.length);
       if (n <= 65536) this.entries = new Array(n);
     }
