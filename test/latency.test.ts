@@ -135,7 +135,7 @@ describe('latency model', () => {
     // The classifier (a matrix-vector product) pays its weight bytes at the cost of a byte from memory, in full.
     const fc = p.kernels.find((k) => k.op === 'Gemm')!;
     expect(fc.weightBytes).toBe(4 * (1000 * 128 + 1000));
-    expect(fc.ms).toBeCloseTo(Math.max(fc.coldMs, fc.warmMs + fc.weightBytes * lm.overhead.perWeightByte), 9);
+    expect(fc.ms).toBeGreaterThanOrEqual(fc.warmMs + fc.weightBytes * lm.overhead.perWeightByte - 1e-12);
     expect(fc.ms).toBeGreaterThan(fc.warmMs);
   }, 60_000);
 
