@@ -182,6 +182,8 @@ describe('evaluate with kept reference outputs', () => {
     const tampered = await evaluate(candidate, ds, engine, { batchSize: 8, reference, referenceRuns });
     expect(tampered.agreement![0]!.classes!.meanKL).not.toBeCloseTo(ag.meanKL, 6);
     await expect(evaluate(candidate, ds, engine, { batchSize: 4, reference, referenceRuns })).rejects.toThrow(/kept reference outputs are of .* in batches of 8, not of .* in batches of 4/);
+    // …and so is another reference model (its outputs would differ from those kept).
+    await expect(evaluate(candidate, ds, engine, { batchSize: 8, reference: candidate, referenceRuns })).rejects.toThrow(/kept reference outputs are of .*, not of pruned/);
   });
 });
 

@@ -67,17 +67,19 @@ const now = () => performance.now();
  * A reference's outputs, batch by batch, for evaluations that compare many models with one
  * reference over the same dataset (a search scoring its candidates): the first evaluation runs
  * the reference and keeps its outputs, later ones replay them. Bound to the first dataset and
- * run batch it sees; another is refused (its batches would not line up).
+ * run batch it sees, and to its reference model; another is refused (its batches would not line up).
  */
 export class ReferenceRuns {
   outputNames: readonly string[] | undefined;
   readonly outputs: Record<string, HostTensor>[] = [];
-  private bound: { dataset: DatasetLike; runBatch: number } | undefined;
+  private bound: { reference: PreparedModel; dataset: DatasetLike; runBatch: number } | undefined;
 
-  /** Check (or record) that this evaluation runs the same dataset in the same batches. */
-  bind(dataset: DatasetLike, runBatch: number): void {
-    if (!this.bound) this.bound = { dataset, runBatch };
-    else if (this.bound.dataset !== dataset || this.bound.runBatch !== runBatch) {
+  /** Check (or record) that this evaluation compares with the same reference on the same dataset in the same batches. */
+  bind(reference: PreparedModel, dataset: DatasetLike, runBatch: number): void {
+    if (!this.bound) this.bound = { reference, dataset, runBatch };
+    else if (this.bound.reference !== reference) {
+      throw new EngineError(`kept reference outputs are of ${this.bound.reference.label}, not of ${reference.label}`);
+    } else if (this.bound.dataset !== dataset || this.bound.runBatch !== runBatch) {
       throw new EngineError(`kept reference outputs are of ${this.bound.dataset.description} in batches of ${this.bound.runBatch}, not of ${dataset.description} in batches of ${runBatch}`);
     }
   }
@@ -98,7 +100,7 @@ export async function evaluate(model: PreparedModel, dataset: DatasetLike, engin
   if (runPlan === refPlan && refPlan.note) notes.push(refPlan.note);
   const iouThreshold = o.iouThreshold ?? 0.5;
   const kept = o.reference ? o.referenceRuns : undefined;
-  kept?.bind(dataset, runPlan.runBatch);
+  kept?.bind(o.reference!, dataset, runPlan.runBatch);
 
   const session = await engine.load(model.model);
   let refSession: Session | undefined;
