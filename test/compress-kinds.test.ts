@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { costModel, inferShapes, openModel, writeOnnx, type CompressLog } from '../src/index.js';
 import { errorLines, leannet } from './helpers/cli.js';
 import { repoRoot } from './helpers/models.js';
-import { compressFixture, npyFloat32 } from './helpers/npy.js';
+import { compressFixture } from './helpers/npy.js';
 
 const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schemas/compress.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true }).compile(schema);

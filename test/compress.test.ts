@@ -23,8 +23,6 @@ import { compressFixture, npyFloat32 } from './helpers/npy.js';
 const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schemas/compress.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true }).compile(schema);
 
-/** A float32 .npy file by hand (version 1 header padded to 64 bytes, as numpy writes it). */
-
 /** p is dominated by q: q at least as fast and as accurate, better on one. */
 const dominates = (q: FrontPoint, p: FrontPoint) => q.speedup >= p.speedup && q.accuracy >= p.accuracy && (q.speedup > p.speedup || q.accuracy > p.accuracy);
 

@@ -45,6 +45,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
   const mode = o.select ?? 'ratio';
   const maxCut = o.maxCut ?? 0.25;
   if (!(maxCut > 0 && maxCut < 1)) throw new UsageError(`compress: maxCut must be a share in (0, 1), got ${maxCut}`);
+  if (o.criterion !== undefined && o.criterion !== 'energy' && o.criterion !== 'l1') throw new UsageError(`compress: criterion must be energy or l1, got '${String(o.criterion)}'`);
 
   // The exact passes first: they change no output, and the search starts from their result.
   const start = clone(original, bind);

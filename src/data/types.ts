@@ -23,13 +23,14 @@ export interface Batch {
   offset: number;
 }
 
-/** Samples from a file or folder, decoded lazily, batch by batch. */
+/** How `Dataset.batches` reads: from which sample, with what progress callback. */
 export interface BatchOptions {
   onProgress?: (done: number, total: number) => void;
   /** The first sample (default 0). */
   from?: number;
 }
 
+/** Samples from a file or folder, decoded lazily, batch by batch. */
 export interface Dataset {
   /** One line: format, file, how many samples of what, where the labels come from. */
   description: string;

@@ -1,7 +1,6 @@
 /**
- * A graph's opset versions by domain ('' is ai.onnx): a Map that counts its changes, so what
- * depends on the opsets (the ops' resolved definitions, the shapes mark) checks one number
- * instead of looking the version up for every node.
+ * A graph's opset versions by domain ('' is ai.onnx): a Map that counts its changes, so the ops'
+ * cache checks one number instead of looking the ai.onnx version up for every node.
  */
 export class Opsets extends Map<string, number> {
   private changeCount = 0;

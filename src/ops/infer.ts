@@ -82,8 +82,8 @@ export function inferShapes(graph: Graph, options: BindOptions = {}, outer?: Rea
 
 /**
  * What inference reads besides the nodes, initializers and attributes the graph's version
- * counts: the opsets and each graph input's declared type, fields anyone may set directly.
- * Declared types are replaced, not changed in place, so identity tells a new one.
+ * counts: the opsets and each graph input's declared type, fields anyone may set directly: the
+ * declared object, and its dtype and shape too, in case they were changed in place.
  */
 function basisOf(graph: Graph): unknown[] {
   const b: unknown[] = [];
