@@ -46,8 +46,9 @@ describe('bench', () => {
     expect(s.mean).toBeCloseTo(r.times.reduce((a, b) => a + b, 0) / r.times.length, 9);
   });
 
-  it('times the model it is given: 4× the madds (twice the resolution) measures at least twice as slow, batch 4 has 4 images per run in its throughput', async () => {
-    const small = await bench(prepareModel('zoo:mobilenet_v1?width=0.25&resolution=128'), await ort(), { warmup: 3, minRuns: 20, budgetMs: 500 });
+  it('times the model it is given: 16× the madds (4× the resolution) measures at least twice as slow, batch 4 has 4 images per run in its throughput', async () => {
+    // 16× rather than 4×: at 4× the ratio measured 1.85 once on a loaded 2-core VM (the small model's overhead share).
+    const small = await bench(prepareModel('zoo:mobilenet_v1?width=0.25&resolution=64'), await ort(), { warmup: 3, minRuns: 20, budgetMs: 500 });
     const big = await bench(prepareModel('zoo:mobilenet_v1?width=0.25&resolution=256'), await ort(), { warmup: 3, minRuns: 20, budgetMs: 500 });
     expect(big.stats.median / small.stats.median).toBeGreaterThan(2);
     const four = await bench(prepareModel(sharedModel('fmnist_resnet.onnx'), { batch: 4 }), await ort(), { warmup: 3, minRuns: 10, budgetMs: 300 });

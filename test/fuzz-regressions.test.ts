@@ -112,7 +112,11 @@ describe('fuzz regressions: size', () => {
       tBig = Math.min(tBig, cpuMs(() => (result = lint(big))));
     }
     // 4 × the nodes: about 4 × the time when linear, 16 × when quadratic (28 × before the fix).
-    expect(tBig / tSmall).toBeLessThan(10);
+    // A ratio of two runs of milliseconds measured 13.6 once on a loaded VM, so the check is an
+    // absolute CPU bound far from both outcomes: the quadratic copy took 5 s for these 20,000
+    // nodes; linear code takes tens of ms (both printed).
+    console.log(`lint CPU: ${tSmall.toFixed(1)} ms for 5,000 nodes, ${tBig.toFixed(1)} ms for 20,000`);
+    expect(tBig).toBeLessThan(1000);
     // Every Relu moves 4 elements in and 4 out of 160,000: one G4 finding for the whole chain
     // (fuzz seed 2028 mutant 4563: one finding per link held ~100 MB for a 20,000-long chain),
     // which stands for the 19,999 passes after the first.
