@@ -117,5 +117,15 @@ describe('rewrite I/O', () => {
     g.opsets.set('', (g.opset('') ?? 13) + 1);
     inferShapes(g);
     expect(inferenceCount()).toBe(++count);
+    // A clone holds the same opsets and keeps the mark; an opset set on it is a change of its
+    // own (a count of changes per map would match the original's count here: two sets each).
+    const c = g.clone();
+    inferShapes(c);
+    expect(inferenceCount()).toBe(count);
+    c.opsets.set('', c.opset('')! + 1);
+    inferShapes(c);
+    expect(inferenceCount()).toBe(++count);
+    inferShapes(g);
+    expect(inferenceCount()).toBe(count);
   });
 });

@@ -78,8 +78,8 @@ export function measureNode(graph: Graph, node: Node, r: CostRecord, ops: GraphO
   r.memAccess = 0;
   r.memAccessBytes = 0;
   r.elementwise = 0;
-  const opset = ops.opset(node);
-  const def = ops.def(node, opset);
+  const op = ops.resolve(node);
+  const def = op.def;
   if (!def) {
     r.category = 'unknown';
     return;
@@ -97,8 +97,8 @@ export function measureNode(graph: Graph, node: Node, r: CostRecord, ops: GraphO
     if (def.work) {
       const ctx = WORK_CONTEXT;
       ctx.node = node;
-      ctx.opset = opset;
-      ctx.attrs = ops.attrs(node, def, opset);
+      ctx.opset = op.opset;
+      ctx.attrs = ops.parsed(op);
       ctx.inputs = inputs;
       ctx.outputs = outputs;
       work = def.work(ctx);

@@ -238,7 +238,7 @@ export class Graph {
     g.outputList = this.outputList.slice();
     g.initializers = new Map(this.initializers);
     this.values.forEach((v, name) => g.values.set(name, v.copy()));
-    this.opsets.forEach((version, domain) => g.opsets.set(domain, version));
+    g.opsets.copyFrom(this.opsets);
     g.meta = { ...this.meta, metadata: this.meta.metadata.map((m) => ({ ...m })), extra: { ...this.meta.extra }, graphExtra: { ...this.meta.graphExtra } };
     g.notes = this.notes.slice();
     if (this.namesKnownUnique) g.markNamesUnique();

@@ -6,7 +6,7 @@
 import { LeannetError, ShapeInferenceError, nodeContext } from '../errors.js';
 import { isStatic, topoOrder, type DType, type Dim, type Graph, type Node, type Shape, type Tensor, type Value } from '../ir/index.js';
 import { bindInputs, type BindOptions } from './bind.js';
-import { graphOps, type GraphOps } from './registry.js';
+import { graphOps, type GraphOps, type ResolvedOp } from './registry.js';
 import { registerSubgraphInfer } from './subgraph.js';
 import type { InferContext, OpDef, OutputInfo } from './types.js';
 
@@ -82,12 +82,12 @@ export function inferShapes(graph: Graph, options: BindOptions = {}, outer?: Rea
 
 /**
  * What inference reads besides the nodes, initializers and attributes the graph's version
- * counts: the opsets and each graph input's declared type, fields anyone may set directly: the
- * declared object, and its dtype and shape too, in case they were changed in place.
+ * counts: the opsets (their stamp) and each graph input's declared type, fields anyone may set
+ * directly: the declared object, and its dtype and shape too, in case they were changed in place.
  */
 function basisOf(graph: Graph): unknown[] {
   const b: unknown[] = [];
-  graph.opsets.forEach((version, domain) => b.push(domain, version));
+  b.push(graph.opsets.stamp);
   for (const name of graph.inputs) {
     const d = graph.values.get(name)?.declared;
     b.push(d, d?.dtype, d?.shape);
@@ -138,10 +138,9 @@ export function inferNode(graph: Graph, node: Node): 'ok' | 'unknown op' | 'unre
 }
 
 function inferOne(ctx: Context, node: Node, ins: readonly (Value | undefined)[], outValues: readonly (Value | undefined)[]): 'ok' | 'unknown op' | 'unresolved' {
-  const opset = ctx.ops.opset(node);
-  const def = ctx.ops.def(node, opset);
-  if (!def) return 'unknown op';
-  const outs = ctx.run(node, def, opset, ins);
+  const op = ctx.ops.resolve(node);
+  if (op.def === undefined) return 'unknown op';
+  const outs = ctx.run(node, op, ins);
   if (!outs) return 'unresolved';
   for (let i = 0; i < outValues.length; i++) {
     const v = outValues[i];
@@ -169,13 +168,13 @@ class Context implements InferContext<unknown> {
     this.ops = graphOps(graph);
   }
 
-  run(node: Node, def: OpDef<unknown>, opset: number, ins: readonly (Value | undefined)[]): OutputInfo[] | undefined {
+  run(node: Node, op: ResolvedOp, ins: readonly (Value | undefined)[]): OutputInfo[] | undefined {
     this.node = node;
-    this.opset = opset;
+    this.opset = op.opset;
     this.ins = ins;
     try {
-      this.attrs = this.ops.attrs(node, def, opset);
-      const outs = def.infer(this);
+      this.attrs = this.ops.parsed(op);
+      const outs = op.def!.infer(this);
       for (let k = 0; k < outs.length; k++) {
         const shape = outs[k]!.shape;
         if (!shape) continue;
