@@ -64,7 +64,9 @@ export class Graph {
   private epoch = 1;
   /** Bumped by every edit (structure, initializers, attributes): what the shapes mark is checked against. */
   private editCount = 1;
-  private shapes: { at: number; mark: ShapesMark } | undefined;
+  private shapes: ShapesMark | undefined;
+  /** The edit count `shapes` was recorded at. */
+  private shapesAt = 0;
   private indexedAt = 0;
   private usersAt = 0;
   private namesUniqueAt = 0;
@@ -148,12 +150,13 @@ export class Graph {
 
   /** Record what shape inference found at this version (ops' `inferShapes` calls this). */
   markShapes(mark: ShapesMark): void {
-    this.shapes = { at: this.editCount, mark };
+    this.shapes = mark;
+    this.shapesAt = this.editCount;
   }
 
   /** The mark of the last inference when no edit came after it, else undefined. */
   get shapesMark(): ShapesMark | undefined {
-    return this.shapes?.at === this.editCount ? this.shapes.mark : undefined;
+    return this.shapesAt === this.editCount ? this.shapes : undefined;
   }
 
   /** Point input `slot` of `node` at `name` ('' omits an optional input); the list grows with '' to reach the slot. */

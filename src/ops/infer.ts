@@ -86,11 +86,19 @@ export function inferShapes(graph: Graph, options: BindOptions = {}, outer?: Rea
  * directly: the declared object, and its dtype and shape too, in case they were changed in place.
  */
 function basisOf(graph: Graph): unknown[] {
-  const b: unknown[] = [];
-  b.push(graph.opsets.stamp);
-  for (const name of graph.inputs) {
-    const d = graph.values.get(name)?.declared;
-    b.push(d, d?.dtype, d?.shape);
+  // Sized at once and filled by index. Built with for…of and push, it cost analysis about 1.5%
+  // (`bench:analyze-ab`, AB_PART=analyze, seven small and medium models, against 125cf69, the
+  // tree before the architecture step: 1.015 as it was, 1.000 with no basis, 0.997–1.022 in
+  // four runs of this; A/A 1.000).
+  const inputs = graph.inputs;
+  const values = graph.values;
+  const b: unknown[] = new Array(1 + 3 * inputs.length);
+  b[0] = graph.opsets.stamp;
+  for (let i = 0; i < inputs.length; i++) {
+    const d = values.get(inputs[i]!)?.declared;
+    b[1 + 3 * i] = d;
+    b[2 + 3 * i] = d?.dtype;
+    b[3 + 3 * i] = d?.shape;
   }
   return b;
 }
