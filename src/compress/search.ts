@@ -88,11 +88,13 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
   let lastMeasured: Measured = { speedup: 1, lo: 1, hi: 1, pairs: 0, ms: originalMs, originalMs };
 
   /** Keep a measured model as the next step (its change: `p`, and `also` taken with it). */
-  const record = async (step: number, target: number, chosen: Pick<Chosen, 'p' | 'also' | 's' | 'acc' | 'sel'> & { predicted: number | null }, proposals: Prop[], stepStart: number): Promise<boolean> => {
+  const record = async (step: number, target: number, chosen: Kept, proposals: Prop[], stepStart: number): Promise<boolean> => {
     const { p, also, s, acc } = chosen;
     const m = await meter.measure(s.graph);
     const c = costs(s.graph, bind);
-    const corr = chosen.predicted === null ? (pred.update(1 / m.speedup, 1 / m.speedup, c), null) : pred.update(chosen.predicted, 1 / m.speedup, c);
+    const measuredRel = 1 / m.speedup;
+    // A change without a prediction (the uniform start) moves the predictor to what was measured and corrects nothing.
+    const corr = pred.update(chosen.predicted ?? measuredRel, measuredRel, c);
     cur = s;
     selCur = chosen.sel;
     lastMeasured = m;
@@ -103,7 +105,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
       proposals: proposals.map(({ edit: _e, raw: _r, ...q }) => q),
       predictedLatency: metric === 'latency' ? chosen.predicted : null,
       measured: m,
-      correction: corr,
+      correction: chosen.predicted === null ? null : corr,
       madds: c.madds,
       params: c.params,
       accuracy: acc,
@@ -124,8 +126,7 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
     progress({ step: 1, fraction: 0, speedup: 1, accuracy: acc0, what: `uniform start: every group cut by ${o.startRatio}` });
     const s = await cutState(ctx, cur, cuts, true);
     const e = await ctx.evaluate(s.graph);
-    const asProp = (c: (typeof cuts)[number]): Prop => ({ kind: 'prune', group: c.info.id, producer: c.info.producer, from: c.info.size, to: c.width, predicted: 1, meets: false, edit: { cuts: [c], groupings: [] }, raw: 0 });
-    const [head, ...rest] = cuts.map(asProp);
+    const [head, ...rest] = cuts.map((c): Change => ({ kind: 'prune', group: c.info.id, producer: c.info.producer, from: c.info.size, to: c.width }));
     first = 1;
     if (await record(1, goalRel, { p: head!, also: rest, s, acc: e.accuracy, sel: e.selection, predicted: null }, [], stepStart)) {
       reached = true;
@@ -214,6 +215,11 @@ export async function compress(original: Graph, o: CompressOptions): Promise<Com
   };
   return { graph: final.graph, start, log, ...(o.keepGraphs ? { graphs } : {}) };
 }
+
+/** What a kept step changed (a proposal, or a cut of the uniform start, which proposes nothing). */
+type Change = Pick<Prop, 'kind' | 'group' | 'producer' | 'from' | 'to'>;
+/** A model to keep: its changes, its fitted state and scores, and its predicted resource (null: not predicted). */
+type Kept = Pick<Chosen, 's' | 'acc' | 'sel'> & { p: Change; also: readonly Change[]; predicted: number | null };
 
 function fractionDone(rel: number, goal: number): number {
   return Math.max(0, Math.min(1, (1 - rel) / (1 - goal)));
