@@ -6,7 +6,7 @@
  * on the calibration split and scored on the held-out split.
  * // prune(g) = max{ w ∈ round·ℕ, w < width(g): predicted(cut(g, w)) ≤ target }; group(conv) = conv → 2 groups; each fitted and scored
  */
-import { attrInt } from '../ir/index.js';
+import { matchGroup } from '../patterns/index.js';
 import { findDependencies, type GroupInfo } from '../rewrite/index.js';
 import type { Proposal } from './log.js';
 import type { Predictor } from './predictor.js';
@@ -110,10 +110,10 @@ async function groupProposals(ctx: SearchContext, pred: Predictor, cur: State, t
   if (!(ctx.o.kinds ?? ['prune']).includes('group')) return [];
   const out: Prop[] = [];
   for (const n of cur.graph.nodes) {
-    if (n.opType !== 'Conv' || n.domain || cur.convs.has(n.name) || attrInt(n, 'group', 1) !== 1) continue;
-    const w = cur.graph.values.get(n.inputs[1]!);
-    const dims = w?.shape as number[] | undefined;
-    if (!w?.tensor || !dims || dims.length !== 4 || dims[0]! % GROUPS || dims[1]! % GROUPS || dims[1]! / GROUPS < MIN_PER_GROUP || dims[0]! / GROUPS < MIN_PER_GROUP) continue;
+    // The group pass's own match, and at least MIN_PER_GROUP channels per group on both sides.
+    if (cur.convs.has(n.name) || !matchGroup(cur.graph, n, GROUPS)) continue;
+    const dims = cur.graph.values.get(n.inputs[1]!)!.shape as number[];
+    if (dims.length !== 4 || dims[1]! / GROUPS < MIN_PER_GROUP || dims[0]! / GROUPS < MIN_PER_GROUP) continue;
     status(`step ${step}: sizing ${n.name} → ${GROUPS} groups`);
     const groupings = [{ conv: n.name, g: GROUPS }];
     const p = await pred.predict(cur, [], groupings);

@@ -13,7 +13,7 @@ import type { Calibration } from '../../calibrate/index.js';
 import type { RefitTarget } from '../types.js';
 import { groupScores, topChannels, type Criterion } from './criteria.js';
 import { energyScores, type EnergyOptions } from './energy.js';
-import { findDependencies } from './groups.js';
+import { findDependencies, type ChannelGroup } from './groups.js';
 import { refitConsumers, type RefitRecord } from './refit.js';
 import { removeChannels } from './slice.js';
 
@@ -36,7 +36,11 @@ export interface GroupInfo {
 export function prunableGroups(original: Graph, criterion: Criterion = 'l1'): GroupInfo[] {
   return findDependencies(original)
     .groups.filter((g) => g.reasons.length === 0)
-    .map((g) => ({ id: g.id, producer: g.producers[0]!.name, producers: g.producers.map((p) => p.name), size: g.size, scores: groupScores(original, g, criterion) }));
+    .map((g) => groupInfo(g, groupScores(original, g, criterion)));
+}
+
+function groupInfo(g: ChannelGroup, scores: Float64Array): GroupInfo {
+  return { id: g.id, producer: g.producers[0]!.name, producers: g.producers.map((p) => p.name), size: g.size, scores };
 }
 
 /**
@@ -47,7 +51,7 @@ export async function prunableGroupsByEnergy(original: Graph, calibration: Calib
   const deps = findDependencies(original);
   const ok = deps.groups.filter((g) => g.reasons.length === 0);
   const scores = await energyScores(original, deps, ok, calibration, o);
-  return ok.map((g) => ({ id: g.id, producer: g.producers[0]!.name, producers: g.producers.map((p) => p.name), size: g.size, scores: scores.get(g.id)! }));
+  return ok.map((g) => groupInfo(g, scores.get(g.id)!));
 }
 
 /**
