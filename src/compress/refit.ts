@@ -8,7 +8,6 @@
 import type { Graph } from '../ir/index.js';
 import { pruneToWidths } from '../rewrite/index.js';
 import { clone, groupConvs, type SearchContext, type State } from './state.js';
-import { inferShapes } from '../ops/index.js';
 
 export interface FinalModel {
   graph: Graph;
@@ -23,8 +22,7 @@ export async function finalRefit(ctx: SearchContext, start: Graph, cur: State, i
   const calibration = ctx.o.finalCalibration ?? ctx.o.calibration;
   const { alive } = await pruneToWidths(g, ctx.groups, cur.widths, calibration, ctx.bind);
   if (cur.convs.size) {
-    await groupConvs(g, [...cur.convs].map(([conv, n]) => ({ conv, g: n })), alive, calibration);
-    inferShapes(g, ctx.bind);
+    await groupConvs(g, [...cur.convs].map(([conv, n]) => ({ conv, g: n })), alive, calibration, ctx.bind);
   }
   const a = await ctx.evaluate(g);
   if (a.selection > incremental.selection) return { graph: g, fit: 'refit', accuracy: a.accuracy, selection: a.selection };

@@ -89,20 +89,23 @@ export async function cutState(ctx: SearchContext, s: State, cuts: readonly Cut[
   for (const c of cuts) widths.set(c.info.id, c.width);
   const convs = new Map(s.convs);
   if (groupings.length) {
-    await groupConvs(graph, groupings, alive, fit ? ctx.o.calibration : undefined);
-    inferShapes(graph, ctx.bind);
+    await groupConvs(graph, groupings, alive, fit ? ctx.o.calibration : undefined, ctx.bind);
     for (const q of groupings) convs.set(q.conv, q.g);
   }
   return { graph, alive, widths, convs };
 }
 
-/** Split the named convs of `graph` into groups, in the graph's order, each fitted to the original's channels its output carries. */
-export async function groupConvs(graph: Graph, groupings: readonly Grouping[], alive: AliveChannels, calibration: CompressOptions['calibration'] | undefined): Promise<void> {
+/**
+ * Split the named convs of `graph` into groups, in the graph's order, each fitted to the
+ * original's channels its output carries; shapes are inferred again at `bind` after.
+ */
+export async function groupConvs(graph: Graph, groupings: readonly Grouping[], alive: AliveChannels, calibration: CompressOptions['calibration'] | undefined, bind: BindOptions): Promise<void> {
   for (const n of graph.nodes) {
     const q = groupings.find((x) => x.conv === n.name);
     if (q) await groupOneConv(graph, n, q.g, calibration, alive.get(n.outputs[0]!));
   }
   for (const q of groupings) if (!graph.nodes.some((n) => n.name === q.conv)) throw new GraphError(`compress: no conv '${q.conv}' to group`);
+  inferShapes(graph, bind);
 }
 
 /** The key of a set of widths and group convs (the estimate cache's). */
