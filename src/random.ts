@@ -46,3 +46,25 @@ export function uniform(n: number, lo: number, hi: number, rand: () => number): 
   for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * rand();
   return out;
 }
+
+/**
+ * `count` distinct indices of [0, total), ascending, drawn with the seed (all of them when
+ * `count` ≥ `total`). Floyd's algorithm: no array of `total`.
+ */
+export function sampleIndices(total: number, count: number, seed: number): Int32Array {
+  const take = Math.min(count, total);
+  const out = new Int32Array(take);
+  if (take === total) {
+    for (let i = 0; i < total; i++) out[i] = i;
+    return out;
+  }
+  const rand = mulberry32(seed);
+  const set = new Set<number>();
+  for (let j = total - take; j < total; j++) {
+    const t = Math.floor(rand() * (j + 1));
+    set.add(set.has(t) ? j : t);
+  }
+  let i = 0;
+  set.forEach((v) => (out[i++] = v));
+  return out.sort();
+}

@@ -1,6 +1,7 @@
 /** The median interval against exact binomial order statistics (counted with BigInt), and compare's verdict from it. */
 import { describe, expect, it } from 'vitest';
 import { compareOutcome, medianInterval, verdictLine } from '../src/index.js';
+import { sampleIndices } from '../src/random.js';
 
 /** The largest k with P(Bin(n, ½) ≤ k−1) ≤ 2.5%, from exact binomial coefficients. */
 function exactK(n: number): number {
@@ -52,5 +53,22 @@ describe("compare's verdict from the interval of tA/tB", () => {
     expect(verdictLine('A', 'B', ci(0.99, 1.01), 'same')).toBe('no significant difference between A and B: ratio 1.00 (95% interval 0.99–1.01 contains 1)');
     expect(verdictLine('A', 'B', ci(1.002, 1.006), 'same')).toBe('no difference beyond the ±1% noise threshold between A and B: ratio 1.004 (95% interval 1.002–1.006)');
     expect(verdictLine('A', 'B', ci(1.8, 1.9), 'faster')).toBe('B is 1.85× faster than A (1.80–1.90)');
+  });
+});
+
+describe('sampleIndices (the positions calibration fits and energy scores sample)', () => {
+  it('draws distinct ascending indices in range, the same for a seed, every index when asked for as many or more', () => {
+    const a = sampleIndices(1000, 100, 7);
+    expect(a.length).toBe(100);
+    for (let i = 1; i < a.length; i++) expect(a[i]!).toBeGreaterThan(a[i - 1]!);
+    expect(a[0]!).toBeGreaterThanOrEqual(0);
+    expect(a[a.length - 1]!).toBeLessThan(1000);
+    expect(Array.from(sampleIndices(1000, 100, 7))).toEqual(Array.from(a));
+    expect(Array.from(sampleIndices(1000, 100, 8))).not.toEqual(Array.from(a));
+    expect(Array.from(sampleIndices(5, 9, 1))).toEqual([0, 1, 2, 3, 4]);
+    // Uniform: over many seeds, each decile of [0, 1000) gets about a tenth of the draws.
+    const deciles = new Array(10).fill(0);
+    for (let seed = 0; seed < 200; seed++) for (const v of sampleIndices(1000, 50, seed)) deciles[Math.floor(v / 100)]++;
+    for (const d of deciles) expect(Math.abs(d - 1000)).toBeLessThan(150);
   });
 });

@@ -8,7 +8,7 @@ import type { Engine } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { writeOnnx } from '../formats/onnx/index.js';
 import { Graph, Node, Tensor, type Attribute } from '../ir/index.js';
-import { hashSeed, mulberry32 } from '../random.js';
+import { hashSeed, sampleIndices } from '../random.js';
 import type { Activation } from './capture.js';
 import { NormalEquations } from './lstsq.js';
 
@@ -194,23 +194,9 @@ function geometry(o: FitConvOptions, x: Activation, y: Activation): Geometry {
 /** `count` distinct output positions as (image, row, column) triples, seeded (all when fewer). */
 function sampleRows(geo: Geometry, count: number, seed: number): Int32Array {
   const per = geo.oh * geo.ow;
-  const total = geo.n * per;
-  const take = Math.min(count, total);
+  const chosen = sampleIndices(geo.n * per, count, seed);
+  const take = chosen.length;
   const out = new Int32Array(take * 3);
-  const chosen = new Int32Array(take);
-  if (take === total) {
-    for (let i = 0; i < total; i++) chosen[i] = i;
-  } else {
-    // Floyd's algorithm: `take` distinct indices without an array of `total`.
-    const rand = mulberry32(seed);
-    const set = new Set<number>();
-    for (let j = total - take; j < total; j++) {
-      const t = Math.floor(rand() * (j + 1));
-      set.add(set.has(t) ? j : t);
-    }
-    let i = 0;
-    for (const v of [...set].sort((a, b) => a - b)) chosen[i++] = v;
-  }
   for (let i = 0; i < take; i++) {
     const v = chosen[i]!;
     const img = Math.floor(v / per);

@@ -12,7 +12,7 @@ import type { Calibration } from '../../calibrate/index.js';
 import { GraphError } from '../../errors.js';
 import type { Graph, Node } from '../../ir/index.js';
 import { parseConv, windowGeometry } from '../../ops/index.js';
-import { hashSeed, mulberry32 } from '../../random.js';
+import { hashSeed, sampleIndices } from '../../random.js';
 import { floatWeights } from '../weights.js';
 import type { ChannelGroup, Dependencies } from './groups.js';
 
@@ -86,20 +86,8 @@ export function convEnergies(graph: Graph, conv: Node, dims: readonly number[], 
   const [ph, pw] = win.padsBegin as [number, number];
   const k2 = kh * kw;
   // Sampled output positions (seeded; every one when there are fewer).
-  const total = n * oh * ow;
-  const count = Math.min(total, o.positions ?? 4096);
-  const pos = new Int32Array(count);
-  if (count === total) for (let i = 0; i < total; i++) pos[i] = i;
-  else {
-    const rand = mulberry32(hashSeed(o.seed ?? 0, `energy ${conv.name}`));
-    const set = new Set<number>();
-    for (let j = total - count; j < total; j++) {
-      const t = Math.floor(rand() * (j + 1));
-      set.add(set.has(t) ? j : t);
-    }
-    let i = 0;
-    for (const v of set) pos[i++] = v;
-  }
+  const pos = sampleIndices(n * oh * ow, o.positions ?? 4096, hashSeed(o.seed ?? 0, `energy ${conv.name}`));
+  const count = pos.length;
   // Each sampled position's k² input offsets within a channel plane (−1: padding).
   const offsets = new Int32Array(count * k2);
   const images = new Int32Array(count);
