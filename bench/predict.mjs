@@ -8,12 +8,12 @@
 // that slow drift of a shared machine spreads over all models instead of landing on one. The
 // noise floor is scored the same way: each round's median against the median of the same model's
 // other rounds, as if it were a prediction (what a perfect predictor could score here now).
-// The machine's speed: the latency model's speed probe (src/predict/probe.ts) is timed before and
-// after every model's round, and every figure is printed twice more: in probe units (predicted:
-// each kernel's time over the probe's time when it was sampled, summed; measured: each run over
-// the probe around its round), and the speed-corrected prediction in ms (probe units × the
-// median probe during the model's rounds) against the raw measured median; the noise floor too,
-// raw and in probe units. bench:probe measures how well the probe tracks a model's time.
+// The machine's speed: each round runs in blocks of 250 ms with the latency model's speed probe
+// (src/predict/probe.ts) timed between blocks (L.measureProbed), and every figure is printed
+// twice more: in probe units (predicted: each kernel's time over the probe's time when it was
+// sampled, summed; measured: each run over the probe around its block), and the speed-corrected
+// prediction in ms (probe units × the median probe during the model's rounds) against the raw
+// measured median; the noise floor too, raw and in probe units. bench:probe measures how well the probe tracks a model's time.
 // Nothing in the predictor is fitted to these models (no correction factor at all);
 // LEANNET_BENCH_SET=calibration runs a disjoint set (other widths and resolutions, no variants
 // or shared models) to try a change of the predictor on before scoring it here.
@@ -105,7 +105,7 @@ for (const threads of THREADS) {
   const repeatsUnits = [];
   const profileRows = [];
   // First every model's prediction (sampling what is new), then the reference: ROUNDS rounds
-  // over all models, each model TIME / ROUNDS per round, so that slow drift of the machine
+  // over all models, each model TIME / ROUNDS per round (blocks of 250 ms, the probe between), so that slow drift of the machine
   // spreads over every model instead of landing on one; a model's reference is the median of
   // all its runs.
   const done = [];
@@ -123,24 +123,25 @@ for (const threads of THREADS) {
     const th = performance.now();
     await lm.predictPrepared(prepared);
     const hitMs = performance.now() - th;
-    done.push({ label, prepared, p, predictS, hitMs, rounds: [], probes: [] });
+    done.push({ label, prepared, p, predictS, hitMs, rounds: [], unitRounds: [], probes: [] });
     process.stderr.write(`  ${label}: predicted ${p.ms.toFixed(3)} ms (${predictS.toFixed(1)} s)\n`);
   }
   for (let r = 0; r < ROUNDS; r++) {
     for (const d of done) {
-      const before = (await lm.measureProbe()).ms;
-      d.rounds.push((await L.bench(d.prepared, engine, { warmup: 3, minRuns: 10, budgetMs: TIME / ROUNDS })).times);
-      d.probes.push(Math.sqrt(before * (await lm.measureProbe()).ms));
+      // A fresh session each round, run in blocks of 250 ms with the probe around each.
+      const r = await L.measureProbed(lm, d.prepared, { warmup: 3, minRuns: 10, budgetMs: TIME / ROUNDS });
+      d.rounds.push(r.times);
+      d.unitRounds.push(r.units);
+      d.probes.push(...r.probeMs);
     }
   }
-  for (const { label, prepared, p, predictS, hitMs, rounds, probes } of done) {
+  for (const { label, prepared, p, predictS, hitMs, rounds, unitRounds, probes } of done) {
     const m = { stats: L.summarize(rounds.flat()) };
     // The machine's own noise floor: each round's median scored against the median of the other
     // rounds' runs, as if it were a prediction (what a perfect predictor could score here now).
     const roundErrors = rounds.map((t, i) => (L.summarize(t).median / L.summarize(rounds.filter((_, j) => j !== i).flat()).median - 1) * 100);
     repeats.push(...roundErrors);
-    // In probe units: each run over the probe around its round.
-    const unitRounds = rounds.map((t, i) => t.map((x) => x / probes[i]));
+    // In probe units: each run over the probe around its block.
     const units = L.summarize(unitRounds.flat()).median;
     repeatsUnits.push(...unitRounds.map((t, i) => (L.summarize(t).median / L.summarize(unitRounds.filter((_, j) => j !== i).flat()).median - 1) * 100));
     const errUnits = (p.probeUnits / units - 1) * 100;
@@ -192,7 +193,7 @@ for (const threads of THREADS) {
       'error %': +err.toFixed(1),
       'no cold times %': +errorsWarmRule.at(-1).toFixed(1),
       'round medians ms': rounds.map((t) => L.summarize(t).median.toFixed(2)).join(' '),
-      'probe ms (sampled / rounds)': `${p.sampledProbeMs.toFixed(3)} / ${probes.map((x) => x.toFixed(3)).join(' ')}`,
+      'probe ms (sampled / measuring p10–p90)': `${p.sampledProbeMs.toFixed(3)} / ${L.summarize(probes).p10.toFixed(3)}–${L.summarize(probes).p90.toFixed(3)}`,
       'in probe units %': +errUnits.toFixed(1),
       'corrected ms': +corrected.ms.toFixed(3),
       'corrected %': +errorsCorrected.at(-1).toFixed(1),
@@ -210,7 +211,7 @@ for (const threads of THREADS) {
   summary.push(line, `  (against the measured p10 instead of the median, a reference for a loaded machine: ${figures(errorsP10)})`);
   summary.push(`  (the same samples without cold times, weights at memory cost by the residency at the footprint, as sampler 3 did: ${figures(errorsWarmRule)})`);
   summary.push(`  (noise floor: each round's median against the median of the model's other rounds, as if it were a prediction, ${ROUNDS} per model: ${figures(repeats)})`);
-  summary.push(`  in probe units (predicted: Σ kernel ÷ its sampling-time probe; measured: each run ÷ the probe around its round): ${figures(errorsUnits)}`);
+  summary.push(`  in probe units (predicted: Σ kernel ÷ its sampling-time probe; measured: each run ÷ the probe around its 250 ms block): ${figures(errorsUnits)}`);
   summary.push(`  speed-corrected prediction (probe units × the median probe over the model's rounds) against the measured median (ms): ${figures(errorsCorrected)}`);
   summary.push(`  (noise floor in probe units, each round against the model's other rounds: ${figures(repeatsUnits)})`);
   console.log(summary.slice(-7).join('\n'));

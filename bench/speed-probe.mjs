@@ -18,7 +18,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import * as L from '../dist/index.js';
-import { SpeedProbe } from '../dist/predict/probe.js';
 
 const THREADS = Number(process.env.LEANNET_BENCH_THREADS ?? 1);
 const ALONE = Number(process.env.LEANNET_PROBE_ALONE ?? 30) * 1000;
@@ -91,7 +90,7 @@ function statDelta(a, b) {
 }
 
 const engine = await L.createEngine('ort', { threads: THREADS });
-const probes = { conv: await SpeedProbe.create(engine, 'conv'), dw: await SpeedProbe.create(engine, 'dw'), mixed: await SpeedProbe.create(engine, 'mixed'), stream: await SpeedProbe.create(engine, 'stream') };
+const probes = { conv: await L.SpeedProbe.create(engine, 'conv'), dw: await L.SpeedProbe.create(engine, 'dw'), mixed: await L.SpeedProbe.create(engine, 'mixed'), stream: await L.SpeedProbe.create(engine, 'stream') };
 const kinds = ['conv', 'dw', 'mixed', 'stream', 'js'];
 async function measureProbes() {
   return { conv: (await probes.conv.measure()).ms, dw: (await probes.dw.measure()).ms, mixed: (await probes.mixed.measure()).ms, stream: (await probes.stream.measure(30, 5)).ms, js: jsProbe() };

@@ -7,4 +7,4 @@ export { latencyCacheKey, latencyCacheDir, LATENCY_MODEL_VERSION, type LatencySe
 export { extractKernels, signature, type Kernel, type KernelInput, type KernelList } from './kernels.js';
 export { sampleKernels, type KernelTime, type SampleOptions } from './sampler.js';
 export { measureOverhead, measureResidency, type Overhead } from './engine-costs.js';
-export { checkPrediction, type PredictionCheck } from './check.js';
+export { checkPrediction, measureProbed, type PredictionCheck, type ProbedRuns } from './check.js';
