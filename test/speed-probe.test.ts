@@ -98,7 +98,7 @@ describe('speed probe', () => {
     const doc = JSON.parse(r.stdout);
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     const c = doc.check;
-    expect(c.probeMs).toHaveLength(5); // before each of 4 blocks and after the last
+    expect(c.probeMs).toHaveLength(3); // 0.4 s in blocks of 250 ms: 2 blocks, the probe before each and after the last
     expect(c.speed.probeNowMs).toBeCloseTo(summarize(c.probeMs).median, 9);
     expect(c.speed.rawMs).toBe(doc.predicted.ms);
     expect(c.speed.ms).toBeCloseTo(doc.predicted.probeUnits * c.speed.probeNowMs, 9);
