@@ -8,6 +8,12 @@
 // that slow drift of a shared machine spreads over all models instead of landing on one. The
 // noise floor is scored the same way: each round's median against the median of the same model's
 // other rounds, as if it were a prediction (what a perfect predictor could score here now).
+// The machine's speed: each round runs in blocks of 250 ms with the latency model's speed probe
+// (src/predict/probe.ts) timed between blocks (L.measureProbed), and every figure is printed
+// twice more: in probe units (predicted: each kernel's time over the probe's time when it was
+// sampled, summed; measured: each run over the probe around its block), and the speed-corrected
+// prediction in ms (probe units × the median probe during the model's rounds) against the raw
+// measured median; the noise floor too, raw and in probe units. bench:probe measures how well the probe tracks a model's time.
 // Nothing in the predictor is fitted to these models (no correction factor at all);
 // LEANNET_BENCH_SET=calibration runs a disjoint set (other widths and resolutions, no variants
 // or shared models) to try a change of the predictor on before scoring it here.
@@ -94,9 +100,12 @@ for (const threads of THREADS) {
   const errorsP10 = [];
   const errorsWarmRule = [];
   const repeats = [];
+  const errorsUnits = [];
+  const errorsCorrected = [];
+  const repeatsUnits = [];
   const profileRows = [];
   // First every model's prediction (sampling what is new), then the reference: ROUNDS rounds
-  // over all models, each model TIME / ROUNDS per round, so that slow drift of the machine
+  // over all models, each model TIME / ROUNDS per round (blocks of 250 ms, the probe between), so that slow drift of the machine
   // spreads over every model instead of landing on one; a model's reference is the median of
   // all its runs.
   const done = [];
@@ -114,18 +123,31 @@ for (const threads of THREADS) {
     const th = performance.now();
     await lm.predictPrepared(prepared);
     const hitMs = performance.now() - th;
-    done.push({ label, prepared, p, predictS, hitMs, rounds: [] });
+    done.push({ label, prepared, p, predictS, hitMs, rounds: [], unitRounds: [], probes: [] });
     process.stderr.write(`  ${label}: predicted ${p.ms.toFixed(3)} ms (${predictS.toFixed(1)} s)\n`);
   }
   for (let r = 0; r < ROUNDS; r++) {
-    for (const d of done) d.rounds.push((await L.bench(d.prepared, engine, { warmup: 3, minRuns: 10, budgetMs: TIME / ROUNDS })).times);
+    for (const d of done) {
+      // A fresh session each round, run in blocks of 250 ms with the probe around each.
+      const r = await L.measureProbed(lm, d.prepared, { warmup: 3, minRuns: 10, budgetMs: TIME / ROUNDS });
+      d.rounds.push(r.times);
+      d.unitRounds.push(r.units);
+      d.probes.push(...r.probeMs);
+    }
   }
-  for (const { label, prepared, p, predictS, hitMs, rounds } of done) {
+  for (const { label, prepared, p, predictS, hitMs, rounds, unitRounds, probes } of done) {
     const m = { stats: L.summarize(rounds.flat()) };
     // The machine's own noise floor: each round's median scored against the median of the other
     // rounds' runs, as if it were a prediction (what a perfect predictor could score here now).
     const roundErrors = rounds.map((t, i) => (L.summarize(t).median / L.summarize(rounds.filter((_, j) => j !== i).flat()).median - 1) * 100);
     repeats.push(...roundErrors);
+    // In probe units: each run over the probe around its block.
+    const units = L.summarize(unitRounds.flat()).median;
+    repeatsUnits.push(...unitRounds.map((t, i) => (L.summarize(t).median / L.summarize(unitRounds.filter((_, j) => j !== i).flat()).median - 1) * 100));
+    const errUnits = (p.probeUnits / units - 1) * 100;
+    errorsUnits.push(errUnits);
+    const corrected = L.atSpeed(p, L.summarize(probes).median);
+    errorsCorrected.push((corrected.ms / m.stats.median - 1) * 100);
     if (PROFILE) {
       // Where the error comes from: each kernel alone (under the profiler, warm and cold; and
       // wall-clock) against ORT's profile of the whole model, and the profiled node sum against
@@ -171,6 +193,10 @@ for (const threads of THREADS) {
       'error %': +err.toFixed(1),
       'no cold times %': +errorsWarmRule.at(-1).toFixed(1),
       'round medians ms': rounds.map((t) => L.summarize(t).median.toFixed(2)).join(' '),
+      'probe ms (sampled / measuring p10–p90)': `${p.sampledProbeMs.toFixed(3)} / ${L.summarize(probes).p10.toFixed(3)}–${L.summarize(probes).p90.toFixed(3)}`,
+      'in probe units %': +errUnits.toFixed(1),
+      'corrected ms': +corrected.ms.toFixed(3),
+      'corrected %': +errorsCorrected.at(-1).toFixed(1),
       'vs p10 %': +((p.ms / m.stats.p10 - 1) * 100).toFixed(1),
       kernels: p.kernels.length,
       'timed now': p.sampled,
@@ -179,12 +205,16 @@ for (const threads of THREADS) {
     process.stderr.write(`  ${label}: predicted ${p.ms.toFixed(3)} ms, measured ${m.stats.median.toFixed(3)} ms, error ${err.toFixed(1)}%\n`);
   }
   console.table(rows);
+  await lm.release();
   if (PROFILE) console.table(profileRows);
   const line = `${threads} thread${threads > 1 ? 's' : ''}: ${figures(errors)}`;
   summary.push(line, `  (against the measured p10 instead of the median, a reference for a loaded machine: ${figures(errorsP10)})`);
   summary.push(`  (the same samples without cold times, weights at memory cost by the residency at the footprint, as sampler 3 did: ${figures(errorsWarmRule)})`);
   summary.push(`  (noise floor: each round's median against the median of the model's other rounds, as if it were a prediction, ${ROUNDS} per model: ${figures(repeats)})`);
-  console.log(summary.slice(-4).join('\n'));
+  summary.push(`  in probe units (predicted: Σ kernel ÷ its sampling-time probe; measured: each run ÷ the probe around its 250 ms block): ${figures(errorsUnits)}`);
+  summary.push(`  speed-corrected prediction (probe units × the median probe over the model's rounds) against the measured median (ms): ${figures(errorsCorrected)}`);
+  summary.push(`  (noise floor in probe units, each round against the model's other rounds: ${figures(repeatsUnits)})`);
+  console.log(summary.slice(-7).join('\n'));
 }
 console.log('\nsummary (target: ≥ 95% of models within ±10% of the measured median)');
 for (const l of summary) console.log(`  ${l}`);

@@ -24,6 +24,8 @@ export interface Overhead {
   perByteIn: number;
   perByteOut: number;
   perWeightByte: number;
+  /** The speed probe's time (ms) while these were measured (set by the latency model; probe.ts). */
+  probeMs?: number;
 }
 
 /** A chain of `k` Relus on a [1, n] float32 input (n = 16: the kernels take microseconds), or one `op` on [1, n]. */

@@ -23,6 +23,10 @@ import { latencyCacheDir, latencyCacheKey, readCacheEntry, writeCacheEntry, type
 import { extractKernels, type Kernel, type KernelList } from './kernels.js';
 import { measureOverhead, measureResidency, type Overhead } from './engine-costs.js';
 import { sampleKernels, type SampleOptions } from './sampler.js';
+import { SpeedProbe, type ProbeKind, type ProbeTime } from './probe.js';
+
+/** The probe the latency model times its kernels against (bench:probe: the one whose time tracks models' best here). */
+export const LATENCY_PROBE: ProbeKind = 'conv';
 
 export interface PredictedKernel {
   /** The kernel (ORT's optimised node) name. */
@@ -41,6 +45,8 @@ export interface PredictedKernel {
   profiledMs: number;
   /** Whether its time came from the cache (false: sampled by this call). */
   cached: boolean;
+  /** The speed probe's time (ms) when it was sampled (null: sampled without a probe). */
+  probeMs: number | null;
 }
 
 export interface LatencyPrediction {
@@ -56,6 +62,34 @@ export interface LatencyPrediction {
   /** Bytes one run touches (weights and activations), and the share of them this machine reads from memory, run after run (measured at that footprint): the share of the way from warm-cache to cold-cache times of the kernels not timed cold. */
   footprintBytes: number;
   coldShare: number;
+  /**
+   * The prediction in units of the speed probe's time (probe.ts): each kernel's time over the
+   * probe's time when that kernel was sampled, and the overhead over the probe's time when it was
+   * measured, summed; kernels sampled at different times (cache hits from earlier runs) are so
+   * put on one scale. Times the probe now, it is the prediction at the machine's speed now
+   * (`atSpeed`). Null where a time has no probe time (never with sampler 5).
+   */
+  probeUnits: number | null;
+  /** ms ÷ probeUnits: the probe time the raw prediction stands for (its terms' probe times, weighted by their share). */
+  sampledProbeMs: number | null;
+}
+
+/** A prediction at the machine's speed now: the raw one scaled by the probe's time now against its time at sampling. */
+export interface SpeedCorrected {
+  /** The speed-corrected prediction (ms): probeUnits × probeNowMs. */
+  ms: number;
+  /** The raw prediction (ms): kernel times as sampled. */
+  rawMs: number;
+  probeNowMs: number;
+  sampledProbeMs: number;
+  /** probeNowMs ÷ sampledProbeMs: > 1 when the machine is slower now than when the kernels were sampled. */
+  ratio: number;
+}
+
+/** Scale a prediction to the speed the probe measures now (`LatencyModel.measureProbe`); null when it has no probe units. */
+export function atSpeed(p: Pick<LatencyPrediction, 'ms' | 'probeUnits' | 'sampledProbeMs'>, probeNowMs: number): SpeedCorrected | null {
+  if (p.probeUnits === null || p.sampledProbeMs === null || !(probeNowMs > 0)) return null;
+  return { ms: p.probeUnits * probeNowMs, rawMs: p.ms, probeNowMs, sampledProbeMs: p.sampledProbeMs, ratio: probeNowMs / p.sampledProbeMs };
 }
 
 export interface LatencyModelOptions {
@@ -110,7 +144,19 @@ export class LatencyModel {
     private readonly entry: CacheEntry,
     readonly overhead: Overhead,
     private readonly options: LatencyModelOptions,
+    /** The speed probe on the engine, timed around every kernel the sampler times. */
+    readonly probe: SpeedProbe,
   ) {}
+
+  /** The speed probe's time now (median of its runs over `budgetMs`, default 15 ms): pass its `ms` to `atSpeed`. */
+  measureProbe(budgetMs?: number): Promise<ProbeTime> {
+    return this.probe.measure(budgetMs);
+  }
+
+  /** Release the probe's session. */
+  release(): Promise<void> {
+    return this.probe.release();
+  }
 
   /** Predict a Graph's median time per run, its inputs bound as `bind` says (batch 1 by default). */
   async predict(graph: Graph, bind: BindOptions = {}): Promise<LatencyPrediction> {
@@ -160,12 +206,16 @@ export class LatencyModel {
       // it pays its weight bytes at the measured cost of a byte from memory, in full.
       const coldMs = k.gemv ? Math.max(t.coldMs ?? 0, byBytes) : t.coldMs ?? byBytes;
       const ms = t.coldMs !== undefined || k.gemv ? coldMs : t.ms + cold * (coldMs - t.ms);
-      return { name: k.name, op: k.op, nodes: k.nodes, ms, warmMs: t.ms, coldMs, weightBytes: t.weightBytes, profiledMs: t.profiledMs, cached: !fresh.has(k.signature) };
+      return { name: k.name, op: k.op, nodes: k.nodes, ms, warmMs: t.ms, coldMs, weightBytes: t.weightBytes, profiledMs: t.profiledMs, cached: !fresh.has(k.signature), probeMs: t.probeMs ?? null };
     });
     const overheadMs = o.perRun + o.perKernel * kernels.length + o.perByteIn * ex.inputBytes + o.perByteOut * ex.outputBytes;
     let sum = overheadMs;
     for (const k of kernels) sum += k.ms;
-    return { ms: sum, overheadMs, kernels, notRun: ex.notRun, sampled: fresh.size, footprintBytes: ex.footprintBytes, coldShare: cold };
+    // In probe units, each term over the probe's time when it was measured. A kernel's cold part
+    // priced by the overhead's cost per byte is counted with the kernel (one probe per kernel).
+    let units: number | null = o.probeMs ? overheadMs / o.probeMs : null;
+    for (const k of kernels) units = units !== null && k.probeMs ? units + k.ms / k.probeMs : null;
+    return { ms: sum, overheadMs, kernels, notRun: ex.notRun, sampled: fresh.size, footprintBytes: ex.footprintBytes, coldShare: cold, probeUnits: units, sampledProbeMs: units ? sum / units : null };
   }
 
   /** The share of a run's bytes read from memory at this footprint (measured once per quarter octave, cached). */
@@ -184,7 +234,7 @@ export class LatencyModel {
     for (const k of list.kernels) if (!this.entry.kernels[k.signature] && !unsampled.has(k.signature)) unsampled.set(k.signature, k);
     if (!unsampled.size) return;
     this.samplerCalls++;
-    const times = await sampleKernels(this.plain, [...unsampled.values()], { ...this.options.sample, ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}) });
+    const times = await sampleKernels(this.plain, [...unsampled.values()], { ...this.options.sample, probe: this.probe, ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}) });
     const added: CacheEntry['kernels'] = {};
     times.forEach((t, sig) => {
       this.entry.kernels[sig] = t;
@@ -215,11 +265,14 @@ export async function createLatencyModel(engine: Engine, options: LatencyModelOp
   const key = latencyCacheKey(host.machine(), info);
   const dir = latencyCacheDir(options.cacheDir);
   const entry = readCacheEntry(dir, key);
+  const probe = await SpeedProbe.create(engine, LATENCY_PROBE);
   let overhead = entry.overhead;
   if (!overhead) {
+    const before = (await probe.measure()).ms;
     overhead = await measureOverhead(plain);
+    overhead.probeMs = Math.sqrt(before * (await probe.measure()).ms);
     entry.overhead = overhead;
     writeCacheEntry(dir, key, { overhead, kernels: {}, updated: new Date().toISOString() });
   }
-  return new LatencyModel(engine, plain, key, dir, entry, overhead, options);
+  return new LatencyModel(engine, plain, key, dir, entry, overhead, options, probe);
 }

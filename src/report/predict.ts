@@ -1,6 +1,6 @@
 /** `leannet predict`: the predicted time per run, its heaviest kernels, and (with --check) the measured median beside it. */
-import type { EngineInfo, Environment, Stats } from '../engine/index.js';
-import type { LatencyPrediction } from '../predict/index.js';
+import type { EngineInfo, Environment } from '../engine/index.js';
+import type { LatencyPrediction, PredictionCheck } from '../predict/index.js';
 import { bytes, ms, pct } from './format.js';
 import { setupLine } from './measure.js';
 import { c, table } from './style.js';
@@ -13,8 +13,8 @@ export interface PredictResult {
   /** The latency cache entry the kernel times came from. */
   cacheKey: string;
   prediction: LatencyPrediction;
-  /** With --check: the model measured on the engine, and the prediction's error in % of the measured median. */
-  check: { measured: Stats; errorPct: number } | null;
+  /** With --check: the model measured on the engine (in blocks, the speed probe around each), and the prediction's error in % of the measured median, raw and speed-corrected. */
+  check: PredictionCheck | null;
 }
 
 export function predictJson(r: PredictResult) {
@@ -27,10 +27,10 @@ export function predictJson(r: PredictResult) {
     engine: r.engine,
     env: r.env,
     cacheKey: r.cacheKey,
-    predicted: { ms: p.ms, overheadMs: p.overheadMs, kernelMs, kernels: p.kernels.length, sampled: p.sampled, footprintBytes: p.footprintBytes, coldShare: p.coldShare },
+    predicted: { ms: p.ms, overheadMs: p.overheadMs, kernelMs, kernels: p.kernels.length, sampled: p.sampled, footprintBytes: p.footprintBytes, coldShare: p.coldShare, probeUnits: p.probeUnits, sampledProbeMs: p.sampledProbeMs },
     kernels: p.kernels.map((k) => ({ ...k, share: kernelMs > 0 ? k.ms / kernelMs : 0 })),
     notRun: p.notRun,
-    check: r.check,
+    check: r.check && { measured: r.check.measured, errorPct: r.check.errorPct, probeMs: r.check.probeMs, measuredUnits: r.check.measuredUnits, speed: r.check.speed },
   };
 }
 
@@ -51,7 +51,14 @@ export function predictReport(r: PredictResult, top = 10): string {
   ];
   if (r.check) {
     const m = r.check.measured;
-    lines.push(`measured median ${ms(m.median)} ms (p10–p90 ${ms(m.p10)}–${ms(m.p90)}, ${m.runs} runs): prediction error ${r.check.errorPct >= 0 ? '+' : ''}${r.check.errorPct.toFixed(1)}%`);
+    const sign = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
+    lines.push(`measured median ${ms(m.median)} ms (p10–p90 ${ms(m.p10)}–${ms(m.p90)}, ${m.runs} runs): prediction error ${sign(r.check.errorPct)}`);
+    const s = r.check.speed;
+    if (s) {
+      const moved = Math.abs(s.ratio - 1) > 0.05;
+      const line = `speed probe ${ms(s.probeNowMs)} ms now against ${ms(s.sampledProbeMs)} ms when the kernels were timed (× ${s.ratio.toFixed(2)}${moved ? `: the machine runs ${s.ratio > 1 ? 'slower' : 'faster'} now` : ''}): at today's speed ${ms(s.ms)} ms, error ${sign(s.errorPct)}`;
+      lines.push(moved ? c.yellow(line) : line);
+    }
   }
   lines.push(setupLine(r.engine, r.env));
   return lines.filter(Boolean).join('\n');

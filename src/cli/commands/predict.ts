@@ -1,6 +1,6 @@
 /** `leannet predict`: a model's time per run from the latency model (kernels timed alone, cached), and with --check the measured median beside it. */
 import { Command } from 'commander';
-import { bench, createEngine, createLatencyModel, environment, predictJson, predictReport, prepareModel, type PredictResult } from '../../index.js';
+import { checkPrediction, createEngine, createLatencyModel, environment, predictJson, predictReport, prepareModel, type PredictResult } from '../../index.js';
 import { budget, engineOptions, withEngineOptions } from '../engine-options.js';
 import { bindOptions, positiveInt, withShapeOptions } from '../options.js';
 import { print, printJson } from '../output.js';
@@ -10,7 +10,7 @@ export function predictCommand(): Command {
   const cmd = new Command('predict')
     .description("predicted time per run from the kernels ORT runs, each timed alone on this machine and cached (~/.cache/leannet/latency.json)")
     .argument('<model>', '.onnx file or zoo:<network>')
-    .option('--check', 'also measure the model and print predicted vs measured (error in %)')
+    .option('--check', "also measure the model and print predicted vs measured (error in %), raw and corrected for the machine's speed now (a speed probe timed between blocks)")
     .option('--top <n>', 'show the n heaviest kernels', '10');
   withShapeOptions(withEngineOptions(cmd, { time: '3' }));
   cmd.action(async (model: string, opts, self: Command) => {
@@ -21,13 +21,15 @@ export function predictCommand(): Command {
     const prediction = await withProgress(`predict ${prepared.label}`, async (update) => {
       update(0, 'engine overhead');
       const lm = await createLatencyModel(engine, { onProgress: (done, total) => update(total ? done / total : 1, `${done}/${total} kernels timed`) });
-      return { key: lm.key, p: await lm.predictPrepared(prepared) };
+      return { lm, key: lm.key, p: await lm.predictPrepared(prepared) };
     });
     let check: PredictResult['check'] = null;
     if (opts.check) {
-      const m = await withProgress(`bench ${prepared.label}`, (update) => bench(prepared, engine, { ...bud, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.runs} runs`) }));
-      check = { measured: m.stats, errorPct: (prediction.p.ms / m.stats.median - 1) * 100 };
+      check = await withProgress(`bench ${prepared.label}`, (update) =>
+        checkPrediction(prediction.lm, prepared, prediction.p, { ...bud, onProgress: (p) => update(p.elapsedMs / p.budgetMs, `${p.runs} runs`) }),
+      );
     }
+    await prediction.lm.release();
     const r: PredictResult = { model: prepared.label, batch: prepared.batch, engine: engine.info, env: environment(), cacheKey: prediction.key, prediction: prediction.p, check };
     if (opts.json) printJson(predictJson(r));
     else print(predictReport(r, top));
