@@ -156,6 +156,7 @@ export function compressCommand(): Command {
       }),
     );
     await data!.close();
+    await latencyModel?.release();
     const log = r.log;
     log.output = opts.output;
     if (test) {
