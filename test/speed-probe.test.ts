@@ -48,10 +48,12 @@ describe('speed probe', () => {
     const p = await lm.predictPrepared(prepareModel(SPEC));
     await lm.release();
     // Sampled now: every kernel and the overhead carry the probe's time, near the probe's time now.
-    const now = (await SpeedProbe.create(engine)).measure();
+    const probe = await SpeedProbe.create(engine);
+    const now = await probe.measure();
+    await probe.release();
     for (const k of p.kernels) expect(k.probeMs).toBeGreaterThan(0);
     expect(lm.overhead.probeMs).toBeGreaterThan(0);
-    const ratio = p.sampledProbeMs! / (await now).ms;
+    const ratio = p.sampledProbeMs! / now.ms;
     expect(ratio).toBeGreaterThan(0.4);
     expect(ratio).toBeLessThan(2.5);
     expect(p.probeUnits).toBeCloseTo(p.overheadMs / lm.overhead.probeMs! + p.kernels.reduce((a, k) => a + k.ms / k.probeMs!, 0), 9);
