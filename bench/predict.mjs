@@ -8,12 +8,14 @@
 // that slow drift of a shared machine spreads over all models instead of landing on one. The
 // noise floor is scored the same way: each round's median against the median of the same model's
 // other rounds, as if it were a prediction (what a perfect predictor could score here now).
-// The machine's speed: each round runs in blocks of 250 ms with the latency model's speed probe
-// (src/predict/probe.ts) timed between blocks (L.measureProbed), and every figure is printed
-// twice more: in probe units (predicted: each kernel's time over the probe's time when it was
-// sampled, summed; measured: each run over the probe around its block), and the speed-corrected
-// prediction in ms (probe units × the median probe during the model's rounds) against the raw
-// measured median; the noise floor too, raw and in probe units. bench:probe measures how well the probe tracks a model's time.
+// The machine's speed: each round runs in blocks of 250 ms with the latency model's two speed
+// probes (src/predict/probe.ts: a dense and a depthwise conv) timed between blocks
+// (L.measureProbed), and every figure is printed twice more: at each block's speed (each run
+// over the prediction at the probes around its block, L.relativeRuns), and the speed-corrected
+// prediction in ms (probe units × the probes' median times during the model's rounds) against the
+// raw measured median; each beside the single-probe rule (every term over the dense conv probe)
+// computed from the same samples and runs; the noise floor too. bench:probe measures how well a
+// probe tracks a model's time.
 // Nothing in the predictor is fitted to these models (no correction factor at all);
 // LEANNET_BENCH_SET=calibration runs a disjoint set (other widths and resolutions, no variants
 // or shared models) to try a change of the predictor on before scoring it here.
@@ -76,6 +78,16 @@ for (const [f, batch] of files) {
 }
 
 /** RMSE of the % errors, the shares within ±5% and ±10%, and the mean (bias). */
+/** The prediction in units of the dense conv probe alone (sampler 5's rule): every term over that probe's time at sampling. */
+function convUnits(p, o) {
+  return p.overheadMs / o.probes.conv + p.kernels.reduce((a, k) => a + k.ms / k.probes.conv, 0);
+}
+
+/** Each round's median against the median of the other rounds' values, as % errors (the noise floor). */
+function roundsAgainstOthers(rounds) {
+  return rounds.map((t, i) => (L.summarize(t).median / L.summarize(rounds.filter((_, j) => j !== i).flat()).median - 1) * 100);
+}
+
 function figures(errors) {
   const n = errors.length;
   const rmse = Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / n);
@@ -103,6 +115,9 @@ for (const threads of THREADS) {
   const errorsUnits = [];
   const errorsCorrected = [];
   const repeatsUnits = [];
+  const errorsUnitsConv = [];
+  const errorsCorrectedConv = [];
+  const repeatsUnitsConv = [];
   const profileRows = [];
   // First every model's prediction (sampling what is new), then the reference: ROUNDS rounds
   // over all models, each model TIME / ROUNDS per round (blocks of 250 ms, the probe between), so that slow drift of the machine
@@ -123,7 +138,7 @@ for (const threads of THREADS) {
     const th = performance.now();
     await lm.predictPrepared(prepared);
     const hitMs = performance.now() - th;
-    done.push({ label, prepared, p, predictS, hitMs, rounds: [], unitRounds: [], probes: [] });
+    done.push({ label, prepared, p, predictS, hitMs, rounds: [], relRounds: [], convRounds: [], probes: [] });
     process.stderr.write(`  ${label}: predicted ${p.ms.toFixed(3)} ms (${predictS.toFixed(1)} s)\n`);
   }
   for (let r = 0; r < ROUNDS; r++) {
@@ -131,23 +146,27 @@ for (const threads of THREADS) {
       // A fresh session each round, run in blocks of 250 ms with the probe around each.
       const r = await L.measureProbed(lm, d.prepared, { warmup: 3, minRuns: 10, budgetMs: TIME / ROUNDS });
       d.rounds.push(r.times);
-      d.unitRounds.push(r.units);
-      d.probes.push(...r.probeMs);
+      d.relRounds.push(L.relativeRuns(r, d.p));
+      // The same runs against the single-probe rule (sampler 5: every term over the dense conv probe).
+      d.convRounds.push(L.relativeRuns(r, { ms: d.p.ms, probeUnits: { conv: convUnits(d.p, o), dw: 0 } }));
+      d.probes.push(...r.probes);
     }
   }
-  for (const { label, prepared, p, predictS, hitMs, rounds, unitRounds, probes } of done) {
+  for (const { label, prepared, p, predictS, hitMs, rounds, relRounds, convRounds, probes } of done) {
     const m = { stats: L.summarize(rounds.flat()) };
     // The machine's own noise floor: each round's median scored against the median of the other
     // rounds' runs, as if it were a prediction (what a perfect predictor could score here now).
-    const roundErrors = rounds.map((t, i) => (L.summarize(t).median / L.summarize(rounds.filter((_, j) => j !== i).flat()).median - 1) * 100);
-    repeats.push(...roundErrors);
-    // In probe units: each run over the probe around its block.
-    const units = L.summarize(unitRounds.flat()).median;
-    repeatsUnits.push(...unitRounds.map((t, i) => (L.summarize(t).median / L.summarize(unitRounds.filter((_, j) => j !== i).flat()).median - 1) * 100));
-    const errUnits = (p.probeUnits / units - 1) * 100;
+    repeats.push(...roundsAgainstOthers(rounds));
+    // At each block's speed: each run over the prediction at the probes around its block.
+    const errUnits = (1 / L.summarize(relRounds.flat()).median - 1) * 100;
     errorsUnits.push(errUnits);
-    const corrected = L.atSpeed(p, L.summarize(probes).median);
+    repeatsUnits.push(...roundsAgainstOthers(relRounds));
+    const now = L.medianReading(probes);
+    const corrected = L.atSpeed(p, now);
     errorsCorrected.push((corrected.ms / m.stats.median - 1) * 100);
+    errorsUnitsConv.push((1 / L.summarize(convRounds.flat()).median - 1) * 100);
+    repeatsUnitsConv.push(...roundsAgainstOthers(convRounds));
+    errorsCorrectedConv.push(((convUnits(p, o) * now.conv) / m.stats.median - 1) * 100);
     if (PROFILE) {
       // Where the error comes from: each kernel alone (under the profiler, warm and cold; and
       // wall-clock) against ORT's profile of the whole model, and the profiled node sum against
@@ -193,8 +212,10 @@ for (const threads of THREADS) {
       'error %': +err.toFixed(1),
       'no cold times %': +errorsWarmRule.at(-1).toFixed(1),
       'round medians ms': rounds.map((t) => L.summarize(t).median.toFixed(2)).join(' '),
-      'probe ms (sampled / measuring p10–p90)': `${p.sampledProbeMs.toFixed(3)} / ${L.summarize(probes).p10.toFixed(3)}–${L.summarize(probes).p90.toFixed(3)}`,
-      'in probe units %': +errUnits.toFixed(1),
+      'dw-probe share %': +((100 * p.classMs.dw) / p.ms).toFixed(0),
+      'probes now conv/dw p10–p90 ms': `${L.summarize(probes.map((x) => x.conv)).p10.toFixed(3)}–${L.summarize(probes.map((x) => x.conv)).p90.toFixed(3)} / ${L.summarize(probes.map((x) => x.dw)).p10.toFixed(3)}–${L.summarize(probes.map((x) => x.dw)).p90.toFixed(3)}`,
+      'at block speed %': +errUnits.toFixed(1),
+      'one probe %': +errorsUnitsConv.at(-1).toFixed(1),
       'corrected ms': +corrected.ms.toFixed(3),
       'corrected %': +errorsCorrected.at(-1).toFixed(1),
       'vs p10 %': +((p.ms / m.stats.p10 - 1) * 100).toFixed(1),
@@ -211,9 +232,11 @@ for (const threads of THREADS) {
   summary.push(line, `  (against the measured p10 instead of the median, a reference for a loaded machine: ${figures(errorsP10)})`);
   summary.push(`  (the same samples without cold times, weights at memory cost by the residency at the footprint, as sampler 3 did: ${figures(errorsWarmRule)})`);
   summary.push(`  (noise floor: each round's median against the median of the model's other rounds, as if it were a prediction, ${ROUNDS} per model: ${figures(repeats)})`);
-  summary.push(`  in probe units (predicted: Σ kernel ÷ its sampling-time probe; measured: each run ÷ the probe around its 250 ms block): ${figures(errorsUnits)}`);
-  summary.push(`  speed-corrected prediction (probe units × the median probe over the model's rounds) against the measured median (ms): ${figures(errorsCorrected)}`);
-  summary.push(`  (noise floor in probe units, each round against the model's other rounds: ${figures(repeatsUnits)})`);
+  summary.push(`  at each block's speed (each run ÷ the prediction at the probes around its 250 ms block; kernels over their class's probe: dense convs and matrix products ≥ 50 µs the dense conv, the rest the depthwise one): ${figures(errorsUnits)}`);
+  summary.push(`    the same with one probe (every term over the dense conv probe, as sampler 5 did), same samples and runs: ${figures(errorsUnitsConv)}`);
+  summary.push(`  speed-corrected prediction (probe units × the probes' median times over the model's rounds) against the measured median (ms): ${figures(errorsCorrected)}`);
+  summary.push(`    the same with one probe: ${figures(errorsCorrectedConv)}`);
+  summary.push(`  (noise floor at each block's speed, each round against the model's other rounds: ${figures(repeatsUnits)}; with one probe: ${figures(repeatsUnitsConv)})`);
   console.log(summary.slice(-7).join('\n'));
 }
 console.log('\nsummary (target: ≥ 95% of models within ±10% of the measured median)');

@@ -142,5 +142,5 @@ export {
   createLatencyModel, lastLevelCache, cacheSize, LatencyModel, latencyCacheKey, latencyCacheDir, LATENCY_MODEL_VERSION, extractKernels, signature, sampleKernels,
   measureOverhead, measureResidency, type LatencyModelOptions, type LatencyPrediction, type PredictedKernel, type LatencySettings, type Kernel, type KernelInput,
   type KernelList, type KernelTime, type Overhead, type SampleOptions,
-  atSpeed, LATENCY_PROBE, SpeedProbe, probeModel, checkPrediction, measureProbed, type ProbedRuns, type SpeedCorrected, type ProbeKind, type ProbeTime, type PredictionCheck,
+  atSpeed, SpeedProbe, SpeedProbes, probeModel, medianReading, checkPrediction, measureProbed, relativeRuns, type ProbedRuns, type SpeedCorrected, type ProbeKind, type ProbeTime, type ProbeReading, type ProbeClass, type PredictionCheck,
 } from './predict/index.js';

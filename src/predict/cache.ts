@@ -14,11 +14,11 @@ import type { KernelTime } from './sampler.js';
 
 /**
  * The version of how kernel times are measured and stored, part of every key: times sampled by
- * an older sampler (5: the speed probe's time kept with every kernel and the overhead; 4: a cold
- * time per weighted kernel; 3: wall-clock marginal times; 2: profiled times) are never mixed
- * with new ones.
+ * another sampler are never mixed with these (6: two speed probes' times, a dense and a depthwise
+ * conv, kept with every kernel and the overhead; 5: one probe's; 4: a cold time per weighted
+ * kernel; 3: wall-clock marginal times; 2: profiled times).
  */
-export const LATENCY_MODEL_VERSION = 5;
+export const LATENCY_MODEL_VERSION = 6;
 
 /** What a latency measurement depends on besides the kernel itself. */
 export type LatencySettings = Pick<EngineInfo, 'engine' | 'runtime' | 'version' | 'provider' | 'threads' | 'interOpThreads' | 'executionMode' | 'optLevel' | 'spinning'>;

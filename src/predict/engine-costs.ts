@@ -11,6 +11,7 @@ import path from 'node:path';
 import { writeOnnx } from '../formats/onnx/index.js';
 import { nodeTimes, summarize, timeRuns, type Engine, type Feeds } from '../engine/index.js';
 import { Graph, Node, type Attribute } from '../ir/index.js';
+import type { ProbeReading } from './probe.js';
 import { lastLevelCache } from './caches.js';
 
 /**
@@ -24,8 +25,8 @@ export interface Overhead {
   perByteIn: number;
   perByteOut: number;
   perWeightByte: number;
-  /** The speed probe's time (ms) while these were measured (set by the latency model; probe.ts). */
-  probeMs?: number;
+  /** The speed probes' times (ms) while these were measured (set by the latency model; probe.ts). */
+  probes?: ProbeReading;
 }
 
 /** A chain of `k` Relus on a [1, n] float32 input (n = 16: the kernels take microseconds), or one `op` on [1, n]. */

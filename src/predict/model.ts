@@ -23,10 +23,26 @@ import { latencyCacheDir, latencyCacheKey, readCacheEntry, writeCacheEntry, type
 import { extractKernels, type Kernel, type KernelList } from './kernels.js';
 import { measureOverhead, measureResidency, type Overhead } from './engine-costs.js';
 import { sampleKernels, type SampleOptions } from './sampler.js';
-import { SpeedProbe, type ProbeKind, type ProbeTime } from './probe.js';
+import { between, SpeedProbes, type ProbeReading } from './probe.js';
 
-/** The probe the latency model times its kernels against (bench:probe: the one whose time tracks models' best here). */
-export const LATENCY_PROBE: ProbeKind = 'conv';
+/**
+ * Which probe a kernel's time follows when the machine's speed moves (probe.ts): `conv` for a
+ * dense conv or matrix product (one group) of at least DENSE_MS, `dw` for everything else —
+ * depthwise and group convs, element-wise ops, pooling, reorders, and any kernel so short that
+ * its time is mostly ORT's dispatch — and for the engine's overhead.
+ */
+export type ProbeClass = keyof ProbeReading;
+/** Below this warm time (ms) a dense kernel counts as dispatch-bound (a chain of tiny Relus moved more than the depthwise probe). */
+const DENSE_MS = 0.05;
+const DENSE_OPS = new Set(['Conv', 'FusedConv', 'Gemm', 'MatMul', 'FusedMatMul', 'FusedGemm', 'QLinearConv', 'ConvInteger', 'MatMulInteger']);
+
+/** A dense conv or matrix product: one of DENSE_OPS (any domain) with one group. */
+function isDense(k: Kernel): boolean {
+  const op = k.op.slice(k.op.lastIndexOf(':') + 1);
+  if (!DENSE_OPS.has(op)) return false;
+  const g = k.node.attrs.get('group');
+  return !g || g.type !== 'int' || g.value === 1;
+}
 
 export interface PredictedKernel {
   /** The kernel (ORT's optimised node) name. */
@@ -45,8 +61,10 @@ export interface PredictedKernel {
   profiledMs: number;
   /** Whether its time came from the cache (false: sampled by this call). */
   cached: boolean;
-  /** The speed probe's time (ms) when it was sampled (null: sampled without a probe). */
-  probeMs: number | null;
+  /** The probe its time follows when the machine's speed moves. */
+  probe: ProbeClass;
+  /** The speed probes' times (ms) when it was sampled (null: sampled without probes). */
+  probes: ProbeReading | null;
 }
 
 export interface LatencyPrediction {
@@ -63,33 +81,35 @@ export interface LatencyPrediction {
   footprintBytes: number;
   coldShare: number;
   /**
-   * The prediction in units of the speed probe's time (probe.ts): each kernel's time over the
-   * probe's time when that kernel was sampled, and the overhead over the probe's time when it was
-   * measured, summed; kernels sampled at different times (cache hits from earlier runs) are so
-   * put on one scale. Times the probe now, it is the prediction at the machine's speed now
-   * (`atSpeed`). Null where a time has no probe time (never with sampler 5).
+   * The prediction in units of the speed probes' times (probe.ts), per probe class: each kernel's
+   * time over its class's probe time when that kernel was sampled, and the overhead over the
+   * depthwise probe's time when it was measured, summed by class; kernels sampled at different
+   * times (cache hits from earlier runs) are so put on one scale. Times the probes now, it is the
+   * prediction at the machine's speed now (`atSpeed`). Null where a time has no probe times.
    */
-  probeUnits: number | null;
-  /** ms ÷ probeUnits: the probe time the raw prediction stands for (its terms' probe times, weighted by their share). */
-  sampledProbeMs: number | null;
+  probeUnits: ProbeReading | null;
+  /** The raw prediction's ms by probe class (they add up to `ms`). */
+  classMs: ProbeReading;
 }
 
-/** A prediction at the machine's speed now: the raw one scaled by the probe's time now against its time at sampling. */
+/** A prediction at the machine's speed now: each probe class's terms scaled by its probe now against its probe at sampling. */
 export interface SpeedCorrected {
-  /** The speed-corrected prediction (ms): probeUnits × probeNowMs. */
+  /** The speed-corrected prediction (ms): Σ over the two probes of probeUnits × the probe's time now. */
   ms: number;
   /** The raw prediction (ms): kernel times as sampled. */
   rawMs: number;
-  probeNowMs: number;
-  sampledProbeMs: number;
-  /** probeNowMs ÷ sampledProbeMs: > 1 when the machine is slower now than when the kernels were sampled. */
+  /** The probes' times now (ms). */
+  probeNow: ProbeReading;
+  /** ms ÷ rawMs: above 1 when the machine runs slower now than when the kernels were sampled. */
   ratio: number;
 }
 
-/** Scale a prediction to the speed the probe measures now (`LatencyModel.measureProbe`); null when it has no probe units. */
-export function atSpeed(p: Pick<LatencyPrediction, 'ms' | 'probeUnits' | 'sampledProbeMs'>, probeNowMs: number): SpeedCorrected | null {
-  if (p.probeUnits === null || p.sampledProbeMs === null || !(probeNowMs > 0)) return null;
-  return { ms: p.probeUnits * probeNowMs, rawMs: p.ms, probeNowMs, sampledProbeMs: p.sampledProbeMs, ratio: probeNowMs / p.sampledProbeMs };
+/** Scale a prediction to the speed the probes measure now (`LatencyModel.measureProbes`); null when it has no probe units. */
+export function atSpeed(p: Pick<LatencyPrediction, 'ms' | 'probeUnits'>, now: ProbeReading): SpeedCorrected | null {
+  const u = p.probeUnits;
+  if (u === null || !(now.conv > 0) || !(now.dw > 0)) return null;
+  const ms = u.conv * now.conv + u.dw * now.dw;
+  return { ms, rawMs: p.ms, probeNow: now, ratio: ms / p.ms };
 }
 
 export interface LatencyModelOptions {
@@ -102,7 +122,7 @@ export interface LatencyModelOptions {
 
 interface Extracted {
   /** Each kernel, and whether it is a matrix-vector product (see `gemv`). */
-  kernels: (Omit<Kernel, 'node' | 'inputs' | 'outputs' | 'opsets'> & { gemv: boolean })[];
+  kernels: (Omit<Kernel, 'node' | 'inputs' | 'outputs' | 'opsets'> & { gemv: boolean; dense: boolean })[];
   notRun: LatencyPrediction['notRun'];
   inputBytes: number;
   outputBytes: number;
@@ -144,18 +164,18 @@ export class LatencyModel {
     private readonly entry: CacheEntry,
     readonly overhead: Overhead,
     private readonly options: LatencyModelOptions,
-    /** The speed probe on the engine, timed around every kernel the sampler times. */
-    readonly probe: SpeedProbe,
+    /** The speed probes on the engine, timed around every kernel the sampler times. */
+    readonly probes: SpeedProbes,
   ) {}
 
-  /** The speed probe's time now (median of its runs over `budgetMs`, default 15 ms): pass its `ms` to `atSpeed`. */
-  measureProbe(budgetMs?: number): Promise<ProbeTime> {
-    return this.probe.measure(budgetMs);
+  /** The speed probes' times now (each the median of its runs over `budgetMs`, default 15 ms): pass them to `atSpeed`. */
+  measureProbes(budgetMs?: number): Promise<ProbeReading> {
+    return this.probes.measure(budgetMs);
   }
 
-  /** Release the probe's session. */
+  /** Release the probes' sessions. */
   release(): Promise<void> {
-    return this.probe.release();
+    return this.probes.release();
   }
 
   /** Predict a Graph's median time per run, its inputs bound as `bind` says (batch 1 by default). */
@@ -173,7 +193,7 @@ export class LatencyModel {
       this.extractions++;
       await this.sampleMissing(list, fresh);
       ex = {
-        kernels: list.kernels.map((k) => ({ name: k.name, op: k.op, signature: k.signature, nodes: k.nodes, gemv: gemv(k) })),
+        kernels: list.kernels.map((k) => ({ name: k.name, op: k.op, signature: k.signature, nodes: k.nodes, gemv: gemv(k), dense: isDense(k) })),
         notRun: list.accounting.filter((a) => !a.kernel).map((a) => ({ name: a.name, opType: a.opType, status: a.status })),
         inputBytes: list.inputBytes,
         outputBytes: list.outputBytes,
@@ -206,16 +226,23 @@ export class LatencyModel {
       // it pays its weight bytes at the measured cost of a byte from memory, in full.
       const coldMs = k.gemv ? Math.max(t.coldMs ?? 0, byBytes) : t.coldMs ?? byBytes;
       const ms = t.coldMs !== undefined || k.gemv ? coldMs : t.ms + cold * (coldMs - t.ms);
-      return { name: k.name, op: k.op, nodes: k.nodes, ms, warmMs: t.ms, coldMs, weightBytes: t.weightBytes, profiledMs: t.profiledMs, cached: !fresh.has(k.signature), probeMs: t.probeMs ?? null };
+      const probe: ProbeClass = k.dense && t.ms >= DENSE_MS ? 'conv' : 'dw';
+      return { name: k.name, op: k.op, nodes: k.nodes, ms, warmMs: t.ms, coldMs, weightBytes: t.weightBytes, profiledMs: t.profiledMs, cached: !fresh.has(k.signature), probe, probes: t.probes ?? null };
     });
     const overheadMs = o.perRun + o.perKernel * kernels.length + o.perByteIn * ex.inputBytes + o.perByteOut * ex.outputBytes;
     let sum = overheadMs;
     for (const k of kernels) sum += k.ms;
-    // In probe units, each term over the probe's time when it was measured. A kernel's cold part
-    // priced by the overhead's cost per byte is counted with the kernel (one probe per kernel).
-    let units: number | null = o.probeMs ? overheadMs / o.probeMs : null;
-    for (const k of kernels) units = units !== null && k.probeMs ? units + k.ms / k.probeMs : null;
-    return { ms: sum, overheadMs, kernels, notRun: ex.notRun, sampled: fresh.size, footprintBytes: ex.footprintBytes, coldShare: cold, probeUnits: units, sampledProbeMs: units ? sum / units : null };
+    // By probe class, and in probe units: each term over its class's probe time when it was
+    // measured. A kernel's cold part priced by the overhead's cost per byte is counted with the
+    // kernel (one reading per kernel); the overhead (dispatch, copies) follows the depthwise probe.
+    const classMs: ProbeReading = { conv: 0, dw: overheadMs };
+    let units: ProbeReading | null = o.probes ? { conv: 0, dw: overheadMs / o.probes.dw } : null;
+    for (const k of kernels) {
+      classMs[k.probe] += k.ms;
+      if (units !== null && k.probes) units[k.probe] += k.ms / k.probes[k.probe];
+      else units = null;
+    }
+    return { ms: sum, overheadMs, kernels, notRun: ex.notRun, sampled: fresh.size, footprintBytes: ex.footprintBytes, coldShare: cold, probeUnits: units, classMs };
   }
 
   /** The share of a run's bytes read from memory at this footprint (measured once per quarter octave, cached). */
@@ -234,7 +261,7 @@ export class LatencyModel {
     for (const k of list.kernels) if (!this.entry.kernels[k.signature] && !unsampled.has(k.signature)) unsampled.set(k.signature, k);
     if (!unsampled.size) return;
     this.samplerCalls++;
-    const times = await sampleKernels(this.plain, [...unsampled.values()], { ...this.options.sample, probe: this.probe, ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}) });
+    const times = await sampleKernels(this.plain, [...unsampled.values()], { ...this.options.sample, probes: this.probes, ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}) });
     const added: CacheEntry['kernels'] = {};
     times.forEach((t, sig) => {
       this.entry.kernels[sig] = t;
@@ -265,14 +292,14 @@ export async function createLatencyModel(engine: Engine, options: LatencyModelOp
   const key = latencyCacheKey(host.machine(), info);
   const dir = latencyCacheDir(options.cacheDir);
   const entry = readCacheEntry(dir, key);
-  const probe = await SpeedProbe.create(engine, LATENCY_PROBE);
+  const probes = await SpeedProbes.create(engine);
   let overhead = entry.overhead;
   if (!overhead) {
-    const before = (await probe.measure()).ms;
+    const before = await probes.measure();
     overhead = await measureOverhead(plain);
-    overhead.probeMs = Math.sqrt(before * (await probe.measure()).ms);
+    overhead.probes = between(before, await probes.measure());
     entry.overhead = overhead;
     writeCacheEntry(dir, key, { overhead, kernels: {}, updated: new Date().toISOString() });
   }
-  return new LatencyModel(engine, plain, key, dir, entry, overhead, options, probe);
+  return new LatencyModel(engine, plain, key, dir, entry, overhead, options, probes);
 }

@@ -5,9 +5,9 @@
  * frequency): a model's medians in three interleaved rounds differed by up to 1.8×, with our own
  * load ~1. The probe kinds are fixed small ONNX models run on the same engine and threads as the
  * model: `conv` (one 3×3 convolution, 64 → 64 channels on 28×28: compute-bound, as a conv net's
- * heavy kernels are) and `stream` (a ReduceSum over 2× the last-level cache: memory-bound);
- * `npm run bench:probe` measures how well each tracks a model's time. The latency model
- * (model.ts) uses `conv`, the kind chosen there.
+ * heavy kernels are), `dw` (a depthwise 3×3 conv on 256 channels), `mixed` and `stream` (a
+ * ReduceSum over 2× the last-level cache: memory-bound); `npm run bench:probe` measures how well
+ * each tracks a model's time. The latency model (model.ts) times `conv` and `dw` (`SpeedProbes`).
  */
 import { writeOnnx } from '../formats/onnx/index.js';
 import { summarize, timeRuns, type Engine, type Feeds, type Session } from '../engine/index.js';
@@ -98,5 +98,51 @@ export class SpeedProbe {
 
   release(): Promise<void> {
     return this.session.release();
+  }
+}
+
+/**
+ * The latency model's two probes, timed together (ms): a dense 3×3 conv (`conv`) and a depthwise
+ * 3×3 conv (`dw`). This VM's slow phases slow them unequally (over 90 s: p90/p10 1.28 for the
+ * conv, 1.88 for the depthwise conv, 2.41 for a chain of tiny Relus), and models follow the kind
+ * of kernel they are made of: ResNet-18's blocks steadied over the conv (60% → 75% within ±10%),
+ * ShuffleNet V2 w0.5's over the depthwise conv (26% → 62%; 23% over the conv).
+ */
+export interface ProbeReading {
+  conv: number;
+  dw: number;
+}
+
+/** The geometric mean of two readings, probe by probe: the speed around what was timed between them. */
+export function between(a: ProbeReading, b: ProbeReading): ProbeReading {
+  return { conv: Math.sqrt(a.conv * b.conv), dw: Math.sqrt(a.dw * b.dw) };
+}
+
+/** The median of readings, probe by probe. */
+export function medianReading(rs: readonly ProbeReading[]): ProbeReading {
+  return { conv: summarize(rs.map((r) => r.conv)).median, dw: summarize(rs.map((r) => r.dw)).median };
+}
+
+/** Both probes loaded on one engine. */
+export class SpeedProbes {
+  private constructor(
+    private readonly conv: SpeedProbe,
+    private readonly dw: SpeedProbe,
+  ) {}
+
+  static async create(engine: Engine): Promise<SpeedProbes> {
+    const conv = await SpeedProbe.create(engine, 'conv');
+    return new SpeedProbes(conv, await SpeedProbe.create(engine, 'dw'));
+  }
+
+  /** Time both probes (each as `SpeedProbe.measure`). */
+  async measure(budgetMs?: number): Promise<ProbeReading> {
+    const conv = (await this.conv.measure(budgetMs)).ms;
+    return { conv, dw: (await this.dw.measure(budgetMs)).ms };
+  }
+
+  async release(): Promise<void> {
+    await this.conv.release();
+    await this.dw.release();
   }
 }

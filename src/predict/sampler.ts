@@ -22,7 +22,7 @@ import { nodeTimes, summarize, timeRuns, type Engine, type Feeds, type HostTenso
 import { Graph, Node, Tensor, type DType } from '../ir/index.js';
 import { bytesOf, type Kernel } from './kernels.js';
 import { lastLevelCache } from './caches.js';
-import type { ProbeTime } from './probe.js';
+import { between, type ProbeReading } from './probe.js';
 
 export interface KernelTime {
   /**
@@ -56,12 +56,12 @@ export interface KernelTime {
   p90: number;
   runs: number;
   /**
-   * The speed probe's time (ms) while the kernel was sampled: the geometric mean of the probe
-   * timed just before and just after it (probe.ts). A kernel's time divided by it is the kernel's
+   * The speed probes' times (ms) while the kernel was sampled: the geometric mean of the probes
+   * timed just before and just after it (probe.ts). A kernel's time divided by its probe's is its
    * time in probe units, comparable with kernels sampled while the machine ran at another speed.
-   * Absent when sampled without a probe.
+   * Absent when sampled without probes.
    */
-  probeMs?: number;
+  probes?: ProbeReading;
 }
 
 export interface SampleOptions {
@@ -79,8 +79,8 @@ export interface SampleOptions {
   maxBytes?: number;
   /** Weight bytes the copies of a cold sample hold together (default a quarter of the last-level cache; 0: no cold samples). */
   coldBytes?: number;
-  /** The speed probe, timed around every sampling model (its time is kept in `KernelTime.probeMs`). */
-  probe?: { measure(): Promise<ProbeTime> };
+  /** The speed probes, timed around every sampling model (their times are kept in `KernelTime.probes`). */
+  probes?: { measure(): Promise<ProbeReading> };
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -123,13 +123,13 @@ export async function sampleKernels(plain: Engine, kernels: readonly Kernel[], o
   let done = 0;
   o.onProgress?.(0, kernels.length);
   // The probe just after one batch is the probe just before the next.
-  let before = o.probe ? (await o.probe.measure()).ms : undefined;
+  let before = o.probes ? await o.probes.measure() : undefined;
   for (const batch of batches) {
     const times = await sampleBatch(plain, batch, o);
-    const after = o.probe ? (await o.probe.measure()).ms : undefined;
-    const probeMs = before !== undefined && after !== undefined ? Math.sqrt(before * after) : undefined;
+    const after = o.probes ? await o.probes.measure() : undefined;
+    const probes = before !== undefined && after !== undefined ? between(before, after) : undefined;
     before = after;
-    batch.forEach((k, i) => result.set(k.signature, probeMs !== undefined ? { ...times[i]!, probeMs } : times[i]!));
+    batch.forEach((k, i) => result.set(k.signature, probes !== undefined ? { ...times[i]!, probes } : times[i]!));
     done += batch.length;
     o.onProgress?.(done, kernels.length);
   }

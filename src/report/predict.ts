@@ -27,10 +27,10 @@ export function predictJson(r: PredictResult) {
     engine: r.engine,
     env: r.env,
     cacheKey: r.cacheKey,
-    predicted: { ms: p.ms, overheadMs: p.overheadMs, kernelMs, kernels: p.kernels.length, sampled: p.sampled, footprintBytes: p.footprintBytes, coldShare: p.coldShare, probeUnits: p.probeUnits, sampledProbeMs: p.sampledProbeMs },
+    predicted: { ms: p.ms, overheadMs: p.overheadMs, kernelMs, kernels: p.kernels.length, sampled: p.sampled, footprintBytes: p.footprintBytes, coldShare: p.coldShare, probeUnits: p.probeUnits, classMs: p.classMs },
     kernels: p.kernels.map((k) => ({ ...k, share: kernelMs > 0 ? k.ms / kernelMs : 0 })),
     notRun: p.notRun,
-    check: r.check && { measured: r.check.measured, errorPct: r.check.errorPct, probeMs: r.check.probeMs, measuredUnits: r.check.measuredUnits, speed: r.check.speed },
+    check: r.check && { measured: r.check.measured, errorPct: r.check.errorPct, probes: r.check.probes, relative: r.check.relative, speed: r.check.speed },
   };
 }
 
@@ -56,7 +56,7 @@ export function predictReport(r: PredictResult, top = 10): string {
     const s = r.check.speed;
     if (s) {
       const moved = Math.abs(s.ratio - 1) > 0.05;
-      const line = `speed probe ${ms(s.probeNowMs)} ms now against ${ms(s.sampledProbeMs)} ms when the kernels were timed (× ${s.ratio.toFixed(2)}${moved ? `: the machine runs ${s.ratio > 1 ? 'slower' : 'faster'} now` : ''}): at today's speed ${ms(s.ms)} ms, error ${sign(s.errorPct)}`;
+      const line = `speed probes now ${ms(s.probeNow.conv)} ms (dense conv) and ${ms(s.probeNow.dw)} ms (depthwise): at the speed of the measurement the prediction is ${ms(s.ms)} ms (× ${s.ratio.toFixed(2)} the raw one${moved ? `: the machine runs ${s.ratio > 1 ? 'slower' : 'faster'} now than when the kernels were timed` : ''}), error ${sign(s.errorPct)}`;
       lines.push(moved ? c.yellow(line) : line);
     }
   }
