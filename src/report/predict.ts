@@ -13,7 +13,7 @@ export interface PredictResult {
   /** The latency cache entry the kernel times came from. */
   cacheKey: string;
   prediction: LatencyPrediction;
-  /** With --check: the model measured on the engine (in blocks, the speed probe around each), and the prediction's error in % of the measured median, raw and speed-corrected. */
+  /** With --check: the model measured on the engine (in blocks, the speed probes around each), and the prediction's error in % of the measured median, raw and speed-corrected. */
   check: PredictionCheck | null;
 }
 

@@ -10,7 +10,7 @@ export function predictCommand(): Command {
   const cmd = new Command('predict')
     .description("predicted time per run from the kernels ORT runs, each timed alone on this machine and cached (~/.cache/leannet/latency.json)")
     .argument('<model>', '.onnx file or zoo:<network>')
-    .option('--check', "also measure the model and print predicted vs measured (error in %), raw and corrected for the machine's speed now (a speed probe timed between blocks)")
+    .option('--check', "also measure the model and print predicted vs measured (error in %), raw and corrected for the machine's speed now (speed probes timed between blocks)")
     .option('--top <n>', 'show the n heaviest kernels', '10');
   withShapeOptions(withEngineOptions(cmd, { time: '3' }));
   cmd.action(async (model: string, opts, self: Command) => {
