@@ -5,14 +5,19 @@
  */
 import type { Graph } from '../ir/index.js';
 import type { BindOptions } from '../ops/index.js';
-import type { LatencyModel } from '../predict/index.js';
+import { atSpeed, type LatencyModel } from '../predict/index.js';
 import type { LatencyEstimator } from './estimator.js';
 
 export function predictedLatency(model: LatencyModel, batch: number, bind: BindOptions = {}): LatencyEstimator {
   return {
-    description: `latency model (kernels timed alone on this machine, cached), batch ${batch}, corrected each step by the measured speed-up`,
+    description: `latency model (kernels timed alone on this machine, cached), batch ${batch}, at one machine speed (the speed probes), corrected each step by the measured speed-up`,
     async estimate(graph: Graph): Promise<number> {
-      return (await model.predict(graph, { ...bind, batch })).ms;
+      const p = await model.predict(graph, { ...bind, batch });
+      // Every candidate at one machine speed (the probes' when the engine's overhead was
+      // measured): candidates share most kernels with the model, but new widths' kernels are
+      // sampled later, perhaps while the machine ran at another speed.
+      const ref = model.overhead.probes;
+      return (ref && atSpeed(p, ref)?.ms) ?? p.ms;
     },
   };
 }
