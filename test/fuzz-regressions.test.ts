@@ -204,7 +204,10 @@ describe('fuzz regressions: size', () => {
     expect(blocks[0]!.branches[0]!.slice(0, 2).map((n) => n.name)).toEqual(['a', 'a1']);
     expect(blocks[0]!.branches[1]!.map((n) => n.name)).toEqual(['b']);
     expect(blocks[0]!.nodes).toHaveLength(8002);
-    // 8 × the nodes: about 8 × the time when linear, 64 × when quadratic.
-    expect(tBig / tSmall).toBeLessThan(24);
+    // An absolute CPU bound far from both outcomes (a ratio of two runs of milliseconds measured
+    // 31.9 against a limit of 24 once on this loaded VM): linear code takes a few ms for 8,000
+    // nodes here; the quadratic version took 471 s on 20,000 (about 75 s on 8,000).
+    console.log(`fork/join CPU: ${tSmall.toFixed(1)} ms for 1,000 nodes, ${tBig.toFixed(1)} ms for 8,000`);
+    expect(tBig).toBeLessThan(1000);
   }, 60_000);
 });
