@@ -196,8 +196,8 @@ describe('latency model', () => {
     const early = timeOf('early');
     expect(early.weightBytes).toBe(128 * 128 * 4);
     expect(early.coldCopies).toBeGreaterThanOrEqual(1); // timed cold too (fewer copies: ≤ 5 ms a run)
-    // Seen here: late 1.8–2.0× cold over warm, early about 1.0×; once, in a CI run, 1.23× (this
-    // VM's slow state slows the warm copies more): the bound leaves room for that.
+    // Seen here: late 1.8–2.0× cold over warm, early about 1.0×; once, in a CI run, 1.23×: the
+    // bound leaves room for that.
     expect(late.coldMs!).toBeGreaterThan(1.1 * late.ms);
     expect(late.coldMs! / late.ms).toBeGreaterThan(early.coldMs! / early.ms);
   }, 60_000);
