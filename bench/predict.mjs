@@ -23,6 +23,7 @@
 // LEANNET_BENCH_SECONDS (measuring budget per model over all rounds, default 3), LEANNET_BENCH_ROUNDS
 // (default 3), LEANNET_BENCH_ONLY=regex (only the models whose label matches), LEANNET_CACHE_DIR (reuse a
 // cache; by default a fresh one in a temporary folder, so every kernel is timed in this run),
+// LEANNET_BENCH_DUMP=file (every prediction and probed run as JSON, to score another rule offline),
 // LEANNET_BENCH_ALL=1 (also light_densenet121, 557 kernels), LEANNET_BENCH_PROFILE=1 (also ORT's profile of each model, to split the error: (a) kernels
 // timed alone under the profiler against the same kernels in the model's profile, (b) the
 // profiled node sum against the end-to-end median with the profiler off, (c) the overhead term;
@@ -101,6 +102,11 @@ if (process.env.LEANNET_BENCH_ONLY) {
 }
 const summary = [];
 const kernelDump = [];
+// LEANNET_BENCH_DUMP=file: every model's prediction (kernels with their probe class and the probes
+// at sampling) and its probed runs (times, blocks, the probes between), to score another class
+// rule on the same samples and runs.
+const DUMP = process.env.LEANNET_BENCH_DUMP;
+const dump = [];
 for (const threads of THREADS) {
   const engine = await L.createEngine('ort', { threads });
   const t0 = performance.now();
@@ -138,7 +144,7 @@ for (const threads of THREADS) {
     const th = performance.now();
     await lm.predictPrepared(prepared);
     const hitMs = performance.now() - th;
-    done.push({ label, prepared, p, predictS, hitMs, rounds: [], relRounds: [], convRounds: [], probes: [] });
+    done.push({ label, prepared, p, predictS, hitMs, rounds: [], relRounds: [], convRounds: [], probes: [], probed: [] });
     process.stderr.write(`  ${label}: predicted ${p.ms.toFixed(3)} ms (${predictS.toFixed(1)} s)\n`);
   }
   for (let r = 0; r < ROUNDS; r++) {
@@ -150,6 +156,13 @@ for (const threads of THREADS) {
       // The same runs against the single-probe rule (sampler 5: every term over the dense conv probe).
       d.convRounds.push(L.relativeRuns(r, { ms: d.p.ms, probeUnits: { conv: convUnits(d.p, o), dw: 0 } }));
       d.probes.push(...r.probes);
+      d.probed.push(r);
+    }
+  }
+  if (DUMP) {
+    for (const d of done) {
+      dump.push({ model: d.label, threads, overhead: o, ms: d.p.ms, overheadMs: d.p.overheadMs, residency: d.p.residency, coldShare: d.p.coldShare, footprintBytes: d.p.footprintBytes,
+        kernels: d.p.kernels.map((k) => ({ op: k.op, ms: k.ms, warmMs: k.warmMs, coldMs: k.coldMs, coldTimed: k.coldTimed, weightBytes: k.weightBytes, probe: k.probe, probes: k.probes })), rounds: d.probed });
     }
   }
   for (const { label, prepared, p, predictS, hitMs, rounds, relRounds, convRounds, probes } of done) {
@@ -201,7 +214,7 @@ for (const threads of THREADS) {
     // The previous rule from the same samples (no cold times: each kernel's weight bytes at the
     // cost of a byte from memory, by the residency at the model's footprint): a paired
     // comparison, free of the drift between two runs of this bench.
-    const warmRule = p.overheadMs + p.kernels.reduce((a, k) => a + k.warmMs + p.coldShare * k.weightBytes * o.perWeightByte, 0);
+    const warmRule = p.overheadMs + p.kernels.reduce((a, k) => a + k.warmMs + p.residency * k.weightBytes * o.perWeightByte, 0);
     errorsWarmRule.push((warmRule / m.stats.median - 1) * 100);
     errorsP10.push((p.ms / m.stats.p10 - 1) * 100);
     rows.push({
@@ -213,7 +226,7 @@ for (const threads of THREADS) {
       'no cold times %': +errorsWarmRule.at(-1).toFixed(1),
       'round medians ms': rounds.map((t) => L.summarize(t).median.toFixed(2)).join(' '),
       'dw-probe share %': +((100 * p.classMs.dw) / p.ms).toFixed(0),
-      'probes now conv/dw p10–p90 ms': `${L.summarize(probes.map((x) => x.conv)).p10.toFixed(3)}–${L.summarize(probes.map((x) => x.conv)).p90.toFixed(3)} / ${L.summarize(probes.map((x) => x.dw)).p10.toFixed(3)}–${L.summarize(probes.map((x) => x.dw)).p90.toFixed(3)}`,
+      'probes now p90/p10 conv/dw': ['conv', 'dw'].map((c) => { const s = L.summarize(probes.map((x) => x[c])); return (s.p90 / s.p10).toFixed(2); }).join('/'),
       'at block speed %': +errUnits.toFixed(1),
       'one probe %': +errorsUnitsConv.at(-1).toFixed(1),
       'corrected ms': +corrected.ms.toFixed(3),
@@ -242,5 +255,6 @@ for (const threads of THREADS) {
 console.log('\nsummary (target: ≥ 95% of models within ±10% of the measured median)');
 for (const l of summary) console.log(`  ${l}`);
 console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (on ${env.cores} cores: figures from a loaded machine move by tens of %; re-measure on a quiet one)`);
+if (DUMP) fs.writeFileSync(DUMP, JSON.stringify(dump));
 if (process.env.LEANNET_BENCH_PROFILE_JSON) fs.writeFileSync(process.env.LEANNET_BENCH_PROFILE_JSON, JSON.stringify(kernelDump));
 if (!process.env.LEANNET_CACHE_DIR) fs.rmSync(cacheDir, { recursive: true, force: true });
