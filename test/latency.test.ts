@@ -132,10 +132,19 @@ describe('latency model', () => {
     expect(flatten.warmMs).toBeLessThan(flatten.profiledMs);
     // Weights read from memory cost time: strictly for a conv with weights.
     expect(p.kernels.some((k) => k.op.endsWith('Conv') && k.coldMs > k.warmMs)).toBe(true);
-    // The classifier (a matrix-vector product) pays its weight bytes at the cost of a byte from memory, in full.
+    // The classifier (a matrix-vector product): its cold time at least its weight bytes at the cost of a byte from memory.
     const fc = p.kernels.find((k) => k.op === 'Gemm')!;
     expect(fc.weightBytes).toBe(4 * (1000 * 128 + 1000));
-    expect(fc.ms).toBeGreaterThanOrEqual(fc.warmMs + fc.weightBytes * lm.overhead.perWeightByte - 1e-12);
+    expect(fc.coldTimed).toBe(true);
+    expect(fc.coldMs).toBeGreaterThanOrEqual(fc.warmMs + fc.weightBytes * lm.overhead.perWeightByte - 1e-12);
+    // Every kernel is charged between its warm and cold times by the cold share: the larger of the
+    // measured residency and the footprint's share of the last-level cache.
+    expect(p.coldShare).toBe(Math.max(p.residency, Math.min(1, p.footprintBytes / lastLevelCache())));
+    expect(p.coldShare).toBeGreaterThan(0);
+    for (const k of p.kernels) {
+      expect(k.ms).toBeCloseTo(k.warmMs + p.coldShare * (k.coldMs - k.warmMs), 12);
+      expect(k.coldTimed).toBe(k.weightBytes >= 32 * 1024);
+    }
     expect(fc.ms).toBeGreaterThan(fc.warmMs);
   }, 60_000);
 

@@ -4,12 +4,12 @@
  * sampled alone once and cached (nn-Meter's idea: find the kernels the runtime really runs, here
  * by asking ORT for its optimised graph rather than by re-implementing its fusion rules, and
  * time each kind). A kernel's time is what it adds to a run's wall time with its weights in
- * cache; for a kernel with ≥ 32 KiB of weights, what it adds with them evicted (timed so: copies
- * each with weights of their own, as in a model), for a lighter one, plus for the share of a
- * run's bytes this machine reads from memory at the model's footprint (measured:
- * `measureResidency`), its weight bytes at the measured cost of a byte from memory; a
- * matrix-vector product (batch-1 classifier) pays its weight bytes at that cost in full. Nothing
- * is fitted to the models being predicted.
+ * cache (warm), and with them evicted (cold: for a kernel with ≥ 32 KiB of weights timed so, as
+ * copies each with weights of their own; for a lighter one its weight bytes at the measured cost
+ * of a byte from memory); in a model it is charged between the two by the model's cold share:
+ * the share of a run's bytes this machine reads from memory at the model's footprint (measured:
+ * `measureResidency`), and at least the footprint's share of the last-level cache. Nothing is
+ * fitted to the models being predicted.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -24,6 +24,7 @@ import { extractKernels, type Kernel, type KernelList } from './kernels.js';
 import { measureOverhead, measureResidency, type Overhead } from './engine-costs.js';
 import { sampleKernels, type SampleOptions } from './sampler.js';
 import { between, SpeedProbes, type ProbeReading } from './probe.js';
+import { lastLevelCache } from './caches.js';
 
 /**
  * Which probe a kernel's time follows when the machine's speed moves (probe.ts): `conv` for a
@@ -50,11 +51,13 @@ export interface PredictedKernel {
   op: string;
   /** The Graph nodes it covers (empty for nodes ORT inserted). */
   nodes: string[];
-  /** Its predicted time in this model (ms): its cold time where timed cold, else between its warm and cold times by the model's footprint. */
+  /** Its predicted time in this model (ms): between its warm and cold times by the model's `coldShare`. */
   ms: number;
   /** Its time alone with its weights in cache (wall-clock, dispatch included), and with them evicted (timed so for ≥ 32 KiB of weights, else plus its weight bytes at the engine's measured cost per byte). */
   warmMs: number;
   coldMs: number;
+  /** Whether `coldMs` was timed (≥ 32 KiB of weights) rather than estimated from its weight bytes. */
+  coldTimed: boolean;
   /** Its constant inputs' bytes. */
   weightBytes: number;
   /** Its time alone under ORT's profiler (the profiler's own cost included), for comparison with a profile of the model. */
@@ -77,8 +80,11 @@ export interface LatencyPrediction {
   notRun: { name: string; opType: string; status: string }[];
   /** Kernels this call had to time. */
   sampled: number;
-  /** Bytes one run touches (weights and activations), and the share of them this machine reads from memory, run after run (measured at that footprint): the share of the way from warm-cache to cold-cache times of the kernels not timed cold. */
+  /** Bytes one run touches (weights and activations). */
   footprintBytes: number;
+  /** The share of those bytes this machine reads from memory run after run, measured by a reduction over that many bytes. */
+  residency: number;
+  /** How far each kernel's time is charged from its warm to its cold time: the larger of `residency` and the footprint's share of the last-level cache. */
   coldShare: number;
   /**
    * The prediction in units of the speed probes' times (probe.ts), per probe class: each kernel's
@@ -203,31 +209,33 @@ export class LatencyModel {
       this.memo.set(hash, ex);
     }
     const o = this.overhead;
-    const cold = await this.residency(ex.footprintBytes);
+    // How far each kernel is charged from its warm to its cold time: the share of a run's bytes a
+    // reduction over that many bytes reads from memory (measured), and at least the footprint's
+    // share of the last-level cache (as if each byte a run touches evicted a random one: this
+    // VM's L3 is shared and its reduction residency stays ~0 up to ~9 MiB, where models' cold
+    // kernels ran well above their warm times). Chosen on the calibration set (bench:predict
+    // LEANNET_BENCH_SET=calibration, zoo nets at widths and resolutions the scored set does not
+    // hold; `bench:predict-rules` on four of its dumps, paired): at each block's speed RMSE 6.4,
+    // 12.2, 7.8, 5.1% (41 of 48 within ±10%) against 16.6, 7.7, 13.0, 8.2% (38 of 48) for the
+    // rule before, which charged every kernel timed cold its cold time in full and over-predicted
+    // small-footprint nets (ShuffleNet V2 w0.5 112 px +20–39%). Nothing fitted to the models.
+    const residency = await this.residency(ex.footprintBytes);
+    const cold = Math.max(residency, Math.min(1, ex.footprintBytes / lastLevelCache()));
     const kernels: PredictedKernel[] = ex.kernels.map((k) => {
       const t = this.entry.kernels[k.signature]!;
-      // A kernel timed cold (≥ 32 KiB of weights) pays its cold time in full: in a model the
-      // other kernels' weights and activations evict its weights between two of its runs, even
-      // at footprints where a plain reduction stays cached. Chosen on the calibration set
-      // (bench:predict LEANNET_BENCH_SET=calibration: zoo nets at widths and resolutions the
-      // scored set does not hold), same samples: RMSE 9.3% charging cold times in full against
-      // 13.7% charging them by the measured residency (8 nets, cold copies then holding 1.5× the
-      // LLC); with the quarter of the LLC used now, 18.9% against 19.7% (12 nets, a noisier
-      // hour): within noise, so the rule at this setting rests on the per-kernel profiles
-      // (ResNet-18's last stage 1.7–1.85× its warm time in a model), not on that figure. Nothing
-      // fitted. Lighter kernels: their weight bytes at the cost of a byte from memory, by the
-      // residency at the model's footprint.
+      // A kernel with ≥ 32 KiB of weights was timed cold (copies with weights of their own); a
+      // lighter one pays its weight bytes at the measured cost of a byte from memory.
       const byBytes = t.ms + t.weightBytes * o.perWeightByte;
-      // A matrix-vector product (Gemm / MatMul with one row) reads each weight once: its time in
-      // a model is its weights' stream from memory. Copies with weights of their own do not show
-      // it (a 4.9 MiB classifier Gemm: 134–153 µs with 2, 7 or 20 copies, warm alike), while in
-      // MobileNet V2 w0.35 112 px it adds 519 µs (A/B against the net without it, interleaved;
-      // ResNet-18 w0.35: 104–153 µs against 17 sampled) and 781 µs after a 64 MiB reduction:
-      // it pays its weight bytes at the measured cost of a byte from memory, in full.
+      // A matrix-vector product (Gemm / MatMul with one row) reads each weight once, and copies
+      // with weights of their own do not show its stream from memory (a 4.9 MiB classifier Gemm:
+      // 134–153 µs with 2, 7 or 20 copies, warm alike): its cold time is at least its weight
+      // bytes at the cost of a byte from memory. (In MobileNet V2 w0.35 112 px it added 519 µs
+      // in an interleaved A/B and profiled 0.36 ms in the model, at a cold share of 0.29 it is
+      // charged 0.25 ms: charging it in full over-predicted the calibration set's small nets.)
       const coldMs = k.gemv ? Math.max(t.coldMs ?? 0, byBytes) : t.coldMs ?? byBytes;
-      const ms = t.coldMs !== undefined || k.gemv ? coldMs : t.ms + cold * (coldMs - t.ms);
+      const ms = t.ms + cold * (coldMs - t.ms);
       const probe: ProbeClass = k.dense && t.ms >= DENSE_MS ? 'conv' : 'dw';
-      return { name: k.name, op: k.op, nodes: k.nodes, ms, warmMs: t.ms, coldMs, weightBytes: t.weightBytes, profiledMs: t.profiledMs, cached: !fresh.has(k.signature), probe, probes: t.probes ?? null };
+      return { name: k.name, op: k.op, nodes: k.nodes, ms, warmMs: t.ms, coldMs, coldTimed: t.coldMs !== undefined, weightBytes: t.weightBytes, profiledMs: t.profiledMs, cached: !fresh.has(k.signature), probe, probes: t.probes ?? null };
     });
     const overheadMs = o.perRun + o.perKernel * kernels.length + o.perByteIn * ex.inputBytes + o.perByteOut * ex.outputBytes;
     let sum = overheadMs;
@@ -242,7 +250,7 @@ export class LatencyModel {
       if (units !== null && k.probes) units[k.probe] += k.ms / k.probes[k.probe];
       else units = null;
     }
-    return { ms: sum, overheadMs, kernels, notRun: ex.notRun, sampled: fresh.size, footprintBytes: ex.footprintBytes, coldShare: cold, probeUnits: units, classMs };
+    return { ms: sum, overheadMs, kernels, notRun: ex.notRun, sampled: fresh.size, footprintBytes: ex.footprintBytes, residency, coldShare: cold, probeUnits: units, classMs };
   }
 
   /** The share of a run's bytes read from memory at this footprint (measured once per quarter octave, cached). */

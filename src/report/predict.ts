@@ -27,7 +27,7 @@ export function predictJson(r: PredictResult) {
     engine: r.engine,
     env: r.env,
     cacheKey: r.cacheKey,
-    predicted: { ms: p.ms, overheadMs: p.overheadMs, kernelMs, kernels: p.kernels.length, sampled: p.sampled, footprintBytes: p.footprintBytes, coldShare: p.coldShare, probeUnits: p.probeUnits, classMs: p.classMs },
+    predicted: { ms: p.ms, overheadMs: p.overheadMs, kernelMs, kernels: p.kernels.length, sampled: p.sampled, footprintBytes: p.footprintBytes, residency: p.residency, coldShare: p.coldShare, probeUnits: p.probeUnits, classMs: p.classMs },
     kernels: p.kernels.map((k) => ({ ...k, share: kernelMs > 0 ? k.ms / kernelMs : 0 })),
     notRun: p.notRun,
     check: r.check && { measured: r.check.measured, errorPct: r.check.errorPct, probes: r.check.probes, relative: r.check.relative, speed: r.check.speed },
@@ -47,7 +47,7 @@ export function predictReport(r: PredictResult, top = 10): string {
     t.toString(),
     p.kernels.length > top ? c.dim(`(top ${top} of ${p.kernels.length} kernels by predicted time)`) : '',
     `predicted ${ms(p.ms)} ms per run (batch ${r.batch}): kernels ${ms(kernelMs)} ms (wall-clock, dispatch included) + engine overhead ${ms(p.overheadMs)} ms; ${p.kernels.length} kernels, ${p.sampled} timed now, the rest from the cache`,
-    c.dim(`one run touches ${bytes(p.footprintBytes)}; at that footprint this machine reads ${pct(p.coldShare, 0)} of it from memory (measured): the share of each light kernel's weights charged at memory speed (kernels with ≥ 32 KiB of weights pay their time timed cold)`),
+    c.dim(`one run touches ${bytes(p.footprintBytes)}; each kernel is charged ${pct(p.coldShare, 0)} of the way from its time with its weights in cache to its time with them evicted: the larger of the share a reduction over that footprint reads from memory here (measured: ${pct(p.residency, 0)}) and the footprint's share of the last-level cache`),
   ];
   if (r.check) {
     const m = r.check.measured;
