@@ -218,7 +218,7 @@ export class LatencyModel {
     // hold; `bench:predict-rules` on four of its dumps, paired): at each block's speed RMSE 6.4,
     // 12.2, 7.8, 5.1% (41 of 48 within ±10%) against 16.6, 7.7, 13.0, 8.2% (38 of 48) for the
     // rule before, which charged every kernel timed cold its cold time in full and over-predicted
-    // small-footprint nets (ShuffleNet V2 w0.5 112 px +20–39%). Nothing fitted to the models.
+    // small-footprint nets (ShuffleNet V2 w0.5 112 px +14–39% in the four). Nothing fitted to the models.
     const residency = await this.residency(ex.footprintBytes);
     const cold = Math.max(residency, Math.min(1, ex.footprintBytes / lastLevelCache()));
     const kernels: PredictedKernel[] = ex.kernels.map((k) => {
@@ -230,8 +230,9 @@ export class LatencyModel {
       // with weights of their own do not show its stream from memory (a 4.9 MiB classifier Gemm:
       // 134–153 µs with 2, 7 or 20 copies, warm alike): its cold time is at least its weight
       // bytes at the cost of a byte from memory. (In MobileNet V2 w0.35 112 px it added 519 µs
-      // in an interleaved A/B and profiled 0.36 ms in the model, at a cold share of 0.29 it is
-      // charged 0.25 ms: charging it in full over-predicted the calibration set's small nets.)
+      // in an interleaved A/B and profiled 0.36 ms in the model; at that net's cold share, 0.29,
+      // it is charged 0.25 ms, too little for this kernel, but charging every cold time in full
+      // over-predicted the calibration set's small nets as a whole.)
       const coldMs = k.gemv ? Math.max(t.coldMs ?? 0, byBytes) : t.coldMs ?? byBytes;
       const ms = t.ms + cold * (coldMs - t.ms);
       const probe: ProbeClass = k.dense && t.ms >= DENSE_MS ? 'conv' : 'dw';
