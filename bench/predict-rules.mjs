@@ -19,17 +19,14 @@
 // other has shown nothing. Prints per dump and thread count, then the per-model errors.
 import fs from 'node:fs';
 import * as L from '../dist/index.js';
+import { figures, roundsAgainstOthers } from './lib/scores.mjs';
 
 const files = process.argv.slice(2);
 if (!files.length) {
   console.error('usage: node bench/predict-rules.mjs <dump.json> [more dumps] (from LEANNET_BENCH_DUMP=file npm run bench:predict)');
   process.exit(2);
 }
-const CLASSES = ['conv', 'dw'];
 const LLC = L.lastLevelCache();
-
-/** The geometric mean of two readings, probe by probe. */
-const between = (a, b) => Object.fromEntries(CLASSES.map((c) => [c, Math.sqrt(a[c] * b[c])]));
 
 /** A kernel's probe class as shipped (a dump from a build with more classes: all but `conv` follow `dw`, as they do here). */
 const cls = (k) => (k.probe === 'conv' ? 'conv' : 'dw');
@@ -37,10 +34,10 @@ const cls = (k) => (k.probe === 'conv' ? 'conv' : 'dw');
 const residencyOf = (m) => m.residency ?? m.coldShare;
 const coldTimed = (k) => k.coldTimed ?? k.weightBytes >= 32 * 1024;
 /** A kernel's time in the model by each cold rule (ms). */
-const between2 = (k, share) => k.warmMs + share * (k.coldMs - k.warmMs);
-const byLLC = (m, k) => between2(k, Math.max(residencyOf(m), Math.min(1, m.footprintBytes / LLC)));
-const fullCold = (m, k) => (coldTimed(k) ? k.coldMs : between2(k, residencyOf(m)));
-const byResidency = (m, k) => between2(k, residencyOf(m));
+const chargedAt = (k, share) => k.warmMs + share * (k.coldMs - k.warmMs);
+const byLLC = (m, k) => chargedAt(k, Math.max(residencyOf(m), Math.min(1, m.footprintBytes / LLC)));
+const fullCold = (m, k) => (coldTimed(k) ? k.coldMs : chargedAt(k, residencyOf(m)));
+const byResidency = (m, k) => chargedAt(k, residencyOf(m));
 /** A rule: model → probe units per class, each kernel's time by `ms` over `probes(k)` (its readings at sampling by default). */
 const rule = (ms, probes = (k) => k.probes) => (m) => {
   const u = { conv: 0, dw: m.overheadMs / probes(m.overhead).dw };
@@ -49,34 +46,15 @@ const rule = (ms, probes = (k) => k.probes) => (m) => {
 };
 const oneProbe = (c) => (m) => ({ conv: 0, dw: 0, [c]: m.overheadMs / m.overhead.probes[c] + m.kernels.reduce((a, k) => a + byLLC(m, k) / k.probes[c], 0) });
 
-/** Each round's runs over the prediction at its blocks' speeds. */
-function relative(m, u) {
-  return m.rounds.map((r) => {
-    const out = [];
-    let at = 0;
-    r.blocks.forEach((n, b) => {
-      const s = between(r.probes[b], r.probes[b + 1]);
-      const p = CLASSES.reduce((a, c) => a + u[c] * s[c], 0);
-      for (let i = 0; i < n; i++) out.push(r.times[at + i] / p);
-      at += n;
-    });
-    return out;
-  });
-}
-
-function figures(errors) {
-  const n = errors.length;
-  const rmse = Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / n);
-  const within = (b) => errors.filter((e) => Math.abs(e) <= b).length;
-  return `RMSE ${rmse.toFixed(1).padStart(5)}% · ±5%: ${String(within(5)).padStart(2)}/${n} · ±10%: ${String(within(10)).padStart(2)}/${n} (${((100 * within(10)) / n).toFixed(0)}%)`;
-}
+/** Each round's runs over the prediction (probe units `u`) at its blocks' speeds. */
+const relative = (m, u) => m.rounds.map((r) => L.relativeRuns(r, { ms: 1, probeUnits: u }));
 
 for (const file of files) {
   const dump = JSON.parse(fs.readFileSync(file, 'utf8'));
   for (const threads of [...new Set(dump.map((m) => m.threads))]) {
     const ms = dump.filter((m) => m.threads === threads);
     const readings = ms.flatMap((m) => [m.overhead.probes, ...m.kernels.map((k) => k.probes)]);
-    const ref = Object.fromEntries(CLASSES.map((c) => [c, L.summarize(readings.map((r) => r[c])).median]));
+    const ref = { conv: L.summarize(readings.map((r) => r.conv)).median, dw: L.summarize(readings.map((r) => r.dw)).median };
     const rules = {
       shipped: rule(byLLC),
       'cold in full': rule(fullCold),
@@ -96,10 +74,7 @@ for (const file of files) {
       console.log(`  ${name.padEnd(42)} ${figures(errors)}`);
     }
     // The noise floor under the shipped rule: each round against the model's other rounds.
-    const floor = ms.flatMap((m) => {
-      const rr = relative(m, rules.shipped(m));
-      return rr.map((r, i) => (L.summarize(r).median / L.summarize(rr.filter((_, j) => j !== i).flat()).median - 1) * 100);
-    });
+    const floor = ms.flatMap((m) => roundsAgainstOthers(relative(m, rules.shipped(m))));
     console.log(`  ${'(noise floor, each round against the others)'.padEnd(42)} ${figures(floor)}`);
     console.table(per);
   }

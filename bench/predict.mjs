@@ -32,6 +32,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as L from '../dist/index.js';
+import { figures, roundsAgainstOthers } from './lib/scores.mjs';
 
 const QUICK = process.env.LEANNET_BENCH_QUICK === '1';
 const THREADS = (process.env.LEANNET_BENCH_THREADS ?? '1,2').split(',').map(Number);
@@ -78,22 +79,9 @@ for (const [f, batch] of files) {
   if (fs.existsSync(file)) models.push([`${f}${batch > 1 ? ` batch ${batch}` : ''}`, () => L.prepareModel(file, { batch })]);
 }
 
-/** RMSE of the % errors, the shares within ±5% and ±10%, and the mean (bias). */
 /** The prediction in units of the dense conv probe alone (sampler 5's rule): every term over that probe's time at sampling. */
 function convUnits(p, o) {
   return p.overheadMs / o.probes.conv + p.kernels.reduce((a, k) => a + k.ms / k.probes.conv, 0);
-}
-
-/** Each round's median against the median of the other rounds' values, as % errors (the noise floor). */
-function roundsAgainstOthers(rounds) {
-  return rounds.map((t, i) => (L.summarize(t).median / L.summarize(rounds.filter((_, j) => j !== i).flat()).median - 1) * 100);
-}
-
-function figures(errors) {
-  const n = errors.length;
-  const rmse = Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / n);
-  const within = (b) => errors.filter((e) => Math.abs(e) <= b).length;
-  return `${n} models · RMSE ${rmse.toFixed(1)}% · within ±5%: ${within(5)}/${n} (${((100 * within(5)) / n).toFixed(0)}%) · within ±10%: ${within(10)}/${n} (${((100 * within(10)) / n).toFixed(0)}%) · mean error ${(errors.reduce((a, b) => a + b, 0) / n).toFixed(1)}%`;
 }
 
 if (process.env.LEANNET_BENCH_ONLY) {

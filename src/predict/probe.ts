@@ -13,6 +13,7 @@ import { writeOnnx } from '../formats/onnx/index.js';
 import { summarize, timeRuns, type Engine, type Feeds, type Session } from '../engine/index.js';
 import { Graph, Node, Tensor, type Attribute } from '../ir/index.js';
 import { lastLevelCache } from './caches.js';
+import { mulberry32, uniform } from '../random.js';
 
 export type ProbeKind = 'conv' | 'dw' | 'mixed' | 'stream';
 
@@ -26,10 +27,9 @@ export interface ProbeTime {
   at: string;
 }
 
+/** `n` seeded values in [−0.1, 0.1). */
 function fill(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = (((i * 7919 + seed * 104729) % 1000) / 500 - 1) * 0.1;
-  return a;
+  return uniform(n, -0.1, 0.1, mulberry32(seed));
 }
 
 /** The probe's model and feeds. */
